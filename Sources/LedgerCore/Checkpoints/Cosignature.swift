@@ -1,0 +1,100 @@
+import Crypto
+
+/// A C2SP `tlog-cosignature` v1 cosigner (Ed25519, signature type 0x04): HQ's receipt key.
+///
+/// Signed message: `cosignature/v1\ntime <unix seconds>\n` + checkpoint body; signature payload:
+/// 8-byte big-endian time || 64-byte Ed25519 signature.
+public struct Cosigner: Sendable {
+    public static let type: UInt8 = 0x04
+    public let name: String
+    public let publicKey: [UInt8]
+    // Raw seed: swift-crypto's key types are not Sendable on Linux.
+    let seed: [UInt8]
+
+    public init(name: String, seed: [UInt8]) throws(LedgerCoreError) {
+        guard NoteKeyName.isValid(name) else { throw LedgerCoreError(.malformedKey, "invalid key name \"\(name)\"") }
+        guard seed.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+            throw LedgerCoreError(.malformedKey, "an Ed25519 seed is 32 bytes")
+        }
+        self.name = name
+        self.seed = seed
+        self.publicKey = Array(key.publicKey.rawRepresentation)
+    }
+
+    public static func generate(name: String) throws(LedgerCoreError) -> Cosigner {
+        try Cosigner(name: name, seed: Array(Curve25519.Signing.PrivateKey().rawRepresentation))
+    }
+
+    public var keyID: UInt32 { NoteKeyID.compute(name: name, keyType: [Self.type], publicKey: publicKey) }
+    public var verifierKey: String { VerifierKey(name: name, keyType: [Self.type], publicKey: publicKey).string }
+    public var verifier: CosignatureVerifier { try! CosignatureVerifier(name: name, publicKey: publicKey) }
+
+    /// `PRIVATE+KEY+<name>+<hex id>+<base64(0x04 || seed)>`, Go's note key layout with type 0x04.
+    public var privateKeyString: String {
+        let id = String(keyID, radix: 16)
+        return "PRIVATE+KEY+\(name)+\(String(repeating: "0", count: 8 - id.count))\(id)+\(Base64.encode([Self.type] + seed))"
+    }
+
+    public init(privateKeyString text: some StringProtocol) throws(LedgerCoreError) {
+        let trimmed = text.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" || $0 == " " })
+        let parts = trimmed.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY", let id = UInt32(parts[3], radix: 16),
+              let material = Base64.decode(parts[4]), material.count == 33, material[0] == Self.type
+        else {
+            throw LedgerCoreError(.malformedKey, "not a cosigner private key (PRIVATE+KEY+<name>+<id>+<base64(0x04 || seed)>)")
+        }
+        try self.init(name: String(parts[2]), seed: Array(material.dropFirst()))
+        guard keyID == id else { throw LedgerCoreError(.malformedKey, "cosigner key \(name): key ID does not match the key") }
+    }
+
+    /// Cosigns `checkpoint` at `time` (Unix seconds).
+    public func cosign(_ checkpoint: Checkpoint, time: UInt64) throws -> NoteSignature {
+        let message = CosignatureVerifier.message(body: checkpoint.body, time: time)
+        var payload = withUnsafeBytes(of: time.bigEndian) { Array($0) }
+        payload.append(contentsOf: try Curve25519.Signing.PrivateKey(rawRepresentation: seed).signature(for: message))
+        return NoteSignature(name: name, keyID: keyID, signature: payload)
+    }
+}
+
+/// Verifies tlog-cosignature v1 Ed25519 cosignatures. As a `NoteVerifier` it verifies a
+/// cosignature line against the checkpoint's note text.
+public struct CosignatureVerifier: NoteVerifier {
+    public let name: String
+    public let keyID: UInt32
+    let publicKey: [UInt8]
+
+    public init(name: String, publicKey: [UInt8]) throws(LedgerCoreError) {
+        guard publicKey.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey)) != nil else {
+            throw LedgerCoreError(.malformedKey, "an Ed25519 public key is 32 bytes")
+        }
+        self.name = name
+        self.publicKey = publicKey
+        self.keyID = NoteKeyID.compute(name: name, keyType: [Cosigner.type], publicKey: publicKey)
+    }
+
+    /// A verifier from a verifier key string with type 0x04.
+    public init(verifierKey: VerifierKey) throws(LedgerCoreError) {
+        guard verifierKey.typeAndKey.first == Cosigner.type else {
+            throw LedgerCoreError(.malformedKey, "\(verifierKey.name) is not a cosignature (type 0x04) key")
+        }
+        try self.init(name: verifierKey.name, publicKey: Array(verifierKey.typeAndKey.dropFirst()))
+    }
+
+    static func message(body: String, time: UInt64) -> [UInt8] {
+        Array("cosignature/v1\ntime \(time)\n\(body)".utf8)
+    }
+
+    /// The cosignature's timestamp, if the payload has the right shape.
+    public static func timestamp(of signature: [UInt8]) -> UInt64? {
+        guard signature.count == 72 else { return nil }
+        let time = signature.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return time <= UInt64(Int64.max) ? time : nil
+    }
+
+    public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        guard let time = Self.timestamp(of: signature),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        let body = String(decoding: message, as: UTF8.self)
+        return key.isValidSignature(signature.suffix(64), for: Self.message(body: body, time: time))
+    }
+}

@@ -1,0 +1,320 @@
+/// A strict RFC 8259 parser for change records, written by hand because RFC 8785 needs what
+/// Foundation's `JSONSerialization` hides: duplicate keys, lone surrogates and invalid UTF-8
+/// must be errors, not silently repaired, and numbers must round-trip as IEEE doubles.
+public struct JSONParser {
+    /// Deepest nesting accepted; change records are shallow, so this only guards the stack.
+    public static let maximumDepth = 64
+
+    public static func parse(_ bytes: some Collection<UInt8>) throws(LedgerCoreError) -> JSONValue {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { (buffer) throws(LedgerCoreError) -> JSONValue in
+            var parser = Cursor(buffer)
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            guard parser.position == buffer.count else {
+                throw parser.error("unexpected data after the JSON value")
+            }
+            return value
+        }
+    }
+
+    struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+        var scratch: [UInt8] = []
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+        }
+
+        func error(_ what: String, code: LedgerCoreError.Code = .malformedJSON) -> LedgerCoreError {
+            LedgerCoreError(code, "invalid JSON at byte \(position): \(what)")
+        }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func parseValue(depth: Int) throws(LedgerCoreError) -> JSONValue {
+            guard position < bytes.count else { throw error("unexpected end of input") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            default: throw error("unexpected character")
+            }
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(LedgerCoreError) {
+            let count = literal.utf8CodeUnitCount
+            guard position + count <= bytes.count else { throw error("unexpected end of input") }
+            let start = literal.utf8Start
+            for i in 0..<count where bytes[position + i] != start[i] {
+                throw error("invalid literal")
+            }
+            position += count
+        }
+
+        mutating func parseObject(depth: Int) throws(LedgerCoreError) -> JSONValue {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)", code: .nestingTooDeep) }
+            position += 1
+            var members: [JSONValue.Member] = []
+            var seen: Set<String>? = nil
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let keyStart = position
+                let key = try parseString()
+                // Linear scan for small objects, a set once they grow.
+                if members.count < 16 {
+                    for member in members where member.key == key {
+                        position = keyStart
+                        throw error("duplicate key \"\(key)\"", code: .duplicateKey)
+                    }
+                } else {
+                    if seen == nil { seen = Set(members.map(\.key)) }
+                    guard seen!.insert(key).inserted else {
+                        position = keyStart
+                        throw error("duplicate key \"\(key)\"", code: .duplicateKey)
+                    }
+                }
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                position += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                members.append(.init(key, value))
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of input in object") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                guard bytes[position] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
+                position += 1
+                return .object(members)
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(LedgerCoreError) -> JSONValue {
+            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)", code: .nestingTooDeep) }
+            position += 1
+            var elements: [JSONValue] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
+            while true {
+                skipWhitespace()
+                elements.append(try parseValue(depth: depth))
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of input in array") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+                position += 1
+                return .array(elements)
+            }
+        }
+
+        /// Parses a string starting at the opening quote. Raw bytes must be valid UTF-8 and
+        /// escapes must not produce lone surrogates.
+        mutating func parseString() throws(LedgerCoreError) -> String {
+            position += 1
+            let start = position
+            // Fast path: no escapes, ASCII or valid multi-byte UTF-8.
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                    position += 1
+                    return String(decoding: slice, as: UTF8.self)
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("control character in string") }
+                if byte < 0x80 {
+                    position += 1
+                } else {
+                    try skipUTF8Sequence()
+                }
+            }
+            // Slow path: copy what we have so far and decode escapes.
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
+            while position < bytes.count {
+                let byte = bytes[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    return String(decoding: scratch, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    try parseEscape()
+                case 0..<0x20:
+                    throw error("control character in string")
+                case 0..<0x80:
+                    scratch.append(byte)
+                    position += 1
+                default:
+                    let sequenceStart = position
+                    try skipUTF8Sequence()
+                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[sequenceStart..<position]))
+                }
+            }
+            throw error("unterminated string")
+        }
+
+        mutating func parseEscape() throws(LedgerCoreError) {
+            position += 1
+            guard position < bytes.count else { throw error("unterminated escape") }
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try parseHex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                        throw error("lone high surrogate \\u\(hex4(scalar))", code: .loneSurrogate)
+                    }
+                    position += 2
+                    let low = try parseHex4()
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        throw error("high surrogate \\u\(hex4(scalar)) not followed by a low surrogate", code: .loneSurrogate)
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw error("lone low surrogate \\u\(hex4(scalar))", code: .loneSurrogate)
+                }
+                appendUTF8(scalar)
+            default:
+                position -= 1
+                throw error("invalid escape")
+            }
+        }
+
+        func hex4(_ value: UInt32) -> String {
+            let s = String(value, radix: 16)
+            return String(repeating: "0", count: max(0, 4 - s.count)) + s
+        }
+
+        mutating func parseHex4() throws(LedgerCoreError) -> UInt32 {
+            guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: throw error("invalid hex digit in \\u escape")
+                }
+                value = value << 4 | digit
+                position += 1
+            }
+            return value
+        }
+
+        mutating func appendUTF8(_ scalar: UInt32) {
+            switch scalar {
+            case 0..<0x80:
+                scratch.append(UInt8(scalar))
+            case 0x80..<0x800:
+                scratch.append(UInt8(0xC0 | (scalar >> 6)))
+                scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            case 0x800..<0x10000:
+                scratch.append(UInt8(0xE0 | (scalar >> 12)))
+                scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            default:
+                scratch.append(UInt8(0xF0 | (scalar >> 18)))
+                scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            }
+        }
+
+        /// Validates one multi-byte UTF-8 sequence at `position` (RFC 3629: no overlongs,
+        /// no encoded surrogates, nothing above U+10FFFF) and moves past it.
+        mutating func skipUTF8Sequence() throws(LedgerCoreError) {
+            let lead = bytes[position]
+            let length: Int
+            var lowerBound: UInt8 = 0x80
+            var upperBound: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lowerBound = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upperBound = 0x9F
+            case 0xF0: length = 4; lowerBound = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upperBound = 0x8F
+            default: throw error("invalid UTF-8 lead byte 0x\(String(lead, radix: 16))", code: .invalidUTF8)
+            }
+            guard position + length <= bytes.count else { throw error("truncated UTF-8 sequence", code: .invalidUTF8) }
+            let second = bytes[position + 1]
+            guard second >= lowerBound, second <= upperBound else { throw error("invalid UTF-8 sequence", code: .invalidUTF8) }
+            for i in 2..<length where bytes[position + i] & 0xC0 != 0x80 {
+                throw error("invalid UTF-8 continuation byte", code: .invalidUTF8)
+            }
+            position += length
+        }
+
+        mutating func parseNumber() throws(LedgerCoreError) -> Double {
+            let start = position
+            if bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count else { throw error("truncated number") }
+            if bytes[position] == UInt8(ascii: "0") {
+                position += 1
+            } else if isDigit(bytes[position]) {
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            } else {
+                throw error("invalid number")
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+                position += 1
+                guard position < bytes.count, isDigit(bytes[position]) else { throw error("digit expected after '.'") }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+                position += 1
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+                guard position < bytes.count, isDigit(bytes[position]) else { throw error("digit expected in exponent") }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            guard let value = Double(text), value.isFinite else {
+                position = start
+                throw error("number \(text) is not a finite IEEE 754 double", code: .nonFiniteNumber)
+            }
+            return value
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    }
+}

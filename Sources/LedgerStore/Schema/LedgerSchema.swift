@@ -1,0 +1,77 @@
+import GRDB
+
+/// The ledger file's schema. Migrations are named and never edited once merged; invariants live
+/// in the schema itself (append-only triggers, UNIQUE change ids, contiguous indexes).
+enum LedgerSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                -- The log: entry idx holds the canonical bytes of one change record.
+                CREATE TABLE entry (
+                    idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+                    change_id TEXT NOT NULL UNIQUE,
+                    data BLOB NOT NULL CHECK (length(data) BETWEEN 2 AND 65536)
+                );
+                CREATE TRIGGER entry_append_only_update BEFORE UPDATE ON entry
+                BEGIN SELECT RAISE(ABORT, 'the log is append-only: entries cannot be updated'); END;
+                CREATE TRIGGER entry_append_only_delete BEFORE DELETE ON entry
+                BEGIN SELECT RAISE(ABORT, 'the log is append-only: entries cannot be deleted'); END;
+                CREATE TRIGGER entry_contiguous BEFORE INSERT ON entry
+                WHEN NEW.idx IS NOT (SELECT coalesce(max(idx) + 1, 0) FROM entry)
+                BEGIN SELECT RAISE(ABORT, 'entries are appended at the end of the log'); END;
+
+                -- Stored subtree hashes, as tiles of height 8 (C2SP tlog-tiles layout): tile
+                -- (level L, idx i) holds the hashes of tree level 8L, nodes [256i, 256i + n),
+                -- concatenated. Only the rightmost tile of a level is partial and grows.
+                CREATE TABLE tile (
+                    level INTEGER NOT NULL CHECK (level >= 0),
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    hashes BLOB NOT NULL CHECK (length(hashes) % 32 = 0 AND length(hashes) BETWEEN 32 AND 8192),
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+
+                -- Signed checkpoints: the log's own (province) or the province's as received (mirror).
+                CREATE TABLE checkpoint (
+                    size INTEGER PRIMARY KEY CHECK (size >= 0),
+                    root BLOB NOT NULL CHECK (length(root) = 32),
+                    note TEXT NOT NULL,
+                    stored_at INTEGER NOT NULL
+                );
+                CREATE TRIGGER checkpoint_append_only_update BEFORE UPDATE ON checkpoint
+                BEGIN SELECT RAISE(ABORT, 'checkpoints cannot be changed'); END;
+                CREATE TRIGGER checkpoint_append_only_delete BEFORE DELETE ON checkpoint
+                BEGIN SELECT RAISE(ABORT, 'checkpoints cannot be deleted'); END;
+
+                -- Cosignatures of checkpoints (HQ receipts): stored by the province that received
+                -- them, and by HQ's mirror that issued them.
+                CREATE TABLE receipt (
+                    size INTEGER NOT NULL REFERENCES checkpoint(size),
+                    cosigner TEXT NOT NULL,
+                    key_id INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    signature_line TEXT NOT NULL,
+                    PRIMARY KEY (size, cosigner, key_id)
+                );
+                CREATE TRIGGER receipt_append_only_update BEFORE UPDATE ON receipt
+                BEGIN SELECT RAISE(ABORT, 'receipts cannot be changed'); END;
+
+                -- The state projection: per (category, id), the latest record's content hash.
+                CREATE TABLE state (
+                    category TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    content_hash BLOB NOT NULL CHECK (length(content_hash) = 32),
+                    last_index INTEGER NOT NULL REFERENCES entry(idx),
+                    revoked INTEGER NOT NULL CHECK (revoked IN (0, 1)),
+                    PRIMARY KEY (category, id)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import LedgerCore
+import NationalCrypto
+import Testing
+import TestSupport
+
+@Suite("SM3 and SM2 through the system OpenSSL 3")
+struct NationalCryptoTests {
+    struct SM3File: Decodable {
+        struct Vector: Decodable { let messageHex: String; let sm3Hex: String }
+        let vectors: [Vector]
+    }
+
+    struct SM2File: Decodable {
+        struct Vector: Decodable { let messageHex: String; let signatureRsHex: String; let signatureDerHex: String }
+        let publicKeyHex: String
+        let spkiPem: String
+        let userId: String
+        let vectors: [Vector]
+    }
+
+    @Test("reproduces every SM3 digest in sm3.json")
+    func sm3Vectors() throws {
+        let file = try Vectors.decode(SM3File.self, from: "sm3.json")
+        #expect(file.vectors.count == 5)
+        for vector in file.vectors {
+            #expect(SM3Algorithm().hash([UInt8](vectorHex: vector.messageHex)).hex == vector.sm3Hex)
+        }
+        // The leaf-prefix form equals hashing the concatenation (vector 4 is 0x00 || "leaf").
+        let leaf = Array("leaf".utf8)
+        #expect(Suite.sm3SM2.treeHasher.leafHash(leaf).hex == "3acdbb087f297c76009a6a41d745cfcb79e965ede2a5db9b947ad5770f238a11")
+    }
+
+    @Test("verifies every SM2 signature in sm2.json, by point and by SPKI PEM")
+    func sm2Vectors() throws {
+        let file = try Vectors.decode(SM2File.self, from: "sm2.json")
+        #expect(file.userId == "1234567812345678")
+        let byPoint = try SM2NoteVerifier(name: "t", publicKey: [UInt8](vectorHex: file.publicKeyHex))
+        let byPEM = try SM2NoteVerifier(name: "t", publicKeyPEM: file.spkiPem)
+        #expect(byPoint.keyID == byPEM.keyID)
+        for vector in file.vectors {
+            let message = [UInt8](vectorHex: vector.messageHex)
+            let signature = [UInt8](vectorHex: vector.signatureDerHex)
+            #expect(byPoint.verify(signature, for: message))
+            #expect(byPEM.verify(signature, for: message))
+            #expect(!byPoint.verify(signature, for: message + [0x0A]))
+            var flipped = signature
+            flipped[flipped.count - 1] ^= 1
+            #expect(!byPoint.verify(flipped, for: message))
+            // Raw r||s is not our wire form.
+            #expect(!byPoint.verify([UInt8](vectorHex: vector.signatureRsHex), for: message))
+        }
+    }
+
+    @Test("signs, and its signatures verify; keys survive PEM")
+    func signThenVerify() throws {
+        let signer = try SM2NoteSigner.generate(name: "creditsync.test/province/440000")
+        let message = Array("creditsync.test/province/440000\n0\n".utf8)
+        let signature = try signer.sign(message)
+        let verifier = try SM2NoteVerifier(name: signer.name, publicKey: signer.publicKey)
+        #expect(verifier.verify(signature, for: message))
+        #expect(verifier.keyID == signer.keyID)
+        let reloaded = try SM2NoteSigner(name: signer.name, privateKeyPEM: try signer.privateKeyPEM())
+        #expect(reloaded.publicKey == signer.publicKey)
+        #expect(verifier.verify(try reloaded.sign(message), for: message))
+        let pemVerifier = try SM2NoteVerifier(name: signer.name, publicKeyPEM: try signer.publicKeyPEM())
+        #expect(pemVerifier.verify(signature, for: message))
+        #expect(try signer.privateKeyPEM().hasPrefix("-----BEGIN PRIVATE KEY-----"))
+        #expect(try signer.publicKeyPEM().hasPrefix("-----BEGIN PUBLIC KEY-----"))
+    }
+
+    @Test("SM2 note keys round-trip through verifier key strings and resolve to the national suite")
+    func noteKeys() throws {
+        let signer = try SM2NoteSigner.generate(name: "creditsync.test/province/310000")
+        let key = try VerifierKey(parsing: signer.verifierKey)
+        #expect(key.typeAndKey.starts(with: [0xFF] + Array("creditsync.samr/sm2-sm3".utf8)))
+        #expect(key.typeAndKey.count == 1 + 23 + 65)
+        let (suite, verifier) = try Suites.logVerifier(for: key)
+        #expect(suite.id == .sm3SM2)
+        let checkpoint = Checkpoint(origin: signer.name, size: 0, root: Suite.sm3SM2.treeHasher.emptyRoot, suite: .sm3SM2)
+        #expect(checkpoint.body.hasSuffix("suite sm3-sm2\n"))
+        let signed = try VerifiedCheckpoint.sign(checkpoint, with: signer)
+        let verified = try UnverifiedCheckpoint(parsing: signed.text).verify(logKey: verifier, suite: .sm3SM2)
+        #expect(verified == signed)
+        // A national checkpoint is not accepted as a default-suite one.
+        #expect(throws: LedgerCoreError.self) { try UnverifiedCheckpoint(parsing: signed.text).verify(logKey: verifier, suite: .sha256Ed25519) }
+    }
+
+    @Test("malformed SM2 keys are typed errors")
+    func malformedKeys() {
+        #expect(throws: NationalCryptoError.self) { try SM2NoteVerifier(name: "t", publicKey: [0x04] + [UInt8](repeating: 1, count: 64)) }
+        #expect(throws: NationalCryptoError.self) { try SM2NoteVerifier(name: "t", publicKey: [0x02] + [UInt8](repeating: 1, count: 32)) }
+        #expect(throws: NationalCryptoError.self) { try SM2NoteSigner(name: "t", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }
+        #expect(throws: NationalCryptoError.self) { try SM2NoteVerifier(name: "t", publicKeyPEM: "not a pem") }
+    }
+
+    @Test("project signatures verify with the OpenSSL CLI, and only with the GB/T 32918 ID")
+    func opensslCLI() throws {
+        let directory = try TemporaryDirectory()
+        let signer = try SM2NoteSigner.generate(name: "creditsync.test/province/440000")
+        let message = Array("creditsync.test/province/440000\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nsuite sm3-sm2\n".utf8)
+        let signature = try signer.sign(message)
+        try Data(try signer.publicKeyPEM().utf8).write(to: directory.appending("pub.pem"))
+        try Data(message).write(to: directory.appending("msg"))
+        try Data(signature).write(to: directory.appending("sig"))
+        func verify(_ extra: [String]) throws -> (Int32, String) {
+            try Shell.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", directory.appending("pub.pem").path,
+                                                "-rawin", "-digest", "sm3", "-in", directory.appending("msg").path,
+                                                "-sigfile", directory.appending("sig").path] + extra)
+        }
+        let (status, output) = try verify(["-pkeyopt", "distid:1234567812345678"])
+        #expect(status == 0, "openssl said: \(output)")
+        #expect(output.contains("Signature Verified Successfully"))
+        // With OpenSSL 3's default empty ID the same signature fails: we really set the ID.
+        let (emptyIDStatus, _) = try verify([])
+        #expect(emptyIDStatus != 0)
+    }
+}
