@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks, each beside a baseline measured in the same run (build with -c release).",
+        subcommands: [BenchAppend.self, BenchProofs.self]
+    )
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import LedgerCore
+import Quality
+import Synthetic
+
+/// Helpers shared by the benchmarks: timing, memory, synthetic input, baselines.
+enum Bench {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func time<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let value = try await body()
+        return (value, seconds(clock.now - start))
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    /// Resident set size of this process, in MiB (Linux /proc).
+    static func residentMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+
+    /// The machine, for the record in BENCHMARKS.md.
+    static func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first(where: { $0.hasPrefix("model name") })?
+            .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    }
+
+    /// Writes `count` synthetic records of `province` to `url` as NDJSON; returns the byte count.
+    @discardableResult
+    static func writeRecords(count: Int, province: String, seed: UInt64, to url: URL) throws -> Int {
+        var generator = RecordGenerator(province: province, seed: seed, tables: try DomainTables.bundled())
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer: [UInt8] = []
+        var total = 0
+        for _ in 0..<count {
+            buffer.append(contentsOf: generator.next())
+            buffer.append(0x0A)
+            if buffer.count > 1 << 20 {
+                total += buffer.count
+                try handle.write(contentsOf: Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        total += buffer.count
+        try handle.write(contentsOf: Data(buffer))
+        return total
+    }
+
+    /// Calls `body` with each line of an NDJSON file, streaming.
+    static func forEachLine(_ url: URL, _ body: ([UInt8]) throws -> Void) throws {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            var bytes = carry
+            bytes.append(contentsOf: data)
+            var start = 0
+            while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                try body(Array(bytes[start..<newline]))
+                start = newline + 1
+            }
+            carry = Array(bytes[start...])
+        }
+        if !carry.isEmpty { try body(carry) }
+    }
+
+    /// Baseline: insert the same bytes into a bare SQLite table, `batchSize` rows per transaction,
+    /// through GRDB with a prepared statement, same WAL and synchronous settings as the ledger.
+    static func rawSQLiteInsert(_ input: URL, batchSize: Int, in directory: URL) throws -> Double {
+        let path = directory.appendingPathComponent("baseline-\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE raw (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var batch: [[UInt8]] = []
+        var index: Int64 = 0
+        func flush() throws {
+            let rows = batch
+            let first = index
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO raw (idx, data) VALUES (?, ?)")
+                for (offset, row) in rows.enumerated() {
+                    try statement.execute(arguments: [first + Int64(offset), Data(row)])
+                }
+            }
+            index += Int64(rows.count)
+            batch.removeAll(keepingCapacity: true)
+        }
+        try forEachLine(input) { line in
+            batch.append(line)
+            if batch.count == batchSize { try flush() }
+        }
+        if !batch.isEmpty { try flush() }
+        let elapsed = seconds(clock.now - start)
+        try pool.close()
+        return elapsed
+    }
+
+    /// Baseline: hash each line once with `algorithm`.
+    static func rawHash(_ input: URL, algorithm: any HashAlgorithm) throws -> Double {
+        var lines: [[UInt8]] = []
+        try forEachLine(input) { lines.append($0) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        // Calls through an existential are not optimised away.
+        for line in lines { _ = algorithm.hash(line) }
+        return seconds(clock.now - start)
+    }
+
+    static func rate(_ count: Int, _ seconds: Double) -> String {
+        let perSecond = Double(count) / max(seconds, 1e-9)
+        return perSecond >= 1000 ? String(format: "%.0f/s", perSecond) : String(format: "%.1f/s", perSecond)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerStore
+import ProvinceNode
+
+/// A command whose failures are reported as `error:` and `hint:` lines with a stable exit code.
+protocol OperatorCommand: AsyncParsableCommand {
+    func execute() async throws
+}
+
+extension OperatorCommand {
+    mutating func run() async throws {
+        do {
+            try await execute()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as any OperatorError {
+            Output.error("error: \(error.message)")
+            Output.error("hint: \(error.hint)")
+            throw ExitCode(ExitCodes.code(for: error))
+        } catch let error as CleanExit {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(ExitCodes.failure)
+        }
+    }
+}
+
+/// Exit codes a scheduler can act on; documented in `creditsync --help` and ops/README.md.
+enum ExitCodes {
+    static let failure: Int32 = 1
+    static let inputRejected: Int32 = 3
+    static let verificationFailed: Int32 = 4
+    static let configuration: Int32 = 5
+    static let unreachable: Int32 = 6
+    static let refused: Int32 = 7
+
+    static func code(for error: any OperatorError) -> Int32 {
+        switch error.code {
+        case LedgerStoreError.Code.corrupt.rawValue, LedgerStoreError.Code.rootMismatch.rawValue:
+            verificationFailed
+        case ProvinceNodeError.Code.unreachable.rawValue:
+            unreachable
+        case ProvinceNodeError.Code.refused.rawValue, ProvinceNodeError.Code.protocolViolation.rawValue,
+             ProvinceNodeError.Code.receiptInvalid.rawValue:
+            refused
+        case ProvinceNodeError.Code.noLedger.rawValue, ProvinceNodeError.Code.ledgerExists.rawValue,
+             ProvinceNodeError.Code.keyFile.rawValue, ProvinceNodeError.Code.configuration.rawValue,
+             ProvinceNodeError.Code.unknownProvince.rawValue, LedgerStoreError.Code.notALedger.rawValue,
+             LedgerStoreError.Code.wrongSuite.rawValue, LedgerStoreError.Code.alreadyExists.rawValue:
+            configuration
+        default:
+            failure
+        }
+    }
+}
