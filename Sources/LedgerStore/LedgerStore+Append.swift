@@ -15,6 +15,7 @@ extension LedgerStore {
 
     /// Appends a batch of records to a province ledger and signs a checkpoint, all in one
     /// transaction. Records whose `change_id` is already in the log are skipped.
+    @discardableResult
     public func append(_ records: [ChangeRecord], signer: any NoteSigner, now: Date) async throws -> AppendResult {
         guard metadata.role == .province else {
             throw LedgerStoreError(.wrongRole, "\(path) is HQ's mirror; only HQ's sync service appends to it", hint: "append to the province's own ledger")

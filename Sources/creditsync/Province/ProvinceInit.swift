@@ -24,7 +24,12 @@ struct ProvinceInit: OperatorCommand {
     var suite: String = SuiteID.sha256Ed25519.rawValue
 
     func execute() async throws {
-        let code = try ProvinceCode(province)
+        let code: ProvinceCode
+        do {
+            code = try ProvinceCode(province)
+        } catch {
+            throw ProvinceNodeError(.unknownProvince, error.message, hint: "use a GB/T 2260 provincial code such as 440000 (广东省)")
+        }
         let tables = try DomainTables.bundled()
         guard let name = tables.nodes[code.rawValue] else {
             throw ProvinceNodeError(.unknownProvince, "\(province) is not one of the 31 province codes or the XPCC (660000)",

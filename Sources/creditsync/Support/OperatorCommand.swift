@@ -51,7 +51,8 @@ enum ExitCodes {
         case ProvinceNodeError.Code.noLedger.rawValue, ProvinceNodeError.Code.ledgerExists.rawValue,
              ProvinceNodeError.Code.keyFile.rawValue, ProvinceNodeError.Code.configuration.rawValue,
              ProvinceNodeError.Code.unknownProvince.rawValue, LedgerStoreError.Code.notALedger.rawValue,
-             LedgerStoreError.Code.wrongSuite.rawValue, LedgerStoreError.Code.alreadyExists.rawValue:
+             LedgerStoreError.Code.wrongSuite.rawValue, LedgerStoreError.Code.alreadyExists.rawValue,
+             LedgerCoreError.Code.unknownSuite.rawValue, LedgerCoreError.Code.malformedKey.rawValue:
             configuration
         default:
             failure
