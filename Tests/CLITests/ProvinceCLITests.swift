@@ -165,6 +165,12 @@ struct ProvinceCLITests {
             "-pkeyopt", "distid:1234567812345678", "-in", directory.appending("body").path, "-sigfile", directory.appending("sig.der").path,
         ])
         #expect(status == 0, "\(output)")
+        // The shell recipe of formats.md, as shipped in ops/, agrees.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ops/verify-sm2-checkpoint.sh").path
+        try Data(note.utf8).write(to: directory.appending("cp.txt"))
+        let (scriptStatus, scriptOutput) = try Shell.run("/bin/sh", [script, ledger, directory.appending("cp.txt").path])
+        #expect(scriptStatus == 0 && scriptOutput.contains("Signature Verified Successfully"), "\(scriptOutput)")
         // The private key file is PKCS#8 PEM that OpenSSL reads as an SM2 key.
         let (keyStatus, keyText) = try Shell.run("/usr/bin/openssl", ["pkey", "-in", ledger + "/signing.key", "-noout", "-text"])
         #expect(keyStatus == 0 && keyText.contains("SM2"), "\(keyText)")
