@@ -51,6 +51,18 @@ public struct SignedNote: Sendable, Equatable {
         return SignedNote(text: text, signatures: signatures)
     }
 
+    /// Parses a block of signature lines, each ending in a newline (as a witness or HQ returns them).
+    public static func parseSignatureLines(_ block: String) throws(LedgerCoreError) -> [NoteSignature] {
+        guard block.hasSuffix("\n"), block.utf8.count <= maximumSize else {
+            throw LedgerCoreError(.malformedNote, "signature lines must each end with a newline")
+        }
+        var signatures: [NoteSignature] = []
+        for line in block.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
+            signatures.append(try parseSignatureLine(line))
+        }
+        return signatures
+    }
+
     static func parseSignatureLine(_ line: Substring) throws(LedgerCoreError) -> NoteSignature {
         let prefix = "\u{2014} "
         guard line.hasPrefix(prefix) else {

@@ -1,0 +1,95 @@
+import Foundation
+import LedgerCore
+
+/// Settings of `creditsync province sync`: a JSON config file and/or flags of the same names
+/// (flags win). Every key is documented in ops/README.md.
+public struct SyncConfiguration: Sendable, Equatable {
+    /// HQ's base URL, e.g. `https://hq.samr.example:8443`.
+    public var hqURL: String
+    /// This province's client certificate (PEM, carrying SAN URI creditsync:province:<code>),
+    /// its private key (PEM), and the CA to trust for HQ's server certificate (PEM) — only it.
+    public var cert: String
+    public var key: String
+    public var ca: String
+    /// HQ's cosigner verifier key string: receipts must verify with it.
+    public var hqKey: String
+    /// Compress uploads with gzip.
+    public var gzip: Bool = true
+    /// Seconds a request may take before it is abandoned (a resumed sync continues where it stopped).
+    public var timeoutSeconds: Int = 600
+    /// Attempts after a conflict or an interrupted upload before giving up.
+    public var retries: Int = 5
+
+    public struct File: Decodable, Sendable {
+        public var hqURL: String?
+        public var cert: String?
+        public var key: String?
+        public var ca: String?
+        public var hqKey: String?
+        public var gzip: Bool?
+        public var timeoutSeconds: Int?
+        public var retries: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case cert, key, ca, gzip, retries
+            case hqURL = "hq_url"
+            case hqKey = "hq_key"
+            case timeoutSeconds = "timeout_seconds"
+        }
+
+        public init() {}
+
+        public static func load(_ path: String) throws -> File {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw ProvinceNodeError(.configuration, "cannot read the config file \(path)", hint: "check the --config path")
+            }
+            do {
+                return try JSONDecoder().decode(File.self, from: data)
+            } catch {
+                throw ProvinceNodeError(.configuration, "\(path) is not a valid province sync config: \(error)",
+                                        hint: "see ops/province.example.json for the keys and their types")
+            }
+        }
+    }
+
+    public init(file: File, flags: File) throws {
+        func required(_ name: String, _ value: String?) throws -> String {
+            guard let value, !value.isEmpty else {
+                throw ProvinceNodeError(.configuration, "missing setting \(name)",
+                                        hint: "set \"\(name)\" in the config file or pass --\(name.replacingOccurrences(of: "_", with: "-"))")
+            }
+            return value
+        }
+        hqURL = try required("hq_url", flags.hqURL ?? file.hqURL)
+        cert = try required("cert", flags.cert ?? file.cert)
+        key = try required("key", flags.key ?? file.key)
+        ca = try required("ca", flags.ca ?? file.ca)
+        hqKey = try required("hq_key", flags.hqKey ?? file.hqKey)
+        gzip = flags.gzip ?? file.gzip ?? gzip
+        timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds ?? timeoutSeconds
+        retries = flags.retries ?? file.retries ?? retries
+        guard let url = URL(string: hqURL), url.scheme == "https", url.host != nil else {
+            throw ProvinceNodeError(.configuration, "hq_url \"\(hqURL)\" is not an https URL", hint: "e.g. https://hq.samr.example:8443")
+        }
+        if hqURL.hasSuffix("/") { hqURL.removeLast() }
+        do {
+            let key = try VerifierKey(parsing: hqKey)
+            guard key.typeAndKey.first == Cosigner.type else { throw LedgerCoreError(.malformedKey, "not a cosigner key") }
+        } catch {
+            throw ProvinceNodeError(.configuration, "hq_key is not HQ's cosigner verifier key: \(error)",
+                                    hint: "copy it from HQ's cosigner.pub (`creditsync hq init` prints it)")
+        }
+        guard (1...86_400).contains(timeoutSeconds) else {
+            throw ProvinceNodeError(.configuration, "timeout_seconds must be between 1 and 86400, got \(timeoutSeconds)", hint: "the default is 600")
+        }
+        guard (0...100).contains(retries) else {
+            throw ProvinceNodeError(.configuration, "retries must be between 0 and 100, got \(retries)", hint: "the default is 5")
+        }
+        for (name, path) in [("cert", cert), ("key", key), ("ca", ca)] where !FileManager.default.isReadableFile(atPath: path) {
+            throw ProvinceNodeError(.configuration, "\(name) file \(path) is not readable", hint: "point \(name) at a PEM file; `creditsync pki issue` makes them")
+        }
+    }
+}
