@@ -1,5 +1,7 @@
-/// The error type of `PKI`. (PKI does not import LedgerCore; the CLI adapts it.)
-public struct PKIError: Error, CustomStringConvertible, Sendable {
+import LedgerCore
+
+/// The error type of `PKI`.
+public struct PKIError: OperatorError {
     public enum Code: String, Sendable {
         case exists = "pki.exists"
         case unreadable = "pki.unreadable"
@@ -7,15 +9,14 @@ public struct PKIError: Error, CustomStringConvertible, Sendable {
         case noProvince = "pki.no-province-identity"
     }
 
-    public var code: Code
+    public var codeValue: Code
     public var message: String
     public var hint: String
+    public var code: String { codeValue.rawValue }
 
     public init(_ code: Code, _ message: String, hint: String) {
-        self.code = code
+        self.codeValue = code
         self.message = message
         self.hint = hint
     }
-
-    public var description: String { "\(message) [\(code.rawValue)]" }
 }

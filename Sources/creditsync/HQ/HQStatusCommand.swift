@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import HQNode
+import Quality
+
+struct HQStatus: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Per province: last sync, mirror size, last verified checkpoint, receipts, days since last sync, alarms."
+    )
+
+    @Option(help: "HQ's data directory.")
+    var data: String
+
+    @Option(help: "Language: zh (default) or en.")
+    var lang: String = "zh"
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func execute() async throws {
+        let status = try HQNode.HQStatus.gather(try HQDataDirectory.open(at: URL(fileURLWithPath: data)), now: Date())
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            Output.line(String(decoding: try encoder.encode(status.provinces), as: UTF8.self))
+            return
+        }
+        let zh = lang != "en"
+        let names = (try? DomainTables.bundled().nodes) ?? [:]
+        let formatter = ISO8601DateFormatter()
+        Output.line(zh ? "省份            镜像大小   待上传    回执  最后同步                距今(天)  告警  最新已验证检查点根哈希"
+                       : "province        mirror     pending   rcpts last sync               days      alarms last verified checkpoint root")
+        for row in status.provinces {
+            let name = zh ? (names[row.province] ?? "") : ""
+            let pending = row.pendingSize > row.nextEntry ? row.pendingSize - row.nextEntry : 0
+            Output.line([
+                pad("\(row.province) \(name)", 15), pad(String(row.mirrorSize), 10), pad(String(pending), 9), pad(String(row.receipts), 5),
+                pad(row.lastSync.map(formatter.string) ?? (zh ? "从未" : "never"), 23), pad(row.daysSinceLastSync.map(String.init) ?? "-", 9),
+                pad(row.forks > 0 ? "\(row.alarms)!" : String(row.alarms), 5), row.checkpointRoot ?? "-",
+            ].joined(separator: " "))
+        }
+        if !status.alarms.isEmpty {
+            Output.line("")
+            Output.line(zh ? "告警：" : "alarms:")
+            for alarm in status.alarms.prefix(20) {
+                Output.line("  \(formatter.string(from: alarm.raisedAt)) \(alarm.province ?? "-") \(alarm.kind): \(alarm.message)")
+            }
+        }
+    }
+
+    func pad(_ text: String, _ width: Int) -> String {
+        // CJK characters take two columns.
+        let columns = text.reduce(0) { $0 + ($1.unicodeScalars.first.map { $0.value >= 0x2E80 ? 2 : 1 } ?? 1) }
+        return text + String(repeating: " ", count: max(1, width - columns))
+    }
+}
