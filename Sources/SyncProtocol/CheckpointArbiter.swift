@@ -26,13 +26,14 @@ public enum CheckpointArbiter {
     ///     of that size, or its verified entries).
     public static func decide(latest: Checkpoint?, oldSize: UInt64, proof: [Hash], incoming: Checkpoint,
                               knownRoot: Hash?, hasher: TreeHasher) -> Decision {
+        // A signed root that contradicts one HQ vouches for is evidence, whatever else the request says.
+        if let knownRoot, knownRoot != incoming.root {
+            return .fork(reason: "two different signed roots for tree size \(incoming.size)")
+        }
         guard oldSize <= incoming.size else {
             return .badRequest("old size \(oldSize) is larger than the checkpoint's size \(incoming.size)")
         }
         let current = latest?.size ?? 0
-        if let knownRoot, knownRoot != incoming.root {
-            return .fork(reason: "two different signed roots for tree size \(incoming.size)")
-        }
         if incoming.size < current { return .stale(current: current) }
         if incoming.size == current, latest != nil { return .alreadyKnown }
         guard oldSize == current else { return .conflict(current: current) }

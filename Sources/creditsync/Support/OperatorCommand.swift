@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HQNode
 import LedgerCore
 import LedgerStore
 import ProvinceNode
@@ -52,7 +53,9 @@ enum ExitCodes {
              ProvinceNodeError.Code.keyFile.rawValue, ProvinceNodeError.Code.configuration.rawValue,
              ProvinceNodeError.Code.unknownProvince.rawValue, LedgerStoreError.Code.notALedger.rawValue,
              LedgerStoreError.Code.wrongSuite.rawValue, LedgerStoreError.Code.alreadyExists.rawValue,
-             LedgerCoreError.Code.unknownSuite.rawValue, LedgerCoreError.Code.malformedKey.rawValue:
+             LedgerCoreError.Code.unknownSuite.rawValue, LedgerCoreError.Code.malformedKey.rawValue,
+             HQError.Code.configuration.rawValue, HQError.Code.dataDirectory.rawValue, HQError.Code.enrolment.rawValue,
+             HQError.Code.notEnrolled.rawValue:
             configuration
         default:
             failure

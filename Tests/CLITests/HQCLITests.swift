@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The HQ and sync commands as an operator runs them: real processes, real files, loopback mTLS,
+/// and a SIGTERM at the end.
+@Suite("HQ and sync CLI")
+struct HQCLITests {
+    @Test("pki, hq init/enroll/serve, province sync/receipts, hq status, graceful stop on SIGTERM")
+    func operatorStory() async throws {
+        let directory = try TemporaryDirectory()
+        func path(_ name: String) -> String { directory.appending(name).path }
+        func ok(_ arguments: [String], input: Data? = nil) async throws -> String {
+            let result = try await CLI.run(arguments, input: input)
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result.stdout
+        }
+        _ = try await ok(["pki", "init-ca", "--out", path("ca")])
+        _ = try await ok(["pki", "issue", "--ca", path("ca"), "--hq", "127.0.0.1", "--out", path("hq-tls")])
+        _ = try await ok(["pki", "issue", "--ca", path("ca"), "--province", "310000", "--out", path("sh-tls")])
+        let hqInit = try await ok(["hq", "init", "--data", path("hq")])
+        let hqKey = try String(contentsOfFile: path("hq/cosigner.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(hqInit.contains(hqKey))
+        _ = try await ok(["province", "init", "--ledger", path("sh"), "--province", "310000", "--suite", "sm3-sm2"])
+        let key = try await ok(["province", "key", "--ledger", path("sh")]).trimmingCharacters(in: .newlines)
+        #expect(try await ok(["hq", "enroll", "--data", path("hq"), "--province", "310000", "--key", key]).contains("suite sm3-sm2"))
+        _ = try await CLI.run(["province", "append", "--ledger", path("sh")], input: Data(TestRecords.ndjson(0..<600, province: "310000").utf8))
+
+        // Usage errors name the missing setting and exit 5.
+        let missing = try await CLI.run(["hq", "serve", "--data", path("hq")])
+        #expect(missing.status == 5 && missing.stderr.contains("missing setting cert"))
+
+        let log = directory.appending("hq.log")
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CLI.binary)
+        server.arguments = ["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--cert", path("hq-tls/cert.pem"),
+                            "--key", path("hq-tls/key.pem"), "--ca", path("ca/ca.pem")]
+        server.standardError = try FileHandle(forWritingTo: log)
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var port: Int?
+        for _ in 0..<600 where port == nil {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("HQ listening") }), let match = line.firstMatch(of: /:(\d+) \[creditsync\]/) {
+                port = Int(match.1)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let hqURL = "https://127.0.0.1:\(try #require(port))"
+
+        // The config file and flags of the same names; flags win (a wrong URL in the file).
+        let config = directory.appending("province.json")
+        try Data(#"{"ledger": "\#(path("sh"))", "hq_url": "https://127.0.0.1:1", "cert": "\#(path("sh-tls/cert.pem"))", "key": "\#(path("sh-tls/key.pem"))", "ca": "\#(path("ca/ca.pem"))", "hq_key": "\#(hqKey)"}"#.utf8).write(to: config)
+        let synced = try await ok(["province", "sync", "--config", config.path, "--hq-url", hqURL])
+        #expect(synced.contains("uploaded 600 entries; HQ holds size 600"), "\(synced)")
+        // HQ unreachable: exit 6.
+        let unreachable = try await CLI.run(["province", "sync", "--config", config.path, "--retries", "0"])
+        #expect(unreachable.status == 6, "\(unreachable.stderr)")
+        // Another province's certificate: refused, exit 7.
+        _ = try await ok(["pki", "issue", "--ca", path("ca"), "--province", "440000", "--out", path("gd-tls")])
+        let refused = try await CLI.run(["province", "sync", "--config", config.path, "--hq-url", hqURL, "--cert", path("gd-tls/cert.pem"), "--key", path("gd-tls/key.pem")])
+        #expect(refused.status == 7 && refused.stderr.contains("403"), "\(refused.stderr)")
+
+        let receipts = try await ok(["province", "receipts", "--ledger", path("sh")])
+        #expect(receipts.contains("size 600") && receipts.contains("cosigned by creditsync.samr/hq"))
+        let status = try await ok(["hq", "status", "--data", path("hq"), "--lang", "en"])
+        #expect(status.contains("310000") && status.contains("600"))
+        let json = try await ok(["hq", "status", "--data", path("hq"), "--json"])
+        #expect(json.contains("\"mirror_size\" : 600") && json.contains("\"receipts\" : 1"))
+
+        kill(server.processIdentifier, SIGTERM)
+        await CLI.waitForExit(server)
+        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("HQ stopped"))
+    }
+}
