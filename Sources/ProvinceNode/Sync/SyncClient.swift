@@ -277,3 +277,33 @@ extension SyncClient {
     /// The client with this configuration's TLS settings, for tests that speak the protocol by hand.
     public func makeClientForTests() throws -> HTTPClient { try makeClient() }
 }
+
+extension SyncClient {
+    /// Step 1 alone: what HQ has of `province`'s log.
+    public func logState(province: String) async throws -> LogState {
+        let client = try makeClient()
+        do {
+            let state = try await fetchState(client: client, province: province)
+            try await client.shutdown()
+            return state
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Step 2 alone: submit a signed checkpoint with a consistency proof from HQ's latest.
+    public func addCheckpoint(_ submission: AddCheckpointRequest, province: String) async throws -> MirrorInfo {
+        let client = try makeClient()
+        do {
+            let (status, body) = try await send(client: client, path: SyncAPI.checkpointPath(province), method: .POST,
+                                                contentType: "text/plain; charset=utf-8", body: .bytes(ByteBuffer(string: submission.body)))
+            guard status == 200 else { throw failure(status: status, body: body, step: "submitting the checkpoint") }
+            try await client.shutdown()
+            return try JSONDecoder().decode(MirrorInfo.self, from: Data(body.readableBytesView))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}

@@ -27,7 +27,10 @@ struct DemoCommand: OperatorCommand {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         narrator.say(zh: "演示目录：\(root.path)", en: "demo folder: \(root.path)")
-        try await LedgerStory(root: root, narrator: narrator).run()
+        let provinces = try await LedgerStory(root: root, narrator: narrator).run()
+        try await SyncStory(root: root, narrator: narrator, provinces: provinces).run(firstStep: 9)
+        narrator.say(zh: "", en: "")
+        narrator.say(zh: "演示完成。", en: "Demo complete.")
     }
 }
 
@@ -36,7 +39,8 @@ struct LedgerStory {
     let root: URL
     let narrator: Narrator
 
-    func run() async throws {
+    /// Returns the two province ledgers for the HQ story.
+    func run() async throws -> [ProvinceLedger] {
         let tables = try DomainTables.bundled()
         var generator = RecordGenerator(province: "440000", seed: 2026, tables: tables)
 
@@ -53,6 +57,8 @@ struct LedgerStory {
                                                      signer: guangdong.signer, now: Date())
         narrator.say(zh: "新增 \(first.appended) 条，签署检查点：", en: "appended \(first.appended); signed checkpoint:")
         narrator.show(first.checkpoint.text)
+        // Kept for the HQ story: someone later rewrites history from this point with the same key.
+        try FileManager.default.copyItem(at: guangdong.directory, to: root.appendingPathComponent("440000-at-1200"))
 
         narrator.step(3, zh: "再追加 800 条新记录，并重复提交上一批中的 50 条：重复的 change_id 只确认、不重复记账",
                       en: "Append 800 more, resubmitting 50 from the last batch: a known change_id is acknowledged, never duplicated")
@@ -114,5 +120,6 @@ struct LedgerStory {
         _ = try shanghai.store.verify()
         narrator.say(zh: "✓ SM2 签名、SM3 包含证明与全量校验均通过；可用 ops/verify-sm2-checkpoint.sh 以 OpenSSL 独立验证",
                      en: "✓ SM2 signature, SM3 inclusion proof and full verification pass; ops/verify-sm2-checkpoint.sh checks it with OpenSSL alone")
+        return [guangdong, shanghai]
     }
 }

@@ -11,7 +11,7 @@ struct HQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hq",
         abstract: "The headquarters node: enrolment, the mTLS sync server, status.",
-        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatus.self]
+        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self]
     )
 }
 

@@ -3,7 +3,7 @@ import Foundation
 import HQNode
 import Quality
 
-struct HQStatus: OperatorCommand {
+struct HQStatusCommand: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Per province: last sync, mirror size, last verified checkpoint, receipts, days since last sync, alarms."
@@ -19,7 +19,7 @@ struct HQStatus: OperatorCommand {
     var json = false
 
     func execute() async throws {
-        let status = try HQNode.HQStatus.gather(try HQDataDirectory.open(at: URL(fileURLWithPath: data)), now: Date())
+        let status = try HQStatus.gather(try HQDataDirectory.open(at: URL(fileURLWithPath: data)), now: Date())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
