@@ -17,29 +17,35 @@ extension LedgerStore {
     /// transaction. Records whose `change_id` is already in the log are skipped.
     @discardableResult
     public func append(_ records: [ChangeRecord], signer: any NoteSigner, now: Date) async throws -> AppendResult {
+        try await append(prepared: records.map { PreparedEntry($0, suite: suite) }, signer: signer, now: now)
+    }
+
+    /// `append` for entries whose hashes were computed beforehand (by the ingest pipeline).
+    @discardableResult
+    public func append(prepared entries: [PreparedEntry], signer: any NoteSigner, now: Date) async throws -> AppendResult {
         guard metadata.role == .province else {
             throw LedgerStoreError(.wrongRole, "\(path) is HQ's mirror; only HQ's sync service appends to it", hint: "append to the province's own ledger")
         }
         try requireSigner(signer)
-        for record in records where record.province != metadata.province {
+        for record in entries.lazy.map(\.record) where record.province != metadata.province {
             throw LedgerStoreError(.entryRejected, "record \(record.changeID) is for province \(record.province), this ledger holds \(metadata.province)",
                                    hint: "send each province's records to that province's ledger")
         }
         return try await pool.write { db in
             var writer = try LogWriter(db: db, suite: suite)
             let before = writer.size
-            for record in records {
-                _ = try writer.append(record, skipDuplicates: true)
+            for entry in entries {
+                _ = try writer.append(entry, skipDuplicates: true)
             }
             try writer.finish()
             let appended = Int(writer.size - before)
             if appended == 0, let latest = try String.fetchOne(db, sql: "SELECT note FROM checkpoint ORDER BY size DESC LIMIT 1") {
-                return AppendResult(appended: 0, duplicates: records.count, checkpoint: try verifiedCheckpoint(latest))
+                return AppendResult(appended: 0, duplicates: entries.count, checkpoint: try verifiedCheckpoint(latest))
             }
             let checkpoint = try VerifiedCheckpoint.sign(
                 Checkpoint(origin: metadata.origin, size: writer.size, root: writer.root, suite: suite.id), with: signer)
             try Self.insertCheckpoint(checkpoint, db: db, now: now)
-            return AppendResult(appended: appended, duplicates: records.count - appended, checkpoint: checkpoint)
+            return AppendResult(appended: appended, duplicates: entries.count - appended, checkpoint: checkpoint)
         }
     }
 }

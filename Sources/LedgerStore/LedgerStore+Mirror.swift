@@ -66,19 +66,19 @@ extension LedgerStore {
     /// province's log), in one transaction, refusing unless they produce `expectedRoot`.
     /// The caller has verified them against a signed checkpoint; this is defence in depth.
     @discardableResult
-    public func appendMirrored(_ records: [ChangeRecord], expectedRoot: Hash) async throws -> UInt64 {
+    public func appendMirrored(_ entries: [PreparedEntry], expectedRoot: Hash) async throws -> UInt64 {
         try requireRole(.mirror)
-        for record in records where record.province != metadata.province {
+        for record in entries.lazy.map(\.record) where record.province != metadata.province {
             throw LedgerStoreError(.entryRejected, "entry \(record.changeID) is for province \(record.province), this mirror holds \(metadata.province)",
                                    hint: "a province uploads only its own log")
         }
         return try await pool.write { db in
             var writer = try LogWriter(db: db, suite: suite)
-            for record in records {
+            for entry in entries {
                 do {
-                    _ = try writer.append(record, skipDuplicates: false)
+                    _ = try writer.append(entry, skipDuplicates: false)
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    throw LedgerStoreError(.entryRejected, "entry \(writer.size) (\(record.changeID)) repeats a change_id already in the log",
+                    throw LedgerStoreError(.entryRejected, "entry \(writer.size) (\(entry.record.changeID)) repeats a change_id already in the log",
                                            hint: "a log holds each change_id once; the province ledger is inconsistent")
                 }
             }

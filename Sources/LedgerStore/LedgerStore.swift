@@ -41,6 +41,9 @@ public final class LedgerStore: Sendable {
 
     static func configuration() -> Configuration {
         var configuration = Configuration()
+        // The schema's REFERENCES clauses document the links; enforcing them would probe the
+        // entry table on every state write. `verify` checks them instead.
+        configuration.foreignKeysEnabled = false
         configuration.prepareDatabase { db in
             // FULL: a receipt or checkpoint must survive power loss once committed.
             try db.execute(sql: "PRAGMA synchronous = FULL")

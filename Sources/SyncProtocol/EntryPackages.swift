@@ -118,12 +118,17 @@ public struct PackageVerifier: Sendable {
 
     /// Checks `package` and advances; returns the root of the tree at the package's end.
     public mutating func verify(_ package: EntryPackage) throws(SyncProtocolError) -> Hash {
-        guard package.range.lowerBound == frontier.size else {
+        try verify(package, leafHashes: package.records.map { hasher.leafHash($0.canonicalBytes) })
+    }
+
+    /// `verify` with the package's leaf hashes already computed.
+    public mutating func verify(_ package: EntryPackage, leafHashes: [Hash]) throws(SyncProtocolError) -> Hash {
+        guard package.range.lowerBound == frontier.size, leafHashes.count == package.records.count else {
             throw SyncProtocolError(.conflict, "package starts at \(package.range.lowerBound), HQ's next entry is \(frontier.size)")
         }
         var next = frontier
-        for record in package.records {
-            next.append(hasher.leafHash(record.canonicalBytes), hasher: hasher)
+        for leafHash in leafHashes {
+            next.append(leafHash, hasher: hasher)
         }
         let root = next.root(hasher: hasher)
         do {
@@ -150,18 +155,33 @@ public struct LineSplitter {
     public var pendingBytes: Int { partial.count }
 
     /// Feeds bytes; calls `line` for each complete line (without its newline).
-    public mutating func feed(_ bytes: some Collection<UInt8>, _ line: ([UInt8]) throws -> Void) throws {
-        for byte in bytes {
-            if byte == 0x0A {
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ line: ([UInt8]) throws -> Void) throws {
+        var start = 0
+        while start < bytes.count {
+            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                partial.append(contentsOf: bytes[start...])
+                guard partial.count <= maximumLength else { throw tooLong() }
+                return
+            }
+            if partial.isEmpty {
+                guard newline - start <= maximumLength else { throw tooLong() }
+                try line(Array(bytes[start..<newline]))
+            } else {
+                partial.append(contentsOf: bytes[start..<newline])
+                guard partial.count <= maximumLength else { throw tooLong() }
                 let complete = partial
                 partial.removeAll(keepingCapacity: true)
                 try line(complete)
-            } else {
-                partial.append(byte)
-                if partial.count > maximumLength {
-                    throw SyncProtocolError(.tooLarge, "a line of the upload is longer than \(maximumLength) bytes")
-                }
             }
+            start = newline + 1
         }
+    }
+
+    public mutating func feed(_ bytes: [UInt8], _ line: ([UInt8]) throws -> Void) throws {
+        try bytes.withUnsafeBytes { try feed($0, line) }
+    }
+
+    private func tooLong() -> SyncProtocolError {
+        SyncProtocolError(.tooLarge, "a line of the upload is longer than \(maximumLength) bytes")
     }
 }

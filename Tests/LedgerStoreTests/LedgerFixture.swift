@@ -47,6 +47,6 @@ struct LedgerFixture {
     }
 
     static let dropTriggers = """
-        DROP TRIGGER entry_append_only_update; DROP TRIGGER entry_append_only_delete; DROP TRIGGER entry_contiguous;
+        DROP TRIGGER entry_append_only_update; DROP TRIGGER entry_append_only_delete;
         """
 }

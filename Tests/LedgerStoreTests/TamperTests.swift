@@ -68,9 +68,20 @@ struct TamperTests {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<20)
         let extra = try TestRecords.record(20)
-        // The contiguity trigger allows the next index, so no trigger needs dropping.
+        // Inserts are not refused by a trigger (only updates and deletes are); verify catches them.
         try ledger.tamper("INSERT INTO entry (idx, change_id, data) VALUES (20, '\(extra.changeID)', CAST('\(String(decoding: extra.canonicalBytes, as: UTF8.self))' AS BLOB));")
         expectCorrupt(ledger, index: 20, "extra row")
+    }
+
+    @Test("a row inserted out of sequence", arguments: SuiteID.allCases)
+    func outOfSequence(suite: SuiteID) async throws {
+        let ledger = try LedgerFixture(suite: suite)
+        try await ledger.append(0..<20)
+        let extra = try TestRecords.record(30)
+        try ledger.tamper("INSERT INTO entry (idx, change_id, data) VALUES (25, '\(extra.changeID)', CAST('\(String(decoding: extra.canonicalBytes, as: UTF8.self))' AS BLOB));")
+        expectCorrupt(ledger, index: 20, "gap before a planted row")
+        // And the next append refuses to build on a log it cannot extend contiguously.
+        await #expect(throws: (any Error).self) { try await ledger.append(20..<25) }
     }
 
     @Test("entries and tree hashes rewritten together are caught by the signed root", arguments: SuiteID.allCases)

@@ -16,7 +16,8 @@ struct USCCTests {
     @Test("wrong and malformed codes")
     func invalid() {
         #expect(USCC.check("91350100M000100Y44") == .wrongCheckCharacter(expected: "3"))
-        #expect(USCC.check("91350100M000100X43") == .wrongOrganizationCheck(expected: "Y"))
+        // Organization code M000100X: its check character is 6, not the 4 written.
+        #expect(USCC.check("91350100M000100X43") == .wrongOrganizationCheck(expected: "6"))
         if case .malformed = USCC.check("91350100M000100Y4Z") {} else { Issue.record("Z is not in the set") }
         if case .malformed = USCC.check("9111000O600037341L") {} else { Issue.record("letter in the division code") }
         if case .malformed = USCC.check("91110000600037341") {} else { Issue.record("17 characters") }

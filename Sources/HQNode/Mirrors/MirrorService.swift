@@ -128,7 +128,7 @@ actor MirrorService {
     }
 
     /// Commits verified entries; `root` is the verified root at their end.
-    func commit(_ records: [ChangeRecord], root: Hash) async throws {
+    func commit(_ records: [PreparedEntry], root: Hash) async throws {
         try await store.appendMirrored(records, expectedRoot: root)
     }
 

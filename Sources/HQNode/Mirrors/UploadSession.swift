@@ -1,6 +1,7 @@
 import Foundation
 import Gzip
 import LedgerCore
+import LedgerStore
 import Logging
 import NIOCore
 import Synchronization
@@ -30,6 +31,7 @@ struct UploadSession {
     let metrics: HQMetrics
     let logger: Logger
     let now: @Sendable () -> Date
+    let suite: Suite
 
     enum Outcome {
         /// Every entry up to `end` is stored; HQ's receipt.
@@ -71,7 +73,7 @@ struct UploadSession {
             let inflater = gzip ? try GzipDecompressor() : nil
             for try await buffer in body {
                 metrics.received(province: province, entries: 0, bytes: buffer.readableBytes)
-                var ready: [(records: [ChangeRecord], root: Hash)] = []
+                var ready: [(entries: [PreparedEntry], root: Hash)] = []
                 func consume(_ bytes: UnsafeRawBufferPointer) throws {
                     uncompressed += Int64(bytes.count)
                     guard uncompressed <= maximumBytes else {
@@ -79,8 +81,9 @@ struct UploadSession {
                     }
                     try splitter.feed(bytes) { line in
                         guard let package = try decoder.consume(line) else { return }
-                        let root = try verifier.verify(package)
-                        ready.append((package.records, root))
+                        let entries = package.records.map { PreparedEntry($0, suite: suite) }
+                        let root = try verifier.verify(package, leafHashes: entries.map(\.leafHash))
+                        ready.append((entries, root))
                     }
                 }
                 do {
@@ -93,12 +96,12 @@ struct UploadSession {
                     }
                 } catch {
                     // Keep the packages verified before the bad one.
-                    for package in ready { try await committer.add(package.records, root: package.root, threshold: commitEntries) }
+                    for package in ready { try await committer.add(package.entries, root: package.root, threshold: commitEntries) }
                     throw error
                 }
                 for package in ready {
-                    verifiedEntries += package.records.count
-                    try await committer.add(package.records, root: package.root, threshold: commitEntries)
+                    verifiedEntries += package.entries.count
+                    try await committer.add(package.entries, root: package.root, threshold: commitEntries)
                 }
                 if shutdown.isSet {
                     throw HQError(.shuttingDown, "HQ is shutting down; the verified part of the upload is stored", hint: "retry after HQ restarts")
@@ -143,7 +146,7 @@ struct UploadSession {
 /// while the next group is parsed and verified.
 private struct Committer {
     let mirror: MirrorService
-    private var records: [ChangeRecord] = []
+    private var records: [PreparedEntry] = []
     private var root: Hash?
     private var inFlight: Task<Void, any Error>?
 
@@ -151,7 +154,7 @@ private struct Committer {
         self.mirror = mirror
     }
 
-    mutating func add(_ package: [ChangeRecord], root: Hash, threshold: Int) async throws {
+    mutating func add(_ package: [PreparedEntry], root: Hash, threshold: Int) async throws {
         records.append(contentsOf: package)
         self.root = root
         if records.count >= threshold { try await flush() }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import LedgerStore
 import Logging
 import NIOCore
 import SyncProtocol
@@ -67,10 +68,11 @@ public struct HQService: Sendable {
             guard encoding == nil || encoding == "gzip" || encoding == "identity" else {
                 throw HQError(.badRequest, "unsupported Content-Encoding \(encoding ?? "")", hint: "send the body plain or with Content-Encoding: gzip")
             }
+            let mirror = try await mirror(context)
             let session = UploadSession(
-                mirror: try await mirror(context), province: context.province!, start: start, end: end, gzip: encoding == "gzip",
+                mirror: mirror, province: context.province!, start: start, end: end, gzip: encoding == "gzip",
                 maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries, shutdown: shutdown,
-                metrics: metrics, logger: context.logger, now: now)
+                metrics: metrics, logger: context.logger, now: now, suite: mirror.store.suite)
             switch await session.run(body: request.body) {
             case .complete(let receipt, _):
                 return HQResponses.text(receipt.line, contentType: SyncAPI.receiptContentType)

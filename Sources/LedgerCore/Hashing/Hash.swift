@@ -8,12 +8,25 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
 
     private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
+    /// Creates a hash from exactly 32 bytes at `raw`.
+    public init(copying raw: UnsafeRawBufferPointer) {
+        precondition(raw.count == Hash.byteCount, "a hash is 32 bytes, got \(raw.count)")
+        Swift.withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) }
+    }
+
     /// Creates a hash from exactly 32 bytes.
-    public init(_ bytes: some Collection<UInt8>) {
-        precondition(bytes.count == Hash.byteCount, "a hash is 32 bytes, got \(bytes.count)")
-        Swift.withUnsafeMutableBytes(of: &storage) { raw in
-            for (i, byte) in bytes.enumerated() { raw[i] = byte }
-        }
+    public init(_ bytes: [UInt8]) {
+        self = bytes.withUnsafeBytes { Hash(copying: $0) }
+    }
+
+    /// Creates a hash from exactly 32 bytes.
+    public init(_ bytes: ArraySlice<UInt8>) {
+        self = bytes.withUnsafeBytes { Hash(copying: $0) }
+    }
+
+    /// Creates a hash from exactly 32 bytes.
+    public init(_ data: Data) {
+        self = data.withUnsafeBytes { Hash(copying: $0) }
     }
 
     /// Creates a hash by letting `body` fill the 32 bytes.
@@ -21,7 +34,7 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
         Swift.withUnsafeMutableBytes(of: &storage) { body($0) }
     }
 
-    public init?(validating bytes: some Collection<UInt8>) {
+    public init?(validating bytes: [UInt8]) {
         guard bytes.count == Hash.byteCount else { return nil }
         self.init(bytes)
     }

@@ -4,9 +4,17 @@
 /// of their keys, strings use the minimal escapes of ECMAScript's `JSON.stringify`, and numbers
 /// are formatted as ECMAScript's `Number.prototype.toString`.
 public enum CanonicalJSON {
-    /// Parses any JSON text and returns its canonical UTF-8 bytes.
-    public static func canonicalize(_ bytes: some Collection<UInt8>) throws(LedgerCoreError) -> [UInt8] {
-        encode(try JSONParser.parse(bytes))
+    /// Parses any JSON text and returns its canonical UTF-8 bytes (single pass, no value tree).
+    public static func canonicalize(_ bytes: [UInt8]) throws(LedgerCoreError) -> [UInt8] {
+        try canonicalizeWithMembers(bytes).bytes
+    }
+
+    /// Canonical bytes, and the top-level object's members in canonical order (empty otherwise).
+    static func canonicalizeWithMembers(_ bytes: [UInt8]) throws(LedgerCoreError) -> (bytes: [UInt8], members: [Canonicalizer.Member]) {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(LedgerCoreError) in try Canonicalizer.canonicalize(buffer) }
+        }
+        return try result.get()
     }
 
     /// The canonical UTF-8 bytes of `value`.
@@ -44,32 +52,55 @@ public enum CanonicalJSON {
 
     /// Members in RFC 8785 order: by the UTF-16 code units of the keys.
     static func sortedMembers(_ members: [JSONValue.Member]) -> [JSONValue.Member] {
-        if members.count < 2 { return members }
-        // ASCII keys (the common case) sort the same by bytes as by UTF-16 units.
-        if members.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) {
-            return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        members.count < 2 ? members : members.sorted { utf16Precedes($0.key, $1.key) }
+    }
+
+    /// UTF-16 code-unit order computed on UTF-8 bytes: byte order agrees with it except that
+    /// supplementary characters (lead byte F0–F4, UTF-16 surrogates D800–DBFF) sort before
+    /// U+E000–U+FFFF (lead byte EE–EF).
+    static func utf16Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let count = Swift.min(x.count, y.count)
+                var i = 0
+                while i < count, x[i] == y[i] { i += 1 }
+                guard i < count else { return x.count < y.count }
+                let (p, q) = (x[i], y[i])
+                if p >= 0xF0, q == 0xEE || q == 0xEF { return true }
+                if q >= 0xF0, p == 0xEE || p == 0xEF { return false }
+                return p < q
+            }
         }
-        return members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case 0x22: output.append(0x5C); output.append(0x22)
-            case 0x5C: output.append(0x5C); output.append(0x5C)
-            case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
-            case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
-            case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-            case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-            case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-            case 0x00..<0x20:
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            default: output.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            // Most strings need no escaping: copy them whole.
+            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                output.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x22: output.append(0x5C); output.append(0x22)
+                case 0x5C: output.append(0x5C); output.append(0x5C)
+                case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
+                case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
+                case 0x00..<0x20:
+                    output.append(contentsOf: "\\u00".utf8)
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0x0F)])
+                default: output.append(byte)
+                }
             }
         }
         output.append(UInt8(ascii: "\""))

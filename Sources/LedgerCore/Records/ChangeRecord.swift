@@ -22,15 +22,15 @@ public struct ChangeRecord: Sendable, Equatable {
         case revoke
     }
 
-    static let contentKeys = ["category", "id", "op", "entity", "fields", "occurred_at", "source"]
+    static let contentKeyBytes: Set<[UInt8]> = Set(["category", "id", "op", "entity", "fields", "occurred_at", "source"].map { Array($0.utf8) })
 
     /// Parses producer JSON (any formatting) into a record of `province`.
-    public init(parsing bytes: some Collection<UInt8>, province expected: String) throws(LedgerCoreError) {
+    public init(parsing bytes: [UInt8], province expected: String) throws(LedgerCoreError) {
         guard bytes.count <= Self.maximumSize else {
             throw LedgerCoreError(.recordTooLarge, "record is \(bytes.count) bytes, over the \(Self.maximumSize)-byte limit")
         }
-        let value = try JSONParser.parse(bytes)
-        try self.init(value: value, canonicalBytes: CanonicalJSON.encode(value), province: expected)
+        let (canonical, members) = try CanonicalJSON.canonicalizeWithMembers(bytes)
+        try self.init(canonical: canonical, members: members, province: expected)
     }
 
     /// Parses an entry that must already be in canonical form, as ledgers exchange them.
@@ -38,29 +38,35 @@ public struct ChangeRecord: Sendable, Equatable {
         guard bytes.count <= Self.maximumSize else {
             throw LedgerCoreError(.recordTooLarge, "entry is \(bytes.count) bytes, over the \(Self.maximumSize)-byte limit")
         }
-        let value = try JSONParser.parse(bytes)
-        let canonical = CanonicalJSON.encode(value)
+        let (canonical, members) = try CanonicalJSON.canonicalizeWithMembers(bytes)
         guard canonical == bytes else {
             throw LedgerCoreError(.notCanonical, "entry is not in RFC 8785 canonical form")
         }
-        try self.init(value: value, canonicalBytes: canonical, province: expected)
+        try self.init(canonical: canonical, members: members, province: expected)
     }
 
-    init(value: JSONValue, canonicalBytes: [UInt8], province expected: String) throws(LedgerCoreError) {
-        guard case .object(let members) = value else {
+    private init(canonical canonicalBytes: [UInt8], members: [Canonicalizer.Member], province expected: String) throws(LedgerCoreError) {
+        guard canonicalBytes.first == UInt8(ascii: "{") else {
             throw LedgerCoreError(.recordNotObject, "a change record must be a JSON object")
         }
         guard canonicalBytes.count <= Self.maximumSize else {
             throw LedgerCoreError(.recordTooLarge, "canonical record is \(canonicalBytes.count) bytes, over the \(Self.maximumSize)-byte limit")
         }
         func required(_ key: String) throws(LedgerCoreError) -> String {
-            guard let field = value[key] else {
+            let name = Array(key.utf8)
+            guard let member = members.first(where: { $0.key == name }) else {
                 throw LedgerCoreError(.missingField, "missing \(key)")
             }
-            guard case .string(let text) = field, !text.isEmpty else {
+            let value = canonicalBytes[member.value]
+            guard value.count > 2, value.first == UInt8(ascii: "\"") else {
                 throw LedgerCoreError(.invalidField, "\(key) must be a non-empty string")
             }
-            return text
+            let inner = value.dropFirst().dropLast()
+            // Canonical strings escape only quotes, backslashes and controls; decode those rarely.
+            if inner.contains(UInt8(ascii: "\\")) {
+                return (try JSONParser.parse(value)).stringValue ?? ""
+            }
+            return String(decoding: inner, as: UTF8.self)
         }
         self.changeID = try required("change_id")
         self.province = try required("province")
@@ -74,8 +80,18 @@ public struct ChangeRecord: Sendable, Equatable {
         guard province == expected else {
             throw LedgerCoreError(.wrongProvince, "record is for province \(province), this ledger holds \(expected)")
         }
+        // The content members, in canonical order (a subset of a sorted list stays sorted).
+        var content: [UInt8] = [UInt8(ascii: "{")]
+        content.reserveCapacity(canonicalBytes.count)
+        for member in members where Self.contentKeyBytes.contains(member.key) {
+            if content.count > 1 { content.append(UInt8(ascii: ",")) }
+            content.append(UInt8(ascii: "\""))
+            content.append(contentsOf: member.key)
+            content.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            content.append(contentsOf: canonicalBytes[member.value])
+        }
+        content.append(UInt8(ascii: "}"))
         self.canonicalBytes = canonicalBytes
-        let content = members.filter { Self.contentKeys.contains($0.key) }
-        self.contentBytes = CanonicalJSON.encode(.object(content))
+        self.contentBytes = content
     }
 }

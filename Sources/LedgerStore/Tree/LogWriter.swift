@@ -4,12 +4,22 @@ import LedgerCore
 
 /// Appends entries inside one write transaction: the entry rows, their tree hashes (tiles) and
 /// the state projection. Hashing is O(1) amortized per entry (the frontier); tiles that fill up
-/// are written at once, the growing rightmost ones when the batch finishes.
+/// are written at once, the growing rightmost ones and the batch's state changes when it finishes.
 struct LogWriter {
     let db: Database
     let suite: Suite
     private(set) var frontier: MerkleFrontier
     private var openTiles: [TileKey: [Hash]] = [:]
+    /// The batch's state changes, last one per key, applied in key order by `finish`.
+    private var stateChanges: [StateKey: (index: UInt64, contentHash: Hash, revoked: Bool)] = [:]
+    private let insertSkippingDuplicates: RawStatement
+    private let insert: RawStatement
+    private let upsertState: RawStatement
+
+    struct StateKey: Hashable {
+        var category: String
+        var id: String
+    }
 
     /// Loads the current size and right edge of the tree from the stored tiles.
     init(db: Database, suite: Suite) throws {
@@ -24,56 +34,83 @@ struct LogWriter {
             covered += 1 << UInt64(level)
         }
         self.frontier = try MerkleFrontier(size: size, hashes: hashes)
+        insertSkippingDuplicates = try RawStatement(db, sql: "INSERT INTO entry (idx, change_id, data) VALUES (?, ?, ?) ON CONFLICT (change_id) DO NOTHING")
+        insert = try RawStatement(db, sql: "INSERT INTO entry (idx, change_id, data) VALUES (?, ?, ?)")
+        upsertState = try RawStatement(db, sql: """
+            INSERT INTO state (category, id, content_hash, last_index, revoked) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (category, id) DO UPDATE SET
+                content_hash = excluded.content_hash, last_index = excluded.last_index, revoked = excluded.revoked
+            """)
     }
 
     var size: UInt64 { frontier.size }
     var root: Hash { frontier.root(hasher: suite.treeHasher) }
 
-    /// Appends `record` as the next entry. With `skipDuplicates`, a `change_id` already in the log
+    /// Appends `entry` as the next one. With `skipDuplicates`, a `change_id` already in the log
     /// is acknowledged and skipped (returns false); otherwise it is an error.
-    mutating func append(_ record: ChangeRecord, skipDuplicates: Bool) throws -> Bool {
+    mutating func append(_ entry: PreparedEntry, skipDuplicates: Bool) throws -> Bool {
+        let record = entry.record
         let index = frontier.size
-        let insert = try db.cachedStatement(sql: skipDuplicates
-            ? "INSERT INTO entry (idx, change_id, data) VALUES (?, ?, ?) ON CONFLICT (change_id) DO NOTHING"
-            : "INSERT INTO entry (idx, change_id, data) VALUES (?, ?, ?)")
-        try insert.execute(arguments: [Int64(index), record.changeID, Data(record.canonicalBytes)])
-        if skipDuplicates && db.changesCount == 0 { return false }
+        let inserted: Int = try record.canonicalBytes.withUnsafeBytes { data in
+            try (skipDuplicates ? insertSkippingDuplicates : insert).run(.integer(Int64(index)), .text(record.changeID), .blob(data))
+        }
+        if skipDuplicates && inserted == 0 { return false }
+        stateChanges[StateKey(category: record.category, id: record.id)] = (index, entry.contentHash, record.operation == .revoke)
 
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO state (category, id, content_hash, last_index, revoked) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (category, id) DO UPDATE SET
-                content_hash = excluded.content_hash, last_index = excluded.last_index, revoked = excluded.revoked
-            """)
-        let contentHash = suite.contentHash(record.contentBytes)
-        try upsert.execute(arguments: [record.category, record.id, Data(contentHash.bytes), Int64(index), record.operation == .revoke ? 1 : 0])
-
-        let leafHash = suite.treeHasher.leafHash(record.canonicalBytes)
         // Nodes at tile bottom rows (levels 0, 8, 16, …) that this leaf completes.
         var completed: [(level: Int, index: UInt64, hash: Hash)] = []
-        frontier.append(leafHash, hasher: suite.treeHasher) { level, nodeIndex, hash in
+        frontier.append(entry.leafHash, hasher: suite.treeHasher) { level, nodeIndex, hash in
             if level % TileLayout.height == 0 { completed.append((level, nodeIndex, hash)) }
         }
         for node in completed {
             let key = TileKey(level: node.level / TileLayout.height, index: node.index / UInt64(TileLayout.width))
-            var hashes = try openTiles[key] ?? TileReader.tile(key, in: db) ?? []
+            var hashes = try openTiles.removeValue(forKey: key) ?? TileReader.tile(key, in: db) ?? []
             let offset = Int(node.index % UInt64(TileLayout.width))
             guard hashes.count == offset else {
                 throw LedgerStoreError.corrupt("stored tile \(key.level)/\(key.index) has \(hashes.count) hashes, expected \(offset)", index: index)
             }
             hashes.append(node.hash)
-            openTiles[key] = hashes
-            if hashes.count == TileLayout.width { try writeTile(key) }
+            if hashes.count == TileLayout.width {
+                try writeTile(key, hashes)
+            } else {
+                openTiles[key] = hashes
+            }
         }
         return true
     }
 
-    /// Writes the tiles still open (the partial rightmost ones).
+    /// Writes the batch's state changes (in key order, for B-tree locality) and the tiles still
+    /// open (the partial rightmost ones).
     mutating func finish() throws {
-        for key in Array(openTiles.keys) { try writeTile(key) }
+        let ordered = stateChanges.sorted { lhs, rhs in
+            lhs.key.category != rhs.key.category
+                ? Self.bytesPrecede(lhs.key.category, rhs.key.category)
+                : Self.bytesPrecede(lhs.key.id, rhs.key.id)
+        }
+        for (key, change) in ordered {
+            _ = try change.contentHash.withUnsafeBytes { hash in
+                try upsertState.run(.text(key.category), .text(key.id), .blob(hash), .integer(Int64(change.index)), .integer(change.revoked ? 1 : 0))
+            }
+        }
+        stateChanges.removeAll()
+        for (key, hashes) in openTiles { try writeTile(key, hashes) }
+        openTiles.removeAll()
     }
 
-    private mutating func writeTile(_ key: TileKey) throws {
-        guard let hashes = openTiles.removeValue(forKey: key) else { return }
+    /// SQLite's BINARY collation: memcmp of the UTF-8 bytes.
+    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = Swift.min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order < 0 || (order == 0 && x.count < y.count)
+            }
+        }
+    }
+
+    private func writeTile(_ key: TileKey, _ hashes: [Hash]) throws {
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tile (level, idx, hashes) VALUES (?, ?, ?)")
         try statement.execute(arguments: [key.level, Int64(key.index), Data(TileLayout.encode(hashes))])
     }

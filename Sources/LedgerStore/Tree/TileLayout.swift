@@ -32,7 +32,16 @@ enum TileLayout {
     }
 
     static func decode(_ blob: [UInt8]) -> [Hash] {
-        stride(from: 0, to: blob.count, by: 32).map { Hash(blob[$0..<$0 + 32]) }
+        blob.withUnsafeBytes { raw in
+            stride(from: 0, to: raw.count, by: 32).map { Hash(copying: UnsafeRawBufferPointer(rebasing: raw[$0..<$0 + 32])) }
+        }
+    }
+
+    /// Hashes `range` of a stored tile blob, without decoding the rest.
+    static func hashes(_ blob: [UInt8], _ range: Range<Int>) -> [Hash] {
+        blob.withUnsafeBytes { raw in
+            range.map { Hash(copying: UnsafeRawBufferPointer(rebasing: raw[($0 * 32)..<($0 * 32 + 32)])) }
+        }
     }
 
     static func encode(_ hashes: [Hash]) -> [UInt8] {

@@ -7,7 +7,8 @@ import LedgerCore
 final class TileReader: MerkleNodeReader {
     let db: Database
     let hasher: TreeHasher
-    private var cache: [TileKey: [Hash]] = [:]
+    /// Raw tile blobs read so far.
+    private var cache: [TileKey: [UInt8]] = [:]
 
     init(db: Database, hasher: TreeHasher) {
         self.db = db
@@ -15,26 +16,30 @@ final class TileReader: MerkleNodeReader {
     }
 
     static func tile(_ key: TileKey, in db: Database) throws -> [Hash]? {
+        try blob(key, in: db).map(TileLayout.decode)
+    }
+
+    static func blob(_ key: TileKey, in db: Database) throws -> [UInt8]? {
         let statement = try db.cachedStatement(sql: "SELECT hashes FROM tile WHERE level = ? AND idx = ?")
-        guard let blob = try Data.fetchOne(statement, arguments: [key.level, Int64(key.index)]) else { return nil }
-        return TileLayout.decode([UInt8](blob))
+        return try Data.fetchOne(statement, arguments: [key.level, Int64(key.index)]).map { [UInt8]($0) }
     }
 
     func node(level: Int, index: UInt64) throws -> Hash {
         let place = TileLayout.locate(level: level, index: index)
         let key = TileKey(level: place.tileLevel, index: place.tileIndex)
-        let hashes: [Hash]
+        let blob: [UInt8]
         if let cached = cache[key] {
-            hashes = cached
+            blob = cached
         } else {
-            hashes = try Self.tile(key, in: db) ?? []
-            cache[key] = hashes
+            blob = try Self.blob(key, in: db) ?? []
+            cache[key] = blob
         }
-        guard place.offset + place.count <= hashes.count else {
+        guard (place.offset + place.count) * 32 <= blob.count else {
             throw LedgerStoreError.corrupt("the tree node at level \(level), index \(index) is not stored", index: index << UInt64(level))
         }
-        if place.count == 1 { return hashes[place.offset] }
-        return TileLayout.perfectRoot(hashes[place.offset..<place.offset + place.count], hasher: hasher)
+        let hashes = TileLayout.hashes(blob, place.offset..<place.offset + place.count)
+        if place.count == 1 { return hashes[0] }
+        return TileLayout.perfectRoot(hashes[...], hasher: hasher)
     }
 }
 

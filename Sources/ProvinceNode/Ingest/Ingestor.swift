@@ -50,7 +50,7 @@ public struct Ingestor: Sendable {
         onRejection: @escaping @Sendable (Rejection) -> Void,
         onBatch: @escaping @Sendable (Summary) -> Void = { _ in }
     ) async throws -> Summary {
-        let parser = try BatchParser(sources: sources, province: ledger.province, batchSize: batchSize)
+        let parser = try BatchParser(sources: sources, province: ledger.province, suite: ledger.suite, batchSize: batchSize)
         var summary = Summary()
         var pending = try await parser.nextBatch()
         while let batch = pending {
@@ -58,7 +58,7 @@ public struct Ingestor: Sendable {
             for rejection in batch.rejections { onRejection(rejection) }
             summary.rejected += batch.rejections.count
             if !batch.records.isEmpty {
-                let result = try await ledger.store.append(batch.records, signer: ledger.signer, now: now())
+                let result = try await ledger.store.append(prepared: batch.records, signer: ledger.signer, now: now())
                 summary.appended += result.appended
                 summary.duplicates += result.duplicates
                 summary.checkpoint = result.checkpoint
@@ -74,16 +74,17 @@ public struct Ingestor: Sendable {
 /// Reads and parses the next batch of records; owns the readers, so it is an actor.
 actor BatchParser {
     struct Batch: Sendable {
-        var records: [ChangeRecord] = []
+        var records: [PreparedEntry] = []
         var rejections: [Ingestor.Rejection] = []
     }
 
     private var sources: [Ingestor.Source]
     private var current: (source: Ingestor.Source, reader: LineReader)?
     private let province: String
+    private let suite: Suite
     private let batchSize: Int
 
-    init(sources: [Ingestor.Source], province: String, batchSize: Int) throws {
+    init(sources: [Ingestor.Source], province: String, suite: Suite, batchSize: Int) throws {
         // Fail before reading anything if a named file is missing.
         for source in sources {
             if let path = source.path, !FileManager.default.isReadableFile(atPath: path) {
@@ -92,6 +93,7 @@ actor BatchParser {
         }
         self.sources = sources
         self.province = province
+        self.suite = suite
         self.batchSize = max(1, batchSize)
     }
 
@@ -120,7 +122,8 @@ actor BatchParser {
                                               reason: "record is \(length) bytes, over the \(ChangeRecord.maximumSize)-byte limit"))
             case .text(let number, let bytes):
                 do {
-                    batch.records.append(try ChangeRecord(parsing: bytes, province: province))
+                    // Hashes are computed here, beside the writer, not inside its transaction.
+                    batch.records.append(PreparedEntry(try ChangeRecord(parsing: bytes, province: province), suite: suite))
                 } catch {
                     batch.rejections.append(.init(source: name, line: number, code: error.code, reason: error.message))
                 }

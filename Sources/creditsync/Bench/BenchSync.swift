@@ -27,8 +27,11 @@ struct BenchSync: OperatorCommand {
     @Option(help: "Compress uploads with gzip (true/false).")
     var gzip: Bool = false
 
-    @Option(help: "Runs of the incremental measurements; medians are reported.")
-    var runs: Int = 5
+    @Option(help: "Runs of the first sync (each onto a fresh HQ) and its baselines; medians are reported.")
+    var runs: Int = 3
+
+    @Option(help: "Incremental syncs measured; medians are reported.")
+    var increments: Int = 5
 
     func execute() async throws {
         let suite = Suites.named(try SuiteID(parsing: suite))
@@ -38,54 +41,76 @@ struct BenchSync: OperatorCommand {
         Output.line("bench sync: \(records) records first, then \(increment); suite \(suite.id.rawValue), gzip \(gzip)")
         Output.line("machine: \(Bench.machine())")
 
-        // PKI, HQ data, the province ledger.
+        // PKI, the province ledger.
         let ca = try CertificateAuthority.create(in: root.appendingPathComponent("ca"))
         try ca.issue(.hq(["127.0.0.1"]), to: root.appendingPathComponent("hq-tls"))
         try ca.issue(.province("440000"), to: root.appendingPathComponent("gd-tls"))
-        let hqData = try HQDataDirectory.initialize(at: root.appendingPathComponent("hq"))
         let input = root.appendingPathComponent("records.ndjson")
-        try Bench.writeRecords(count: records + increment * (runs + 1), province: "440000", seed: 5, to: input)
+        try Bench.writeRecords(count: records + increment * (increments + 1), province: "440000", seed: 5, to: input)
         let firstInput = root.appendingPathComponent("first.ndjson")
         try head(input, lines: records, to: firstInput)
         let ledger = try ProvinceLedger.initialize(directory: root.appendingPathComponent("gd"), province: try ProvinceCode("440000"),
                                                    origin: nil, suite: suite, now: Date())
         _ = try await Ingestor(ledger: ledger).ingest([.init(name: "first", path: firstInput.path)], onRejection: { _ in })
-        try hqData.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
 
-        // Baselines over the same bytes.
         let tls = root.appendingPathComponent("gd-tls")
-        let serverTLS = try HQServer.tlsConfiguration(try hqConfiguration(root, port: 0))
+        let serverTLS = try HQServer.tlsConfiguration(try hqConfiguration(root, data: root.appendingPathComponent("hq-0"), port: 0))
         var clientTLS = TLSConfiguration.makeClientConfiguration()
         clientTLS.minimumTLSVersion = .tlsv13
         clientTLS.certificateChain = try NIOSSLCertificate.fromPEMFile(tls.appendingPathComponent("cert.pem").path).map { .certificate($0) }
         clientTLS.privateKey = .privateKey(try NIOSSLPrivateKey(file: tls.appendingPathComponent("key.pem").path, format: .pem))
         clientTLS.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root.appendingPathComponent("ca/ca.pem").path))
-        let tlsCopy = try await RawTLSCopy.seconds(file: firstInput, server: serverTLS, client: clientTLS)
-        let sqlite = try Bench.rawSQLiteInsert(firstInput, batchSize: 4096, in: root)
+
+        // First sync onto a fresh HQ, `runs` times, with both baselines measured in each run.
+        var tlsTimes: [Double] = []
+        var sqliteTimes: [Double] = []
+        var firstTimes: [Double] = []
+        var earlyRSS: [Double] = []
+        var peakRSS: [Double] = []
+        var hq: HQProcess?
+        var hqData: HQDataDirectory?
+        for run in 0..<runs {
+            hq?.stop()
+            let data = try HQDataDirectory.initialize(at: root.appendingPathComponent("hq-\(run)"))
+            try data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
+            let process = try HQProcess(root: root, data: data.url)
+            let sampler = ProcessMemorySampler(pid: process.pid)
+            let configuration = try syncConfiguration(root, port: process.port, hqKey: data.cosigner.verifierKey)
+            let (first, seconds) = try await Bench.time {
+                try await SyncClient(configuration: configuration).sync(ledger.store) { progress in
+                    if case .uploading(let sent, _) = progress { sampler.sample(at: sent, of: UInt64(records)) }
+                }
+            }
+            guard first.size == UInt64(records) else { throw ValidationError("HQ holds \(first.size) of \(records)") }
+            firstTimes.append(seconds)
+            earlyRSS.append(sampler.early)
+            peakRSS.append(sampler.peak)
+            tlsTimes.append(try await RawTLSCopy.seconds(file: firstInput, server: serverTLS, client: clientTLS))
+            sqliteTimes.append(try Bench.rawSQLiteInsert(firstInput, batchSize: 4096, in: root))
+            Output.line(String(format: "  run %d: first sync %.2fs, raw TLS copy %.2fs, raw SQLite insert %.2fs", run + 1, seconds, tlsTimes.last!, sqliteTimes.last!))
+            hq = process
+            hqData = data
+        }
+        guard let hq, let hqData else { throw ValidationError("--runs must be at least 1") }
+        defer { hq.stop() }
+        let tlsCopy = Bench.median(tlsTimes)
+        let sqlite = Bench.median(sqliteTimes)
+        let firstSeconds = Bench.median(firstTimes)
+        let slower = max(tlsCopy, sqlite)
+        Output.line("results (medians of \(runs)):")
         Output.line(String(format: "  baseline raw TLS copy of the same bytes: %.2fs (%@)", tlsCopy, Bench.rate(records, tlsCopy)))
         Output.line(String(format: "  baseline raw SQLite insert of the same bytes: %.2fs (%@)", sqlite, Bench.rate(records, sqlite)))
-
-        // HQ as its own process, so its memory can be watched.
-        let hq = try HQProcess(root: root)
-        defer { hq.stop() }
-        let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.cosigner.verifierKey)
-        let sampler = ProcessMemorySampler(pid: hq.pid)
-        let (first, firstSeconds) = try await Bench.time {
-            try await SyncClient(configuration: configuration).sync(ledger.store) { progress in
-                if case .uploading(let sent, _) = progress { sampler.sample(at: sent, of: UInt64(records)) }
-            }
-        }
-        guard first.size == UInt64(records) else { throw ValidationError("HQ holds \(first.size) of \(records)") }
-        let slower = max(tlsCopy, sqlite)
         Output.line(String(format: "  first sync of %d records: %.2fs (%@), %.2f× the slower baseline (target ≤ 3)",
                            records, firstSeconds, Bench.rate(records, firstSeconds), firstSeconds / slower))
-        Output.line(String(format: "  HQ resident memory: %.0f MiB after 10%% of the upload, %.0f MiB peak (flat if close)", sampler.early, sampler.peak))
+        Output.line(String(format: "  HQ resident memory: %.0f MiB after 10%% of the upload, %.0f MiB peak (flat if close; compare runs of different sizes)",
+                           Bench.median(earlyRSS), Bench.median(peakRSS)))
+        let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.cosigner.verifierKey)
 
         // Incremental: `increment` records onto the large mirror, vs the same onto an empty one.
         var incremental: [Double] = []
         var fresh: [Double] = []
         var offset = records
-        for run in 0..<runs {
+        for run in 0..<increments {
             let batch = root.appendingPathComponent("batch-\(run).ndjson")
             try slice(input, from: offset, count: increment, to: batch)
             offset += increment
@@ -115,9 +140,9 @@ struct BenchSync: OperatorCommand {
                            increment, records, incrementalMedian * 1000, freshMedian * 1000, incrementalMedian / freshMedian))
     }
 
-    func hqConfiguration(_ root: URL, port: Int) throws -> HQConfiguration {
+    func hqConfiguration(_ root: URL, data: URL, port: Int) throws -> HQConfiguration {
         var flags = HQConfiguration.File()
-        flags.data = root.appendingPathComponent("hq").path
+        flags.data = data.path
         flags.listen = "127.0.0.1:\(port)"
         flags.cert = root.appendingPathComponent("hq-tls/cert.pem").path
         flags.key = root.appendingPathComponent("hq-tls/key.pem").path
@@ -171,13 +196,13 @@ final class HQProcess: Sendable {
     let port: Int
     var pid: Int32 { process.processIdentifier }
 
-    init(root: URL) throws {
+    init(root: URL, data: URL) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
-        process.arguments = ["hq", "serve", "--data", root.appendingPathComponent("hq").path, "--listen", "127.0.0.1:0",
+        process.arguments = ["hq", "serve", "--data", data.path, "--listen", "127.0.0.1:0",
                              "--cert", root.appendingPathComponent("hq-tls/cert.pem").path, "--key", root.appendingPathComponent("hq-tls/key.pem").path,
                              "--ca", root.appendingPathComponent("ca/ca.pem").path, "--log-level", "notice"]
-        let log = root.appendingPathComponent("hq.log")
+        let log = data.appendingPathComponent("hq.log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
@@ -199,8 +224,13 @@ final class HQProcess: Sendable {
     }
 
     func stop() {
+        guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
     }
 }
 
