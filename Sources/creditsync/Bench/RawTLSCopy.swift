@@ -27,7 +27,7 @@ enum RawTLSCopy {
 
     static func seconds(file: URL, server: TLSConfiguration, client: TLSConfiguration) async throws -> Double {
         let group = MultiThreadedEventLoopGroup.singleton
-        let size = Int(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber ?? 0)
+        let size = try file.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
         let done = group.next().makePromise(of: Void.self)
         let serverContext = try NIOSSLContext(configuration: server)
         let clientContext = try NIOSSLContext(configuration: client)
