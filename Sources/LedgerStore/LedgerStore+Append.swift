@@ -33,12 +33,8 @@ extension LedgerStore {
         }
         return try await pool.write { db in
             var writer = try LogWriter(db: db, suite: suite)
-            let before = writer.size
-            for entry in entries {
-                _ = try writer.append(entry, skipDuplicates: true)
-            }
+            let appended = try writer.append(entries, skipDuplicates: true)
             try writer.finish()
-            let appended = Int(writer.size - before)
             if appended == 0, let latest = try String.fetchOne(db, sql: "SELECT note FROM checkpoint ORDER BY size DESC LIMIT 1") {
                 return AppendResult(appended: 0, duplicates: entries.count, checkpoint: try verifiedCheckpoint(latest))
             }

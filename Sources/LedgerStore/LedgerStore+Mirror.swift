@@ -74,14 +74,7 @@ extension LedgerStore {
         }
         return try await pool.write { db in
             var writer = try LogWriter(db: db, suite: suite)
-            for entry in entries {
-                do {
-                    _ = try writer.append(entry, skipDuplicates: false)
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    throw LedgerStoreError(.entryRejected, "entry \(writer.size) (\(entry.record.changeID)) repeats a change_id already in the log",
-                                           hint: "a log holds each change_id once; the province ledger is inconsistent")
-                }
-            }
+            try writer.append(entries, skipDuplicates: false)
             try writer.finish()
             guard writer.root == expectedRoot else {
                 throw LedgerStoreError(.rootMismatch, "the entries produce a root other than the verified one at size \(writer.size)",

@@ -97,6 +97,32 @@ struct LedgerStoreTests {
         #expect(try ledger.store.verify().stateItems == 2)
     }
 
+    @Test("within one batch the last appended record per key wins; skipped duplicates change nothing", arguments: SuiteID.allCases)
+    func stateWithinOneBatch(suite: SuiteID) async throws {
+        let ledger = try LedgerFixture(suite: suite)
+        try await ledger.store.append([try TestRecords.record(1, id: "甲")], signer: ledger.signer, now: Date())
+        // Keys that share prefixes and sort differently by bytes and by characters, repeated in
+        // one batch; the batch's last record for "X" repeats change 1's change_id, so it is skipped.
+        let batch = [
+            try TestRecords.record(2, id: "XA"), try TestRecords.record(3, id: "X"), try TestRecords.record(4, op: "revoke", id: "甲"),
+            try TestRecords.record(5, id: "X"), try TestRecords.record(6, op: "revoke", id: "X"), try TestRecords.record(7, id: "Z"),
+            try TestRecords.record(8, id: "甲"), try TestRecords.record(1, id: "X"),
+        ]
+        let result = try await ledger.store.append(batch, signer: ledger.signer, now: Date())
+        #expect(result.appended == 7 && result.duplicates == 1)
+        let hash = Suites.named(suite).contentHash
+        let x = try #require(try ledger.store.state(category: "admin_penalty", id: "X"))
+        #expect(x.lastIndex == 5 && x.revoked)
+        #expect(x.contentHash == hash(try TestRecords.record(6, op: "revoke", id: "X").contentBytes))
+        let jia = try #require(try ledger.store.state(category: "admin_penalty", id: "甲"))
+        #expect(jia.lastIndex == 7 && !jia.revoked)
+        #expect(jia.contentHash == hash(try TestRecords.record(8, id: "甲").contentBytes))
+        #expect(try ledger.store.state(category: "admin_penalty", id: "XA")?.lastIndex == 1)
+        #expect(try ledger.store.stateCount() == 4)
+        // verify recomputes the projection from the entries and compares it row by row.
+        #expect(try ledger.store.verify().stateItems == 4)
+    }
+
     @Test("records of another province are refused and nothing is written", arguments: SuiteID.allCases)
     func otherProvince(suite: SuiteID) async throws {
         let ledger = try LedgerFixture(suite: suite)

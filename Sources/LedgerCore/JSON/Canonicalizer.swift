@@ -175,11 +175,16 @@ struct Canonicalizer {
         position += 1
         output.append(UInt8(ascii: "\""))
         while position < input.count {
-            // Copy the longest run of bytes that need no attention.
+            // Copy the longest run of bytes that need no attention: printable ASCII other than
+            // quote and backslash, and valid multi-byte UTF-8 (most of a Chinese record).
             let runStart = position
             while position < input.count {
                 let byte = input[position]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte >= 0x80 { break }
+                if byte >= 0x80 {
+                    try skipUTF8Sequence()
+                    continue
+                }
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C { break }
                 position += 1
             }
             if position > runStart {
@@ -196,14 +201,8 @@ struct Canonicalizer {
                 return
             case 0x5C:
                 try escape(key)
-            case 0..<0x20:
-                throw error("control character in string")
             default:
-                let sequenceStart = position
-                try skipUTF8Sequence()
-                let sequence = UnsafeBufferPointer(rebasing: input[sequenceStart..<position])
-                output.append(contentsOf: sequence)
-                key?.pointee.append(contentsOf: sequence)
+                throw error("control character in string")
             }
         }
         throw error("unterminated string")

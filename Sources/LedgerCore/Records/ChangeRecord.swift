@@ -22,7 +22,10 @@ public struct ChangeRecord: Sendable, Equatable {
         case revoke
     }
 
-    static let contentKeyBytes: Set<[UInt8]> = Set(["category", "id", "op", "entity", "fields", "occurred_at", "source"].map { Array($0.utf8) })
+    /// Keys of the content members, as UTF-8 (compared by length first, cheaper than hashing).
+    static let contentKeyBytes: [[UInt8]] = ["category", "id", "op", "entity", "fields", "occurred_at", "source"].map { Array($0.utf8) }
+    private static let requiredKeyBytes = (changeID: Array("change_id".utf8), province: Array("province".utf8), category: Array("category".utf8),
+                                           id: Array("id".utf8), op: Array("op".utf8))
 
     /// Parses producer JSON (any formatting) into a record of `province`.
     public init(parsing bytes: [UInt8], province expected: String) throws(LedgerCoreError) {
@@ -52,8 +55,8 @@ public struct ChangeRecord: Sendable, Equatable {
         guard canonicalBytes.count <= Self.maximumSize else {
             throw LedgerCoreError(.recordTooLarge, "canonical record is \(canonicalBytes.count) bytes, over the \(Self.maximumSize)-byte limit")
         }
-        func required(_ key: String) throws(LedgerCoreError) -> String {
-            let name = Array(key.utf8)
+        func required(_ name: [UInt8]) throws(LedgerCoreError) -> String {
+            var key: String { String(decoding: name, as: UTF8.self) }  // for messages only
             guard let member = members.first(where: { $0.key == name }) else {
                 throw LedgerCoreError(.missingField, "missing \(key)")
             }
@@ -68,11 +71,12 @@ public struct ChangeRecord: Sendable, Equatable {
             }
             return String(decoding: inner, as: UTF8.self)
         }
-        self.changeID = try required("change_id")
-        self.province = try required("province")
-        self.category = try required("category")
-        self.id = try required("id")
-        let op = try required("op")
+        let keys = Self.requiredKeyBytes
+        self.changeID = try required(keys.changeID)
+        self.province = try required(keys.province)
+        self.category = try required(keys.category)
+        self.id = try required(keys.id)
+        let op = try required(keys.op)
         guard let operation = Operation(rawValue: op) else {
             throw LedgerCoreError(.invalidField, "op must be \"upsert\" or \"revoke\", got \"\(op)\"")
         }
@@ -87,7 +91,8 @@ public struct ChangeRecord: Sendable, Equatable {
             if content.count > 1 { content.append(UInt8(ascii: ",")) }
             content.append(UInt8(ascii: "\""))
             content.append(contentsOf: member.key)
-            content.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            content.append(UInt8(ascii: "\""))
+            content.append(UInt8(ascii: ":"))
             content.append(contentsOf: canonicalBytes[member.value])
         }
         content.append(UInt8(ascii: "}"))

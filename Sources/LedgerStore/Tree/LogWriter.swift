@@ -4,22 +4,15 @@ import LedgerCore
 
 /// Appends entries inside one write transaction: the entry rows, their tree hashes (tiles) and
 /// the state projection. Hashing is O(1) amortized per entry (the frontier); tiles that fill up
-/// are written at once, the growing rightmost ones and the batch's state changes when it finishes.
+/// are written at once, the growing rightmost ones when the writer finishes.
 struct LogWriter {
     let db: Database
     let suite: Suite
     private(set) var frontier: MerkleFrontier
     private var openTiles: [TileKey: [Hash]] = [:]
-    /// The batch's state changes, last one per key, applied in key order by `finish`.
-    private var stateChanges: [StateKey: (index: UInt64, contentHash: Hash, revoked: Bool)] = [:]
     private let insertSkippingDuplicates: RawStatement
     private let insert: RawStatement
     private let upsertState: RawStatement
-
-    struct StateKey: Hashable {
-        var category: String
-        var id: String
-    }
 
     /// Loads the current size and right edge of the tree from the stored tiles.
     init(db: Database, suite: Suite) throws {
@@ -46,67 +39,73 @@ struct LogWriter {
     var size: UInt64 { frontier.size }
     var root: Hash { frontier.root(hasher: suite.treeHasher) }
 
-    /// Appends `entry` as the next one. With `skipDuplicates`, a `change_id` already in the log
-    /// is acknowledged and skipped (returns false); otherwise it is an error.
-    mutating func append(_ entry: PreparedEntry, skipDuplicates: Bool) throws -> Bool {
-        let record = entry.record
-        let index = frontier.size
-        let inserted: Int = try record.canonicalBytes.withUnsafeBytes { data in
-            try (skipDuplicates ? insertSkippingDuplicates : insert).run(.integer(Int64(index)), .text(record.changeID), .blob(data))
-        }
-        if skipDuplicates && inserted == 0 { return false }
-        stateChanges[StateKey(category: record.category, id: record.id)] = (index, entry.contentHash, record.operation == .revoke)
-
-        // Nodes at tile bottom rows (levels 0, 8, 16, …) that this leaf completes.
+    /// Appends `entries` in order, then writes their state changes. With `skipDuplicates`, a
+    /// `change_id` already in the log is acknowledged and skipped; otherwise it is an error.
+    /// Returns how many were added.
+    @discardableResult
+    mutating func append(_ entries: [PreparedEntry], skipDuplicates: Bool) throws -> Int {
+        let before = frontier.size
+        var changes = StateChanges(capacity: entries.count)
+        // Nodes at tile bottom rows (levels 0, 8, 16, …) that a leaf completes; reused per leaf.
         var completed: [(level: Int, index: UInt64, hash: Hash)] = []
-        frontier.append(entry.leafHash, hasher: suite.treeHasher) { level, nodeIndex, hash in
-            if level % TileLayout.height == 0 { completed.append((level, nodeIndex, hash)) }
-        }
-        for node in completed {
-            let key = TileKey(level: node.level / TileLayout.height, index: node.index / UInt64(TileLayout.width))
-            var hashes = try openTiles.removeValue(forKey: key) ?? TileReader.tile(key, in: db) ?? []
-            let offset = Int(node.index % UInt64(TileLayout.width))
-            guard hashes.count == offset else {
-                throw LedgerStoreError.corrupt("stored tile \(key.level)/\(key.index) has \(hashes.count) hashes, expected \(offset)", index: index)
+        completed.reserveCapacity(8)
+        for entry in entries {
+            let record = entry.record
+            let index = frontier.size
+            let inserted: Int
+            do {
+                inserted = try record.canonicalBytes.withUnsafeBytes { data in
+                    try (skipDuplicates ? insertSkippingDuplicates : insert).run(.integer(Int64(index)), .text(record.changeID), .blob(data))
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && !skipDuplicates {
+                throw LedgerStoreError(.entryRejected, "entry \(index) (\(record.changeID)) repeats a change_id already in the log",
+                                       hint: "a log holds each change_id once; the province ledger is inconsistent")
             }
-            hashes.append(node.hash)
-            if hashes.count == TileLayout.width {
-                try writeTile(key, hashes)
-            } else {
-                openTiles[key] = hashes
+            if inserted == 0 { continue }
+            changes.add(record, index: index, contentHash: entry.contentHash)
+
+            completed.removeAll(keepingCapacity: true)
+            frontier.append(entry.leafHash, hasher: suite.treeHasher) { level, nodeIndex, hash in
+                if level % TileLayout.height == 0 { completed.append((level, nodeIndex, hash)) }
+            }
+            for node in completed {
+                try addToTile(level: node.level, index: node.index, hash: node.hash, entry: index)
             }
         }
-        return true
+        try changes.write(with: upsertState)
+        return Int(frontier.size - before)
     }
 
-    /// Writes the batch's state changes (in key order, for B-tree locality) and the tiles still
-    /// open (the partial rightmost ones).
+    /// Writes the tiles still open (the partial rightmost ones).
     mutating func finish() throws {
-        let ordered = stateChanges.sorted { lhs, rhs in
-            lhs.key.category != rhs.key.category
-                ? Self.bytesPrecede(lhs.key.category, rhs.key.category)
-                : Self.bytesPrecede(lhs.key.id, rhs.key.id)
-        }
-        for (key, change) in ordered {
-            _ = try change.contentHash.withUnsafeBytes { hash in
-                try upsertState.run(.text(key.category), .text(key.id), .blob(hash), .integer(Int64(change.index)), .integer(change.revoked ? 1 : 0))
-            }
-        }
-        stateChanges.removeAll()
         for (key, hashes) in openTiles { try writeTile(key, hashes) }
         openTiles.removeAll()
     }
 
-    /// SQLite's BINARY collation: memcmp of the UTF-8 bytes.
-    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
-        var a = a
-        var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = Swift.min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order < 0 || (order == 0 && x.count < y.count)
-            }
+    private mutating func addToTile(level: Int, index nodeIndex: UInt64, hash: Hash, entry: UInt64) throws {
+        let key = TileKey(level: level / TileLayout.height, index: nodeIndex / UInt64(TileLayout.width))
+        let offset = Int(nodeIndex % UInt64(TileLayout.width))
+        if var hashes = openTiles[key] {
+            // Appending in place: drop the dictionary's reference first so the array is unique.
+            openTiles[key] = nil
+            hashes.append(hash)
+            try place(key, hashes)
+            return
+        }
+        var hashes = try TileReader.tile(key, in: db) ?? []
+        guard hashes.count == offset else {
+            throw LedgerStoreError.corrupt("stored tile \(key.level)/\(key.index) has \(hashes.count) hashes, expected \(offset)", index: entry)
+        }
+        hashes.reserveCapacity(TileLayout.width)
+        hashes.append(hash)
+        try place(key, hashes)
+    }
+
+    private mutating func place(_ key: TileKey, _ hashes: [Hash]) throws {
+        if hashes.count == TileLayout.width {
+            try writeTile(key, hashes)
+        } else {
+            openTiles[key] = hashes
         }
     }
 

@@ -16,6 +16,8 @@ struct RawStatement {
     enum Value {
         case integer(Int64)
         case text(String)
+        /// UTF-8 bytes the caller keeps alive until `run` returns.
+        case textBytes(UnsafeRawBufferPointer)
         case blob(UnsafeRawBufferPointer)
     }
 
@@ -25,7 +27,6 @@ struct RawStatement {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        var keep: [String] = []
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
@@ -33,11 +34,18 @@ struct RawStatement {
             case .integer(let number):
                 status = sqlite3_bind_int64(handle, index, number)
             case .text(let text):
-                keep.append(text)
                 status = text.utf8.withContiguousStorageIfAvailable { bytes in
                     sqlite3_bind_text(handle, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
                                       Int32(bytes.count), sqliteTransient)
                 } ?? sqlite3_bind_text(handle, index, text, -1, sqliteTransient)
+            case .textBytes(let bytes):
+                // SQLITE_STATIC, as for blobs below. An empty buffer may have no address, which
+                // SQLite would bind as NULL rather than as the empty string.
+                if let address = bytes.baseAddress, !bytes.isEmpty {
+                    status = sqlite3_bind_text(handle, index, address.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+                } else {
+                    status = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                }
             case .blob(let bytes):
                 // SQLITE_STATIC: the caller keeps the buffer alive until this function returns.
                 status = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
@@ -47,7 +55,6 @@ struct RawStatement {
         let status = sqlite3_step(handle)
         defer { sqlite3_reset(handle) }
         guard status == SQLITE_DONE else { throw error(status) }
-        withExtendedLifetime(keep) {}
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
