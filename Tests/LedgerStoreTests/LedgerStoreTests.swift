@@ -123,6 +123,27 @@ struct LedgerStoreTests {
         #expect(try ledger.store.verify().stateItems == 4)
     }
 
+    @Test("a mirror refuses a repeated change_id and a wrong root, writing nothing", arguments: SuiteID.allCases)
+    func mirrorRefusals(suite id: SuiteID) async throws {
+        let directory = try TemporaryDirectory()
+        let suite = Suites.named(id)
+        let key = try suite.signatures.generateKey(name: "creditsync.test/province/440000")
+        let metadata = LedgerMetadata(suite: id, origin: "creditsync.test/province/440000", province: "440000", role: .mirror,
+                                      verifierKey: key.signer.verifierKey)
+        let mirror = try LedgerStore.create(at: directory.appending("mirror.sqlite").path, metadata: metadata, suite: suite, now: Date())
+        let entries = try (TestRecords.records(0..<3) + [TestRecords.record(1)]).map { PreparedEntry($0, suite: suite) }
+        let root = suite.treeHasher.root(leafHashes: entries.map(\.leafHash))
+        await #expect { try await mirror.appendMirrored(entries, expectedRoot: root) } throws: { error in
+            let error = try #require(error as? LedgerStoreError)
+            return error.codeValue == .entryRejected && error.message.contains("entry 3 (c-440000-1) repeats a change_id")
+        }
+        await #expect { try await mirror.appendMirrored(Array(entries.prefix(3)), expectedRoot: root) } throws: { error in
+            (error as? LedgerStoreError)?.codeValue == .rootMismatch
+        }
+        #expect(try mirror.frontier().size == 0)
+        #expect(try mirror.stateCount() == 0)
+    }
+
     @Test("records of another province are refused and nothing is written", arguments: SuiteID.allCases)
     func otherProvince(suite: SuiteID) async throws {
         let ledger = try LedgerFixture(suite: suite)
