@@ -75,31 +75,20 @@ public enum CanonicalJSON {
         }
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
             // Most strings need no escaping: copy them whole.
-            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            guard bytes.contains(where: { JSONText.needsEscape(UInt32($0)) }) else {
                 output.append(contentsOf: bytes)
                 return
             }
             for byte in bytes {
-                switch byte {
-                case 0x22: output.append(0x5C); output.append(0x22)
-                case 0x5C: output.append(0x5C); output.append(0x5C)
-                case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
-                case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
-                case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-                case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-                case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-                case 0x00..<0x20:
-                    output.append(contentsOf: "\\u00".utf8)
-                    output.append(hexDigits[Int(byte >> 4)])
-                    output.append(hexDigits[Int(byte & 0x0F)])
-                default: output.append(byte)
+                if JSONText.needsEscape(UInt32(byte)) {
+                    JSONText.appendEscape(UInt32(byte), to: &output)
+                } else {
+                    output.append(byte)
                 }
             }
         }

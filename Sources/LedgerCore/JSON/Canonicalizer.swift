@@ -6,10 +6,21 @@
 ///
 /// This is the ingest hot path: it runs once per change record.
 struct Canonicalizer {
-    /// A member of the top-level object: its unescaped key and where its canonical value lies.
+    /// A member of the top-level object, as ranges of the canonical output: its key's text
+    /// (between the quotes; equal to the unescaped key unless that holds a quote, a backslash or
+    /// a control character) and its value.
     struct Member {
-        var key: [UInt8]
+        var key: Range<Int>
         var value: Range<Int>
+    }
+
+    /// A member of an object still open: its unescaped key (in `keys`), where the key started in
+    /// the input (for errors), and where the member and its value lie in the output.
+    private struct OpenMember {
+        var key: Range<Int>
+        var keyPosition: Int
+        var range: Range<Int>
+        var valueStart: Int
     }
 
     private let input: UnsafeBufferPointer<UInt8>
@@ -17,6 +28,12 @@ struct Canonicalizer {
     private(set) var output: [UInt8] = []
     /// Sorted members of the top-level value, when it is an object.
     private(set) var topLevelMembers: [Member] = []
+    // Shared by all objects of the document, so that a record costs a few allocations rather than
+    // several per member: the unescaped keys, the members of the objects still open (innermost
+    // last), and the copy of an object's members while it is rewritten in order.
+    private var keys: [UInt8] = []
+    private var openMembers: [OpenMember] = []
+    private var scratch: [UInt8] = []
 
     private init(_ input: UnsafeBufferPointer<UInt8>) {
         self.input = input
@@ -51,7 +68,7 @@ struct Canonicalizer {
         switch input[position] {
         case UInt8(ascii: "{"): try object(depth: depth + 1)
         case UInt8(ascii: "["): try array(depth: depth + 1)
-        case UInt8(ascii: "\""): try string(unescapedInto: nil)
+        case UInt8(ascii: "\""): try string(collectingKey: false)
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
@@ -101,7 +118,6 @@ struct Canonicalizer {
         position += 1
         output.append(UInt8(ascii: "{"))
         let start = output.count
-        var members: [(key: [UInt8], keyPosition: Int, range: Range<Int>, valueStart: Int)] = []
         skipWhitespace()
         if position < input.count, input[position] == UInt8(ascii: "}") {
             position += 1
@@ -109,13 +125,15 @@ struct Canonicalizer {
             if depth == 1 { topLevelMembers = [] }
             return
         }
+        let base = openMembers.count
         while true {
             skipWhitespace()
             guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyPosition = position
             let memberStart = output.count
-            var key: [UInt8] = []
-            try string(unescapedInto: &key)
+            let keyStart = keys.count
+            try string(collectingKey: true)
+            let key = keyStart..<keys.count
             skipWhitespace()
             guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
@@ -123,7 +141,7 @@ struct Canonicalizer {
             let valueStart = output.count
             skipWhitespace()
             try value(depth: depth)
-            members.append((key, keyPosition, memberStart..<output.count, valueStart))
+            openMembers.append(OpenMember(key: key, keyPosition: keyPosition, range: memberStart..<output.count, valueStart: valueStart))
             skipWhitespace()
             guard position < input.count else { throw error("unexpected end of input in object") }
             if input[position] == UInt8(ascii: ",") {
@@ -134,44 +152,52 @@ struct Canonicalizer {
             position += 1
             break
         }
-        let order = members.indices.sorted { Self.utf16Precedes(members[$0].key, members[$1].key) }
-        for i in order.indices.dropFirst() where members[order[i]].key == members[order[i - 1]].key {
-            position = Swift.max(members[order[i]].keyPosition, members[order[i - 1]].keyPosition)
-            throw error("duplicate key \"\(String(decoding: members[order[i]].key, as: UTF8.self))\"", code: .duplicateKey)
+        let arena = keys
+        openMembers[base...].sort { Self.utf16Precedes(arena[$0.key], arena[$1.key]) }
+        for i in (base + 1)..<openMembers.count where arena[openMembers[i].key].elementsEqual(arena[openMembers[i - 1].key]) {
+            position = Swift.max(openMembers[i].keyPosition, openMembers[i - 1].keyPosition)
+            throw error("duplicate key \"\(String(decoding: arena[openMembers[i].key], as: UTF8.self))\"", code: .duplicateKey)
         }
         // Rewrite [start, end) in sorted order, separated by commas.
-        let written = Array(output[start...])
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: output[start...])
         output.removeSubrange(start...)
         var top: [Member] = []
-        for (n, index) in order.enumerated() {
-            if n > 0 { output.append(UInt8(ascii: ",")) }
-            let member = members[index]
+        if depth == 1 { top.reserveCapacity(openMembers.count - base) }
+        for index in base..<openMembers.count {
+            if index > base { output.append(UInt8(ascii: ",")) }
+            let member = openMembers[index]
             let memberStart = output.count
-            output.append(contentsOf: written[(member.range.lowerBound - start)..<(member.range.upperBound - start)])
+            output.append(contentsOf: scratch[(member.range.lowerBound - start)..<(member.range.upperBound - start)])
             if depth == 1 {
-                let valueOffset = member.valueStart - member.range.lowerBound
-                top.append(Member(key: member.key, value: (memberStart + valueOffset)..<output.count))
+                let valueStart = memberStart + (member.valueStart - member.range.lowerBound)
+                // The key's text runs from after the opening quote to before `":`.
+                top.append(Member(key: (memberStart + 1)..<(valueStart - 2), value: valueStart..<output.count))
             }
         }
+        openMembers.removeSubrange(base...)
         output.append(UInt8(ascii: "}"))
         if depth == 1 { topLevelMembers = top }
     }
 
     /// RFC 8785 order on unescaped UTF-8 keys (see `CanonicalJSON.utf16Precedes`).
-    static func utf16Precedes(_ x: [UInt8], _ y: [UInt8]) -> Bool {
-        let count = Swift.min(x.count, y.count)
-        var i = 0
-        while i < count, x[i] == y[i] { i += 1 }
-        guard i < count else { return x.count < y.count }
-        let (p, q) = (x[i], y[i])
+    static func utf16Precedes(_ x: ArraySlice<UInt8>, _ y: ArraySlice<UInt8>) -> Bool {
+        var i = x.startIndex
+        var j = y.startIndex
+        while i < x.endIndex, j < y.endIndex, x[i] == y[j] {
+            i += 1
+            j += 1
+        }
+        guard i < x.endIndex, j < y.endIndex else { return j < y.endIndex }
+        let (p, q) = (x[i], y[j])
         if p >= 0xF0, q == 0xEE || q == 0xEF { return true }
         if q >= 0xF0, p == 0xEE || p == 0xEF { return false }
         return p < q
     }
 
-    /// Parses a string at `position` and writes its canonical form (with quotes); when `key` is
-    /// given, also collects the unescaped UTF-8 bytes there.
-    private mutating func string(unescapedInto key: UnsafeMutablePointer<[UInt8]>?) throws(LedgerCoreError) {
+    /// Parses a string at `position` and writes its canonical form (with quotes); with
+    /// `collectingKey`, also appends its unescaped UTF-8 bytes to `keys`.
+    private mutating func string(collectingKey: Bool) throws(LedgerCoreError) {
         position += 1
         output.append(UInt8(ascii: "\""))
         while position < input.count {
@@ -190,7 +216,7 @@ struct Canonicalizer {
             if position > runStart {
                 let run = UnsafeBufferPointer(rebasing: input[runStart..<position])
                 output.append(contentsOf: run)
-                key?.pointee.append(contentsOf: run)
+                if collectingKey { keys.append(contentsOf: run) }
             }
             guard position < input.count else { break }
             let byte = input[position]
@@ -200,7 +226,7 @@ struct Canonicalizer {
                 output.append(UInt8(ascii: "\""))
                 return
             case 0x5C:
-                try escape(key)
+                try escape(collectingKey: collectingKey)
             default:
                 throw error("control character in string")
             }
@@ -208,7 +234,7 @@ struct Canonicalizer {
         throw error("unterminated string")
     }
 
-    private mutating func escape(_ key: UnsafeMutablePointer<[UInt8]>?) throws(LedgerCoreError) {
+    private mutating func escape(collectingKey: Bool) throws(LedgerCoreError) {
         position += 1
         guard position < input.count else { throw error("unterminated escape") }
         let byte = input[position]
@@ -240,23 +266,12 @@ struct Canonicalizer {
             position -= 1
             throw error("invalid escape")
         }
-        var utf8: [UInt8] = []
-        Self.appendUTF8(scalar, to: &utf8)
-        key?.pointee.append(contentsOf: utf8)
+        if collectingKey { Self.appendUTF8(scalar, to: &keys) }
         // Canonical form of the character.
-        switch scalar {
-        case 0x22: output.append(0x5C); output.append(0x22)
-        case 0x5C: output.append(0x5C); output.append(0x5C)
-        case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
-        case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
-        case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-        case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-        case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-        case 0..<0x20:
-            output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            output.append(CanonicalJSON.hexDigits[Int(scalar >> 4)])
-            output.append(CanonicalJSON.hexDigits[Int(scalar & 0x0F)])
-        default: output.append(contentsOf: utf8)
+        if JSONText.needsEscape(scalar) {
+            JSONText.appendEscape(scalar, to: &output)
+        } else {
+            Self.appendUTF8(scalar, to: &output)
         }
     }
 
@@ -297,29 +312,13 @@ struct Canonicalizer {
         }
     }
 
-    /// RFC 3629 validation of one multi-byte sequence (as `JSONParser` does).
+    /// Validates one multi-byte UTF-8 sequence at `position` and moves past it.
     private mutating func skipUTF8Sequence() throws(LedgerCoreError) {
-        let lead = input[position]
-        let length: Int
-        var lowerBound: UInt8 = 0x80
-        var upperBound: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lowerBound = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; upperBound = 0x9F
-        case 0xF0: length = 4; lowerBound = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; upperBound = 0x8F
-        default: throw error("invalid UTF-8 lead byte", code: .invalidUTF8)
+        do {
+            position += try JSONText.sequenceLength(input, at: position)
+        } catch {
+            throw self.error(error.message, code: .invalidUTF8)
         }
-        guard position + length <= input.count else { throw error("truncated UTF-8 sequence", code: .invalidUTF8) }
-        let second = input[position + 1]
-        guard second >= lowerBound, second <= upperBound else { throw error("invalid UTF-8 sequence", code: .invalidUTF8) }
-        for i in 2..<length where input[position + i] & 0xC0 != 0x80 {
-            throw error("invalid UTF-8 continuation byte", code: .invalidUTF8)
-        }
-        position += length
     }
 
     private mutating func number() throws(LedgerCoreError) {

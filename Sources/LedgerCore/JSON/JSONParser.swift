@@ -259,30 +259,13 @@ public struct JSONParser {
             }
         }
 
-        /// Validates one multi-byte UTF-8 sequence at `position` (RFC 3629: no overlongs,
-        /// no encoded surrogates, nothing above U+10FFFF) and moves past it.
+        /// Validates one multi-byte UTF-8 sequence at `position` and moves past it.
         mutating func skipUTF8Sequence() throws(LedgerCoreError) {
-            let lead = bytes[position]
-            let length: Int
-            var lowerBound: UInt8 = 0x80
-            var upperBound: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lowerBound = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upperBound = 0x9F
-            case 0xF0: length = 4; lowerBound = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upperBound = 0x8F
-            default: throw error("invalid UTF-8 lead byte 0x\(String(lead, radix: 16))", code: .invalidUTF8)
+            do {
+                position += try JSONText.sequenceLength(bytes, at: position)
+            } catch {
+                throw self.error(error.message, code: .invalidUTF8)
             }
-            guard position + length <= bytes.count else { throw error("truncated UTF-8 sequence", code: .invalidUTF8) }
-            let second = bytes[position + 1]
-            guard second >= lowerBound, second <= upperBound else { throw error("invalid UTF-8 sequence", code: .invalidUTF8) }
-            for i in 2..<length where bytes[position + i] & 0xC0 != 0x80 {
-                throw error("invalid UTF-8 continuation byte", code: .invalidUTF8)
-            }
-            position += length
         }
 
         mutating func parseNumber() throws(LedgerCoreError) -> Double {

@@ -57,7 +57,7 @@ public struct ChangeRecord: Sendable, Equatable {
         }
         func required(_ name: [UInt8]) throws(LedgerCoreError) -> String {
             var key: String { String(decoding: name, as: UTF8.self) }  // for messages only
-            guard let member = members.first(where: { $0.key == name }) else {
+            guard let member = members.first(where: { canonicalBytes[$0.key].elementsEqual(name) }) else {
                 throw LedgerCoreError(.missingField, "missing \(key)")
             }
             let value = canonicalBytes[member.value]
@@ -87,13 +87,10 @@ public struct ChangeRecord: Sendable, Equatable {
         // The content members, in canonical order (a subset of a sorted list stays sorted).
         var content: [UInt8] = [UInt8(ascii: "{")]
         content.reserveCapacity(canonicalBytes.count)
-        for member in members where Self.contentKeyBytes.contains(member.key) {
+        for member in members where Self.contentKeyBytes.contains(where: { canonicalBytes[member.key].elementsEqual($0) }) {
             if content.count > 1 { content.append(UInt8(ascii: ",")) }
-            content.append(UInt8(ascii: "\""))
-            content.append(contentsOf: member.key)
-            content.append(UInt8(ascii: "\""))
-            content.append(UInt8(ascii: ":"))
-            content.append(contentsOf: canonicalBytes[member.value])
+            // `"key":value`, as the canonical record has it.
+            content.append(contentsOf: canonicalBytes[(member.key.lowerBound - 1)..<member.value.upperBound])
         }
         content.append(UInt8(ascii: "}"))
         self.canonicalBytes = canonicalBytes
