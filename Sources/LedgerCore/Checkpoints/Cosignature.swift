@@ -6,52 +6,38 @@ import Crypto
 /// 8-byte big-endian time || 64-byte Ed25519 signature.
 public struct Cosigner: Sendable {
     public static let type: UInt8 = 0x04
-    public let name: String
-    public let publicKey: [UInt8]
-    // Raw seed: swift-crypto's key types are not Sendable on Linux.
-    let seed: [UInt8]
+    let material: Ed25519KeyMaterial
+    public var name: String { material.name }
+    public var publicKey: [UInt8] { material.publicKey }
 
     public init(name: String, seed: [UInt8]) throws(LedgerCoreError) {
-        guard NoteKeyName.isValid(name) else { throw LedgerCoreError(.malformedKey, "invalid key name \"\(name)\"") }
-        guard seed.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
-            throw LedgerCoreError(.malformedKey, "an Ed25519 seed is 32 bytes")
-        }
-        self.name = name
-        self.seed = seed
-        self.publicKey = Array(key.publicKey.rawRepresentation)
+        material = try Ed25519KeyMaterial(name: name, type: Self.type, seed: seed)
     }
 
     public static func generate(name: String) throws(LedgerCoreError) -> Cosigner {
-        try Cosigner(name: name, seed: Array(Curve25519.Signing.PrivateKey().rawRepresentation))
+        Cosigner(material: try .generate(name: name, type: Self.type))
     }
 
-    public var keyID: UInt32 { NoteKeyID.compute(name: name, keyType: [Self.type], publicKey: publicKey) }
+    private init(material: Ed25519KeyMaterial) {
+        self.material = material
+    }
+
+    public var keyID: UInt32 { material.keyID }
     public var verifierKey: String { VerifierKey(name: name, keyType: [Self.type], publicKey: publicKey).string }
     public var verifier: CosignatureVerifier { try! CosignatureVerifier(name: name, publicKey: publicKey) }
 
     /// `PRIVATE+KEY+<name>+<hex id>+<base64(0x04 || seed)>`, Go's note key layout with type 0x04.
-    public var privateKeyString: String {
-        let id = String(keyID, radix: 16)
-        return "PRIVATE+KEY+\(name)+\(String(repeating: "0", count: 8 - id.count))\(id)+\(Base64.encode([Self.type] + seed))"
-    }
+    public var privateKeyString: String { material.privateKeyString }
 
     public init(privateKeyString text: some StringProtocol) throws(LedgerCoreError) {
-        let trimmed = text.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" || $0 == " " })
-        let parts = trimmed.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY", let id = UInt32(parts[3], radix: 16),
-              let material = Base64.decode(parts[4]), material.count == 33, material[0] == Self.type
-        else {
-            throw LedgerCoreError(.malformedKey, "not a cosigner private key (PRIVATE+KEY+<name>+<id>+<base64(0x04 || seed)>)")
-        }
-        try self.init(name: String(parts[2]), seed: Array(material.dropFirst()))
-        guard keyID == id else { throw LedgerCoreError(.malformedKey, "cosigner key \(name): key ID does not match the key") }
+        material = try Ed25519KeyMaterial(privateKeyString: text, type: Self.type, kind: "a cosigner")
     }
 
     /// Cosigns `checkpoint` at `time` (Unix seconds).
     public func cosign(_ checkpoint: Checkpoint, time: UInt64) throws -> NoteSignature {
         let message = CosignatureVerifier.message(body: checkpoint.body, time: time)
         var payload = withUnsafeBytes(of: time.bigEndian) { Array($0) }
-        payload.append(contentsOf: try Curve25519.Signing.PrivateKey(rawRepresentation: seed).signature(for: message))
+        payload.append(contentsOf: try material.sign(message))
         return NoteSignature(name: name, keyID: keyID, signature: payload)
     }
 }
