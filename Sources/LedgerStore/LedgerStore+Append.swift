@@ -31,6 +31,7 @@ extension LedgerStore {
             throw LedgerStoreError(.entryRejected, "record \(record.changeID) is for province \(record.province), this ledger holds \(metadata.province)",
                                    hint: "send each province's records to that province's ledger")
         }
+        defer { checkpointer.nudge() }
         return try await pool.write { db in
             var writer = try LogWriter(db: db, suite: suite)
             let appended = try writer.append(entries, skipDuplicates: true)

@@ -72,6 +72,7 @@ extension LedgerStore {
             throw LedgerStoreError(.entryRejected, "entry \(record.changeID) is for province \(record.province), this mirror holds \(metadata.province)",
                                    hint: "a province uploads only its own log")
         }
+        defer { checkpointer.nudge() }
         return try await pool.write { db in
             var writer = try LogWriter(db: db, suite: suite)
             try writer.append(entries, skipDuplicates: false)

@@ -14,6 +14,8 @@ public final class LedgerStore: Sendable {
     /// Verifies the log's own signatures (the province key).
     public let logVerifier: any NoteVerifier
     let pool: DatabasePool
+    /// Keeps the WAL short without making appends wait for it.
+    let checkpointer: WALCheckpointer
 
     public static let fileName = "ledger.sqlite"
 
@@ -24,6 +26,7 @@ public final class LedgerStore: Sendable {
         }
         self.path = path
         self.pool = pool
+        self.checkpointer = try WALCheckpointer(path: path)
         self.metadata = metadata
         self.suite = suite
         self.logVerifier = try Self.verifier(for: metadata.verifierKey, suite: suite)
@@ -48,6 +51,8 @@ public final class LedgerStore: Sendable {
             // FULL: a receipt or checkpoint must survive power loss once committed.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Checkpoints run beside the writer (WALCheckpointer); this is the backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         return configuration
     }
@@ -193,7 +198,19 @@ public final class LedgerStore: Sendable {
     }
 
     /// Closes the file. Further use is a programming error.
+    /// Returns once the WAL checkpoints asked for so far have run.
+    public func waitForCheckpoints() {
+        checkpointer.waitUntilIdle()
+    }
+
+    deinit {
+        // The checkpointer's connection first, so the pool's writer is the file's last
+        // connection, which checkpoints everything and removes the WAL.
+        try? checkpointer.close()
+    }
+
     public func close() throws {
+        try checkpointer.close()
         try pool.close()
     }
 }

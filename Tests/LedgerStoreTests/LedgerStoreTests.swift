@@ -144,6 +144,26 @@ struct LedgerStoreTests {
         #expect(try mirror.stateCount() == 0)
     }
 
+    @Test("appends are copied back into the ledger file beside the writer; closing removes the WAL", arguments: SuiteID.allCases)
+    func walCheckpointedBesideTheWriter(suite: SuiteID) async throws {
+        let ledger = try LedgerFixture(suite: suite)
+        func size(_ path: String) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).intValue
+        }
+        let before = try size(ledger.path)
+        let appended = try await ledger.append(0..<3000)
+        ledger.store.waitForCheckpoints()
+        // About 2 MB of records: far below the writer's own checkpoint threshold, so only the
+        // checkpointer can have copied them from the WAL into the file.
+        #expect(try size(ledger.path) > before + 1_500_000)
+        #expect(FileManager.default.fileExists(atPath: ledger.path + "-wal"))
+        try ledger.store.close()
+        #expect(!FileManager.default.fileExists(atPath: ledger.path + "-wal"))
+        let reopened = try LedgerStore.open(at: ledger.path, suite: Suites.named(suite))
+        #expect(try reopened.latestCheckpoint() == appended.checkpoint)
+        #expect(try reopened.verify().entries == 3000)
+    }
+
     @Test("records of another province are refused and nothing is written", arguments: SuiteID.allCases)
     func otherProvince(suite: SuiteID) async throws {
         let ledger = try LedgerFixture(suite: suite)

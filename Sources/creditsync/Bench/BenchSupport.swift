@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LedgerStore
 import LedgerCore
 import Quality
 import Synthetic
@@ -87,9 +88,17 @@ enum Bench {
         if !carry.isEmpty { try body(carry) }
     }
 
+    /// How the raw SQLite baseline checkpoints its WAL.
+    enum Checkpointing {
+        /// SQLite's default: the committing writer copies the WAL back every 1,000 pages.
+        case sqliteDefault
+        /// As the ledger does: a `WALCheckpointer` beside the writer.
+        case besideTheWriter
+    }
+
     /// Baseline: insert the same bytes into a bare SQLite table, `batchSize` rows per transaction,
-    /// through GRDB with a prepared statement, same WAL and synchronous settings as the ledger.
-    static func rawSQLiteInsert(_ input: URL, batchSize: Int, in directory: URL) throws -> Double {
+    /// through GRDB with a prepared statement, with the ledger's WAL and synchronous settings.
+    static func rawSQLiteInsert(_ input: URL, batchSize: Int, in directory: URL, checkpointing: Checkpointing = .sqliteDefault) throws -> Double {
         let path = directory.appendingPathComponent("baseline-\(UUID().uuidString).sqlite").path
         defer {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -98,9 +107,13 @@ enum Bench {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            if checkpointing == .besideTheWriter {
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
+            }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try pool.write { db in try db.execute(sql: "CREATE TABLE raw (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)") }
+        let checkpointer = checkpointing == .besideTheWriter ? try WALCheckpointer(path: path) : nil
         let clock = ContinuousClock()
         let start = clock.now
         var batch: [[UInt8]] = []
@@ -114,6 +127,7 @@ enum Bench {
                     try statement.execute(arguments: [first + Int64(offset), Data(row)])
                 }
             }
+            checkpointer?.nudge()
             index += Int64(rows.count)
             batch.removeAll(keepingCapacity: true)
         }
@@ -123,6 +137,7 @@ enum Bench {
         }
         if !batch.isEmpty { try flush() }
         let elapsed = seconds(clock.now - start)
+        try checkpointer?.close()
         try pool.close()
         return elapsed
     }
