@@ -47,6 +47,9 @@ public final class LedgerStore: Sendable {
         // The schema's REFERENCES clauses document the links; enforcing them would probe the
         // entry table on every state write. `verify` checks them instead.
         configuration.foreignKeysEnabled = false
+        // Another process (a CLI reading while a sync writes, `hq status` beside `hq serve`) may
+        // hold the write lock for a batch; wait for it rather than fail.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // FULL: a receipt or checkpoint must survive power loss once committed.
             try db.execute(sql: "PRAGMA synchronous = FULL")

@@ -100,8 +100,9 @@ struct SyncTests {
 
     func waitForStableNextEntry(_ hq: RunningHQ) async throws -> UInt64 {
         var last: UInt64 = .max
+        let mirror = try hq.mirror("440000")
         for _ in 0..<100 {
-            let next = try hq.mirror("440000").mirrorStatus().nextEntry
+            let next = try mirror.mirrorStatus().nextEntry
             if next == last { return next }
             last = next
             try await Task.sleep(for: .milliseconds(100))
@@ -118,11 +119,20 @@ struct SyncTests {
             configuration.retries = 0
             let client = SyncClient(configuration: configuration)
             let syncing = Task { try await client.sync(ledger.store) }
-            // Shut down once the upload is under way.
-            while try hq.mirror("440000").mirrorStatus().nextEntry < 1024 { try await Task.sleep(for: .milliseconds(5)) }
+            // Shut down once the upload is under way (polling one open mirror; a minute at most,
+            // so a failed upload shows as a failure rather than a hang).
+            let mirror = try hq.mirror("440000")
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try mirror.mirrorStatus().nextEntry < 1024 {
+                guard ContinuousClock.now < deadline else {
+                    Issue.record("the upload did not reach 1,024 entries within a minute")
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
             await hq.group.triggerGracefulShutdown()
             let result = await syncing.result
-            let next = try hq.mirror("440000").mirrorStatus().nextEntry
+            let next = try mirror.mirrorStatus().nextEntry
             if case .success = result { return 20_000 }  // it finished first: nothing to resume
             #expect(next < 20_000)
             return next

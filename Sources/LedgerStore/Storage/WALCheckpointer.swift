@@ -27,6 +27,7 @@ public final class WALCheckpointer: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.label = "checkpointer"
+        configuration.busyMode = .timeout(10)
         connection = try DatabaseQueue(path: path, configuration: configuration)
     }
 
