@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold; with append
 /// batches of several megabytes that is every commit, and copying the pages back and syncing the
-/// file was about 40% of append time. Here the writer only appends to the WAL and syncs it, and a
+/// file took more than half of the writer's time (3.2 of 5.4 s on 400,000 records). Here the writer only appends to the WAL and syncs it, and a
 /// passive checkpoint runs on another thread (so another core) after each append: it never blocks
 /// the writer or readers, and a checkpoint interrupted by a crash is simply redone by SQLite.
 /// The writer's own automatic checkpoint stays on, at a high threshold, as a backstop in case
@@ -19,7 +19,8 @@ public final class WALCheckpointer: Sendable {
     public static let backstopPages = 16_384
 
     private let connection: DatabaseQueue
-    /// A checkpoint is queued or running; further nudges meanwhile are folded into it.
+    /// A checkpoint is queued and has not started; nudges meanwhile are folded into it (one that
+    /// comes while it runs queues the next, which copies what was committed since).
     private let pending = Atomic<Bool>(false)
 
     /// A checkpointer for the SQLite file at `path`; its writers should set
