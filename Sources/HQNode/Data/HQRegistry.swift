@@ -34,6 +34,8 @@ public final class HQRegistry: Sendable {
     init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // `hq status` opens the registry beside a running `hq serve`: wait on its write lock.
+        configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
