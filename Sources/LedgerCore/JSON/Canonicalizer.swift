@@ -235,80 +235,18 @@ struct Canonicalizer {
     }
 
     private mutating func escape(collectingKey: Bool) throws(LedgerCoreError) {
-        position += 1
-        guard position < input.count else { throw error("unterminated escape") }
-        let byte = input[position]
-        position += 1
-        var scalar: UInt32
-        switch byte {
-        case UInt8(ascii: "\""): scalar = 0x22
-        case UInt8(ascii: "\\"): scalar = 0x5C
-        case UInt8(ascii: "/"): scalar = 0x2F
-        case UInt8(ascii: "b"): scalar = 0x08
-        case UInt8(ascii: "f"): scalar = 0x0C
-        case UInt8(ascii: "n"): scalar = 0x0A
-        case UInt8(ascii: "r"): scalar = 0x0D
-        case UInt8(ascii: "t"): scalar = 0x09
-        case UInt8(ascii: "u"):
-            scalar = try hex4()
-            if (0xD800...0xDBFF).contains(scalar) {
-                guard position + 1 < input.count, input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u") else {
-                    throw error("lone high surrogate", code: .loneSurrogate)
-                }
-                position += 2
-                let low = try hex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("high surrogate not followed by a low surrogate", code: .loneSurrogate) }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw error("lone low surrogate", code: .loneSurrogate)
-            }
-        default:
-            position -= 1
-            throw error("invalid escape")
+        let scalar: UInt32
+        do {
+            scalar = try JSONText.unescape(input, at: &position)
+        } catch {
+            throw self.error(error.message, code: error.code)
         }
-        if collectingKey { Self.appendUTF8(scalar, to: &keys) }
+        if collectingKey { JSONText.appendUTF8(scalar, to: &keys) }
         // Canonical form of the character.
         if JSONText.needsEscape(scalar) {
             JSONText.appendEscape(scalar, to: &output)
         } else {
-            Self.appendUTF8(scalar, to: &output)
-        }
-    }
-
-    private mutating func hex4() throws(LedgerCoreError) -> UInt32 {
-        guard position + 4 <= input.count else { throw error("truncated \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = input[position]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("invalid hex digit in \\u escape")
-            }
-            value = value << 4 | digit
-            position += 1
-        }
-        return value
-    }
-
-    static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            output.append(UInt8(scalar))
-        case 0x80..<0x800:
-            output.append(UInt8(0xC0 | (scalar >> 6)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            output.append(UInt8(0xE0 | (scalar >> 12)))
-            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            output.append(UInt8(0xF0 | (scalar >> 18)))
-            output.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
+            JSONText.appendUTF8(scalar, to: &output)
         }
     }
 
@@ -317,44 +255,20 @@ struct Canonicalizer {
         do {
             position += try JSONText.sequenceLength(input, at: position)
         } catch {
-            throw self.error(error.message, code: .invalidUTF8)
+            throw self.error(error.message, code: error.code)
         }
     }
 
     private mutating func number() throws(LedgerCoreError) {
         let start = position
-        var negative = false
-        if input[position] == UInt8(ascii: "-") {
-            negative = true
-            position += 1
+        let negative = input[position] == UInt8(ascii: "-")
+        let shape: (plainInteger: Bool, integerDigits: Int)
+        do {
+            shape = try JSONText.scanNumber(input, at: &position)
+        } catch {
+            throw self.error(error.message, code: error.code)
         }
-        guard position < input.count else { throw error("truncated number") }
-        var integerDigits = 0
-        if input[position] == UInt8(ascii: "0") {
-            position += 1
-            integerDigits = 1
-        } else if isDigit(input[position]) {
-            while position < input.count, isDigit(input[position]) {
-                position += 1
-                integerDigits += 1
-            }
-        } else {
-            throw error("invalid number")
-        }
-        var plainInteger = true
-        if position < input.count, input[position] == UInt8(ascii: ".") {
-            plainInteger = false
-            position += 1
-            guard position < input.count, isDigit(input[position]) else { throw error("digit expected after '.'") }
-            while position < input.count, isDigit(input[position]) { position += 1 }
-        }
-        if position < input.count, input[position] | 0x20 == UInt8(ascii: "e") {
-            plainInteger = false
-            position += 1
-            if position < input.count, input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < input.count, isDigit(input[position]) else { throw error("digit expected in exponent") }
-            while position < input.count, isDigit(input[position]) { position += 1 }
-        }
+        let (plainInteger, integerDigits) = shape
         // Integers of up to 15 digits are exact doubles and already canonical (JSON has no
         // leading zeros); only -0 changes.
         if plainInteger, integerDigits <= 15 {
@@ -372,6 +286,4 @@ struct Canonicalizer {
         }
         output.append(contentsOf: ECMAScriptNumber.format(value).utf8)
     }
-
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

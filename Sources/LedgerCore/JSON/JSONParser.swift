@@ -182,80 +182,10 @@ public struct JSONParser {
         }
 
         mutating func parseEscape() throws(LedgerCoreError) {
-            position += 1
-            guard position < bytes.count else { throw error("unterminated escape") }
-            let byte = bytes[position]
-            position += 1
-            switch byte {
-            case UInt8(ascii: "\""): scratch.append(0x22)
-            case UInt8(ascii: "\\"): scratch.append(0x5C)
-            case UInt8(ascii: "/"): scratch.append(0x2F)
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
-                        throw error("lone high surrogate \\u\(hex4(scalar))", code: .loneSurrogate)
-                    }
-                    position += 2
-                    let low = try parseHex4()
-                    guard (0xDC00...0xDFFF).contains(low) else {
-                        throw error("high surrogate \\u\(hex4(scalar)) not followed by a low surrogate", code: .loneSurrogate)
-                    }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw error("lone low surrogate \\u\(hex4(scalar))", code: .loneSurrogate)
-                }
-                appendUTF8(scalar)
-            default:
-                position -= 1
-                throw error("invalid escape")
-            }
-        }
-
-        func hex4(_ value: UInt32) -> String {
-            let s = String(value, radix: 16)
-            return String(repeating: "0", count: max(0, 4 - s.count)) + s
-        }
-
-        mutating func parseHex4() throws(LedgerCoreError) -> UInt32 {
-            guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = bytes[position]
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-                default: throw error("invalid hex digit in \\u escape")
-                }
-                value = value << 4 | digit
-                position += 1
-            }
-            return value
-        }
-
-        mutating func appendUTF8(_ scalar: UInt32) {
-            switch scalar {
-            case 0..<0x80:
-                scratch.append(UInt8(scalar))
-            case 0x80..<0x800:
-                scratch.append(UInt8(0xC0 | (scalar >> 6)))
-                scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-            case 0x800..<0x10000:
-                scratch.append(UInt8(0xE0 | (scalar >> 12)))
-                scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-            default:
-                scratch.append(UInt8(0xF0 | (scalar >> 18)))
-                scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+            do {
+                JSONText.appendUTF8(try JSONText.unescape(bytes, at: &position), to: &scratch)
+            } catch {
+                throw self.error(error.message, code: error.code)
             }
         }
 
@@ -264,31 +194,16 @@ public struct JSONParser {
             do {
                 position += try JSONText.sequenceLength(bytes, at: position)
             } catch {
-                throw self.error(error.message, code: .invalidUTF8)
+                throw self.error(error.message, code: error.code)
             }
         }
 
         mutating func parseNumber() throws(LedgerCoreError) -> Double {
             let start = position
-            if bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < bytes.count else { throw error("truncated number") }
-            if bytes[position] == UInt8(ascii: "0") {
-                position += 1
-            } else if isDigit(bytes[position]) {
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            } else {
-                throw error("invalid number")
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-                position += 1
-                guard position < bytes.count, isDigit(bytes[position]) else { throw error("digit expected after '.'") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            }
-            if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
-                position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
-                guard position < bytes.count, isDigit(bytes[position]) else { throw error("digit expected in exponent") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            do {
+                _ = try JSONText.scanNumber(bytes, at: &position)
+            } catch {
+                throw self.error(error.message, code: error.code)
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             guard let value = Double(text), value.isFinite else {
@@ -297,7 +212,5 @@ public struct JSONParser {
             }
             return value
         }
-
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
     }
 }
