@@ -76,6 +76,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SecretFiles",
+            dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HQStorage",
+            dependencies: ["LedgerCore", "SyncProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HQStorageSQLite",
+            dependencies: [
+                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage", "LedgerStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gzip",
             dependencies: ["CZlib"],
             swiftSettings: swiftSettings
@@ -83,7 +101,7 @@ let package = Package(
         .target(
             name: "PKI",
             dependencies: [
-                "LedgerCore",
+                "LedgerCore", "SecretFiles",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -100,7 +118,7 @@ let package = Package(
         .target(
             name: "ProvinceNode",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip",
+                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "SecretFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -112,11 +130,13 @@ let package = Package(
         .target(
             name: "HQNode",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "PKI",
+                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
+                "HQStorage", "HQStorageSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -133,7 +153,7 @@ let package = Package(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode",
+                "PKI", "ProvinceNode", "HQNode", "HQStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

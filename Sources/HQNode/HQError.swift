@@ -1,26 +1,32 @@
+import HQStorage
 import LedgerCore
 import SyncProtocol
 
-/// The error type of `HQNode`. Client errors carry the HTTP status they are answered with.
+/// The error type of `HQNode`. Errors meant for a client are a `ProblemCode` and are answered
+/// with its HTTP status; the rest (configuration, keys, storage faults) are HQ's own and become
+/// a 500 with the details in the log.
 public struct HQError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        case notEnrolled = "hq.not-enrolled"
-        case forbidden = "hq.forbidden"
-        case signatureInvalid = "hq.signature-invalid"
-        case fork = "hq.fork"
-        case conflict = "hq.conflict"
-        case uploadInProgress = "hq.upload-in-progress"
-        case shuttingDown = "hq.shutting-down"
-        case badRequest = "hq.bad-request"
-        case enrolment = "hq.enrolment"
-        case configuration = "hq.configuration"
-        case dataDirectory = "hq.data-directory"
+    public enum Code: Sendable, Equatable {
+        case problem(ProblemCode)
+        case enrolment
+        case configuration
+        case dataDirectory
+
+        public static let notEnrolled = Code.problem(.notEnrolled)
+        public static let forbidden = Code.problem(.forbidden)
+        public static let revoked = Code.problem(.revoked)
+        public static let signatureInvalid = Code.problem(.signatureInvalid)
+        public static let fork = Code.problem(.fork)
+        public static let conflict = Code.problem(.conflict)
+        public static let stale = Code.problem(.stale)
+        public static let uploadInProgress = Code.problem(.uploadInProgress)
+        public static let shuttingDown = Code.problem(.shuttingDown)
+        public static let badRequest = Code.problem(.badRequest)
     }
 
     public var codeValue: Code
     public var message: String
     public var hint: String
-    public var code: String { codeValue.rawValue }
     /// Where the upload stands, for responses that help a client resume.
     public var mirror: MirrorInfo?
 
@@ -31,14 +37,18 @@ public struct HQError: OperatorError, Equatable {
         self.mirror = mirror
     }
 
-    public var httpStatus: Int {
+    public var code: String {
         switch codeValue {
-        case .notEnrolled: 404
-        case .forbidden, .signatureInvalid: 403
-        case .fork, .conflict, .uploadInProgress: 409
-        case .shuttingDown: 503
-        case .badRequest: 400
-        case .enrolment, .configuration, .dataDirectory: 500
+        case .problem(let problem): problem.rawValue
+        case .enrolment: "hq.enrolment"
+        case .configuration: "hq.configuration"
+        case .dataDirectory: "hq.data-directory"
         }
+    }
+
+    /// The problem a client is answered with; nil for HQ's own faults.
+    public var problem: ProblemCode? {
+        if case .problem(let problem) = codeValue { return problem }
+        return nil
     }
 }

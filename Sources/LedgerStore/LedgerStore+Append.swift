@@ -23,24 +23,21 @@ extension LedgerStore {
     /// `append` for entries whose hashes were computed beforehand (by the ingest pipeline).
     @discardableResult
     public func append(prepared entries: [PreparedEntry], signer: any NoteSigner, now: Date) async throws -> AppendResult {
-        guard metadata.role == .province else {
-            throw LedgerStoreError(.wrongRole, "\(path) is HQ's mirror; only HQ's sync service appends to it", hint: "append to the province's own ledger")
-        }
-        try requireSigner(signer)
         for record in entries.lazy.map(\.record) where record.province != metadata.province {
             throw LedgerStoreError(.entryRejected, "record \(record.changeID) is for province \(record.province), this ledger holds \(metadata.province)",
                                    hint: "send each province's records to that province's ledger")
         }
         defer { checkpointer.nudge() }
         return try await pool.write { db in
+            try self.requireCurrentSigner(signer, db: db)
             var writer = try LogWriter(db: db, suite: suite)
             let appended = try writer.append(entries, skipDuplicates: true)
             try writer.finish()
             if appended == 0, let latest = try String.fetchOne(db, sql: "SELECT note FROM checkpoint ORDER BY size DESC LIMIT 1") {
-                return AppendResult(appended: 0, duplicates: entries.count, checkpoint: try verifiedCheckpoint(latest))
+                return AppendResult(appended: 0, duplicates: entries.count, checkpoint: try self.verifiedCheckpoint(latest, db: db))
             }
             let checkpoint = try VerifiedCheckpoint.sign(
-                Checkpoint(origin: metadata.origin, size: writer.size, root: writer.root, suite: suite.id), with: signer)
+                Checkpoint(origin: self.metadata.origin, size: writer.size, root: writer.root, suite: self.suite.id), with: signer)
             try Self.insertCheckpoint(checkpoint, db: db, now: now)
             return AppendResult(appended: appended, duplicates: entries.count - appended, checkpoint: checkpoint)
         }

@@ -2,17 +2,17 @@ import Foundation
 import GRDB
 import LedgerCore
 
-/// One ledger file (SQLite, WAL): a province's own signed log, or HQ's mirror of one.
+/// A province's own signed log: one SQLite file (WAL).
 ///
 /// The log is append-only (triggers refuse UPDATE and DELETE); proofs read O(log n) stored tree
 /// hashes; one append batch (entries, tree hashes, state projection, checkpoint) commits in one
-/// transaction, so a crash at any instant leaves the last committed checkpoint valid.
+/// transaction, so a crash at any instant leaves the last committed checkpoint valid. Reads run
+/// through GRDB's async access, off the cooperative thread pool. (HQ's mirrors of these logs
+/// live behind HQ's own storage seam, not here.)
 public final class LedgerStore: Sendable {
     public let path: String
     public let metadata: LedgerMetadata
     public let suite: Suite
-    /// Verifies the log's own signatures (the province key).
-    public let logVerifier: any NoteVerifier
     let pool: DatabasePool
     /// Keeps the WAL short without making appends wait for it.
     let checkpointer: WALCheckpointer
@@ -24,22 +24,15 @@ public final class LedgerStore: Sendable {
             throw LedgerStoreError(.wrongSuite, "\(path) is a \(metadata.suite.rawValue) ledger; it cannot be opened as \(suite.id.rawValue)",
                                    hint: "a ledger's suite is fixed when it is created; open it with --suite \(metadata.suite.rawValue) or leave --suite out")
         }
+        guard metadata.role == .province else {
+            throw LedgerStoreError(.wrongRole, "\(path) is an HQ mirror file of an earlier CreditSync format, not a province ledger",
+                                   hint: "HQ keeps mirrors behind its storage backend now; re-create HQ's data with `creditsync hq init` and let provinces sync again")
+        }
         self.path = path
         self.pool = pool
         self.checkpointer = try WALCheckpointer(path: path)
         self.metadata = metadata
         self.suite = suite
-        self.logVerifier = try Self.verifier(for: metadata.verifierKey, suite: suite)
-    }
-
-    static func verifier(for verifierKey: String, suite: Suite) throws -> any NoteVerifier {
-        let key = try VerifierKey(parsing: verifierKey)
-        let type = suite.signatures.keyType
-        guard key.typeAndKey.starts(with: type) else {
-            throw LedgerStoreError(.wrongSuite, "verifier key \(key.name) is not a \(suite.id.rawValue) key",
-                                   hint: "enrol or create the ledger with a key of its suite")
-        }
-        return try suite.signatures.verifier(name: key.name, publicKey: Array(key.typeAndKey.dropFirst(type.count)))
     }
 
     static func configuration() -> Configuration {
@@ -47,8 +40,8 @@ public final class LedgerStore: Sendable {
         // The schema's REFERENCES clauses document the links; enforcing them would probe the
         // entry table on every state write. `verify` checks them instead.
         configuration.foreignKeysEnabled = false
-        // Another process (a CLI reading while a sync writes, `hq status` beside `hq serve`) may
-        // hold the write lock for a batch; wait for it rather than fail.
+        // Another process (a CLI reading while a sync writes) may hold the write lock for a
+        // batch; wait for it rather than fail.
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // FULL: a receipt or checkpoint must survive power loss once committed.
@@ -60,29 +53,32 @@ public final class LedgerStore: Sendable {
         return configuration
     }
 
-    /// Creates a new ledger file; fails if one exists. A province ledger starts with a signed
-    /// checkpoint of the empty tree, a mirror with no checkpoint (HQ has seen nothing yet).
-    public static func create(at path: String, metadata: LedgerMetadata, suite: Suite,
-                              signer: (any NoteSigner)? = nil, now: Date) throws -> LedgerStore {
+    /// Creates a new province ledger file, signed by `signer`, with a checkpoint of the empty
+    /// tree; fails if one exists. Metadata, the first key and the first checkpoint commit in one
+    /// transaction: a crash leaves either no ledger or a complete empty one.
+    public static func create(at path: String, metadata: LedgerMetadata, suite: Suite, signer: any NoteSigner, now: Date) throws -> LedgerStore {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerStoreError(.alreadyExists, "\(path) already exists", hint: "choose a new directory, or use the existing ledger")
         }
+        guard metadata.role == .province else {
+            throw LedgerStoreError(.wrongRole, "only province ledgers are created here", hint: "HQ creates its mirrors through its storage backend")
+        }
+        guard signer.verifierKey == metadata.verifierKey else {
+            throw LedgerStoreError(.keyMismatch, "the signing key \(signer.verifierKey) is not the ledger's key \(metadata.verifierKey)",
+                                   hint: "create the ledger with the key it names")
+        }
         let pool = try DatabasePool(path: path, configuration: configuration())
         try LedgerSchema.migrator.migrate(pool)
-        let store = try LedgerStore(path: path, pool: pool, metadata: metadata, suite: suite)
+        let genesis = try VerifiedCheckpoint.sign(
+            Checkpoint(origin: metadata.origin, size: 0, root: suite.treeHasher.emptyRoot, suite: suite.id), with: signer)
         try pool.write { db in
             for (key, value) in metadata.rows {
                 try db.execute(sql: "INSERT INTO ledger_meta (key, value) VALUES (?, ?)", arguments: [key, value])
             }
+            try insertKey(metadata.verifierKey, fromSize: 0, rotationNote: nil, db: db, now: now)
+            try insertCheckpoint(genesis, db: db, now: now)
         }
-        if metadata.role == .province {
-            guard let signer else { preconditionFailure("a province ledger is created with its signing key") }
-            try store.requireSigner(signer)
-            let genesis = try VerifiedCheckpoint.sign(
-                Checkpoint(origin: metadata.origin, size: 0, root: suite.treeHasher.emptyRoot, suite: suite.id), with: signer)
-            try pool.write { db in try insertCheckpoint(genesis, db: db, now: now) }
-        }
-        return store
+        return try LedgerStore(path: path, pool: pool, metadata: metadata, suite: suite)
     }
 
     /// Reads a ledger file's metadata without opening it for use.
@@ -114,27 +110,23 @@ public final class LedgerStore: Sendable {
         return try LedgerStore(path: path, pool: pool, metadata: metadata, suite: suite)
     }
 
-    /// Checks that `signer` is this ledger's key.
-    func requireSigner(_ signer: any NoteSigner) throws {
-        guard signer.verifierKey == metadata.verifierKey else {
-            throw LedgerStoreError(.keyMismatch, "the signing key \(signer.verifierKey) is not this ledger's key \(metadata.verifierKey)",
-                                   hint: "use the signing.key file created with this ledger")
-        }
-    }
-
     // MARK: - Reading
 
     /// Number of entries in the log.
-    public func size() throws -> UInt64 {
-        try pool.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT coalesce(max(idx) + 1, 0) FROM entry") ?? 0) }
+    public func size() async throws -> UInt64 {
+        try await pool.read { db in try Self.entryCount(db) }
+    }
+
+    static func entryCount(_ db: Database) throws -> UInt64 {
+        try SQLiteInteger.size(try Int64.fetchOne(db, sql: "SELECT coalesce(max(idx) + 1, 0) FROM entry") ?? 0)
     }
 
     /// The canonical bytes of entry `index`.
-    public func entry(at index: UInt64) throws -> [UInt8] {
-        try pool.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT data FROM entry WHERE idx = ?", arguments: [Int64(index)]) else {
-                let size = UInt64(try Int64.fetchOne(db, sql: "SELECT coalesce(max(idx) + 1, 0) FROM entry") ?? 0)
-                throw LedgerStoreError(.indexOutOfRange, "there is no entry \(index); the log has \(size) entries",
+    public func entry(at index: UInt64) async throws -> [UInt8] {
+        let key = try SQLiteInteger.from(index)
+        return try await pool.read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT data FROM entry WHERE idx = ?", arguments: [key]) else {
+                throw LedgerStoreError(.indexOutOfRange, "there is no entry \(index); the log has \(try Self.entryCount(db)) entries",
                                        hint: "indexes run from 0 to size − 1")
             }
             return [UInt8](data)
@@ -142,28 +134,32 @@ public final class LedgerStore: Sendable {
     }
 
     /// Entries [start, end) in order, read in one transaction. Use for bounded ranges.
-    public func entries(from start: UInt64, to end: UInt64) throws -> [[UInt8]] {
-        try pool.read { db in
+    public func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] {
+        let (low, high) = (try SQLiteInteger.from(start), try SQLiteInteger.from(end))
+        return try await pool.read { db in
             try Data.fetchAll(db, sql: "SELECT data FROM entry WHERE idx >= ? AND idx < ? ORDER BY idx",
-                              arguments: [Int64(start), Int64(end)]).map { [UInt8]($0) }
+                              arguments: [low, high]).map { [UInt8]($0) }
         }
     }
 
     /// The latest checkpoint, its signature verified again on the way out.
-    public func latestCheckpoint() throws -> VerifiedCheckpoint? {
-        let note = try pool.read { db in try String.fetchOne(db, sql: "SELECT note FROM checkpoint ORDER BY size DESC LIMIT 1") }
-        return try note.map(verifiedCheckpoint)
+    public func latestCheckpoint() async throws -> VerifiedCheckpoint? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT note FROM checkpoint ORDER BY size DESC LIMIT 1").map { try verifiedCheckpoint($0, db: db) }
+        }
     }
 
     /// The checkpoint of exactly `size`, if one was stored.
-    public func checkpoint(size: UInt64) throws -> VerifiedCheckpoint? {
-        let note = try pool.read { db in try String.fetchOne(db, sql: "SELECT note FROM checkpoint WHERE size = ?", arguments: [Int64(size)]) }
-        return try note.map(verifiedCheckpoint)
+    public func checkpoint(size: UInt64) async throws -> VerifiedCheckpoint? {
+        let key = try SQLiteInteger.from(size)
+        return try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT note FROM checkpoint WHERE size = ?", arguments: [key]).map { try verifiedCheckpoint($0, db: db) }
+        }
     }
 
-    func verifiedCheckpoint(_ note: String) throws -> VerifiedCheckpoint {
+    func verifiedCheckpoint(_ note: String, db: Database) throws -> VerifiedCheckpoint {
         do {
-            return try UnverifiedCheckpoint(parsing: note).verify(logKey: logVerifier, suite: suite.id)
+            return try Self.keyHistory(db, suite: suite).verify(UnverifiedCheckpoint(parsing: note), suite: suite.id)
         } catch {
             throw LedgerStoreError.corrupt("a stored checkpoint does not verify: \(error)", index: nil)
         }
@@ -178,29 +174,28 @@ public final class LedgerStore: Sendable {
         public var revoked: Bool
     }
 
-    public func state(category: String, id: String) throws -> StateItem? {
-        try pool.read { db in
+    public func state(category: String, id: String) async throws -> StateItem? {
+        try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT content_hash, last_index, revoked FROM state WHERE category = ? AND id = ?",
                                              arguments: [category, id]) else { return nil }
             let hash: Data = row["content_hash"]
-            return StateItem(category: category, id: id, contentHash: Hash(hash), lastIndex: UInt64(row["last_index"] as Int64),
+            return StateItem(category: category, id: id, contentHash: Hash(hash), lastIndex: try SQLiteInteger.size(row["last_index"]),
                              revoked: row["revoked"] as Int64 == 1)
         }
     }
 
     /// Number of state items (distinct business records).
-    public func stateCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM state") ?? 0 }
+    public func stateCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM state") ?? 0 }
     }
 
     // MARK: - Writing helpers
 
     static func insertCheckpoint(_ checkpoint: VerifiedCheckpoint, db: Database, now: Date) throws {
         try db.execute(sql: "INSERT INTO checkpoint (size, root, note, stored_at) VALUES (?, ?, ?, ?)",
-                       arguments: [Int64(checkpoint.size), Data(checkpoint.root.bytes), checkpoint.text, Int64(now.timeIntervalSince1970)])
+                       arguments: [try SQLiteInteger.from(checkpoint.size), Data(checkpoint.root.bytes), checkpoint.text, Int64(now.timeIntervalSince1970)])
     }
 
-    /// Closes the file. Further use is a programming error.
     /// Returns once the WAL checkpoints asked for so far have run.
     public func waitForCheckpoints() {
         checkpointer.waitUntilIdle()
@@ -212,6 +207,7 @@ public final class LedgerStore: Sendable {
         try? checkpointer.close()
     }
 
+    /// Closes the file. Further use is a programming error.
     public func close() throws {
         try checkpointer.close()
         try pool.close()

@@ -22,6 +22,7 @@ enum SM2Signature {
     }
 
     static func verify(_ signature: [UInt8], for message: [UInt8], key: SM2Key) -> Bool {
+        guard SM2SignatureEncoding.isStrictDER(signature) else { return false }
         let result = try? withDigestContext(key: key, signing: false) { (mctx) throws(NationalCryptoError) -> Bool in
             let status = signature.withUnsafeBufferPointer { sig in
                 message.withUnsafeBufferPointer { msg in

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SecretFiles
 import SwiftASN1
 import X509
 
@@ -153,13 +154,7 @@ enum PEMFiles {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    /// Creates the file empty with mode 0600 first, so the key is never readable by others.
     static func writeSecret(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw PKIError(.unreadable, "cannot create \(path)", hint: "check the directory's permissions")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.write(contentsOf: Data(text.utf8))
+        try SecretFile.write(text, to: path)
     }
 }

@@ -116,19 +116,19 @@ public struct PackageVerifier: Sendable {
         self.hasher = hasher
     }
 
-    /// Checks `package` and advances; returns the root of the tree at the package's end.
-    public mutating func verify(_ package: EntryPackage) throws(SyncProtocolError) -> Hash {
-        try verify(package, leafHashes: package.records.map { hasher.leafHash($0.canonicalBytes) })
+    /// Checks `package` and advances; returns its entries, verified.
+    public mutating func verify(_ package: EntryPackage, suite: Suite) throws(SyncProtocolError) -> VerifiedBatch {
+        try verify(package, prepared: package.records.map { PreparedEntry($0, suite: suite) })
     }
 
-    /// `verify` with the package's leaf hashes already computed.
-    public mutating func verify(_ package: EntryPackage, leafHashes: [Hash]) throws(SyncProtocolError) -> Hash {
-        guard package.range.lowerBound == frontier.size, leafHashes.count == package.records.count else {
-            throw SyncProtocolError(.conflict, "package starts at \(package.range.lowerBound), HQ's next entry is \(frontier.size)")
+    /// `verify` with the package's entries already hashed.
+    public mutating func verify(_ package: EntryPackage, prepared: [PreparedEntry]) throws(SyncProtocolError) -> VerifiedBatch {
+        guard package.range.lowerBound == frontier.size, prepared.count == package.records.count else {
+            throw SyncProtocolError(.outOfOrder, "package starts at \(package.range.lowerBound), HQ's next entry is \(frontier.size)")
         }
         var next = frontier
-        for leafHash in leafHashes {
-            next.append(leafHash, hasher: hasher)
+        for entry in prepared {
+            next.append(entry.leafHash, hasher: hasher)
         }
         let root = next.root(hasher: hasher)
         do {
@@ -138,7 +138,7 @@ public struct PackageVerifier: Sendable {
             throw SyncProtocolError(.proofInvalid, "entries \(package.range.lowerBound)..<\(package.range.upperBound) are not those of the signed checkpoint of size \(target.size): \(error.message)")
         }
         frontier = next
-        return root
+        return VerifiedBatch(start: package.range.lowerBound, entries: prepared, root: root)
     }
 }
 

@@ -5,8 +5,9 @@ public enum SyncAPI {
     public static let version = 1
     /// Entry packages are aligned at multiples of this (as in C2SP tlog-mirror).
     public static let packageWidth: UInt64 = 256
-    /// Longest accepted line of an upload body: one entry (64 KiB) or a proof line.
-    public static let maximumLineLength = 64 * 1024 + 64
+    /// Longest accepted line of an upload body: one entry (65,535 bytes) or a proof line (63
+    /// base64 hashes in a JSON array: 2,898 bytes).
+    public static let maximumLineLength = 65_535
 
     public static func statePath(_ province: String) -> String { "/v1/provinces/\(province)" }
     public static func checkpointPath(_ province: String) -> String { "/v1/provinces/\(province)/checkpoint" }
@@ -72,9 +73,11 @@ public struct MirrorInfo: Codable, Sendable, Equatable {
 }
 
 /// The body of every error response: a stable code, a message, a hint, and where the upload
-/// stands when that helps the client resume.
+/// stands when that helps the client resume. `code` stays a string on the wire so a client
+/// reads problems from a newer HQ; `problemCode` is its typed form.
 public struct Problem: Codable, Sendable, Equatable {
     public var code: String
+    public var problemCode: ProblemCode? { ProblemCode(rawValue: code) }
     public var message: String
     public var hint: String
     public var pendingSize: UInt64?

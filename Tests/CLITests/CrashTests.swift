@@ -25,7 +25,7 @@ struct CrashTests {
         let deadline = ContinuousClock.now + .seconds(120)
         var seen: UInt64 = 0
         while ContinuousClock.now < deadline, child.isRunning {
-            seen = try store.size()
+            seen = try await store.size()
             if seen >= 3000 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -34,10 +34,10 @@ struct CrashTests {
         await CLI.waitForExit(child)
         #expect(child.terminationReason == .uncaughtSignal)
 
-        let checkpoint = try #require(try store.latestCheckpoint())
+        let checkpoint = try await #require(try store.latestCheckpoint())
         #expect(checkpoint.size >= 3000 && checkpoint.size < UInt64(total))
-        #expect(try store.size() == checkpoint.size)
-        let report = try store.verify()
+        await #expect(try store.size() == checkpoint.size)
+        let report = try await store.verify()
         #expect(report.entries == checkpoint.size)
         try store.close()
         let verified = try await CLI.run(["province", "verify", "--ledger", ledger])
@@ -47,7 +47,7 @@ struct CrashTests {
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("appended \(UInt64(total) - checkpoint.size), skipped \(checkpoint.size) duplicates, rejected 0"), "\(again.stdout)")
         let final = try LedgerStore.open(at: ledger + "/ledger.sqlite", suite: Suites.named(suite))
-        #expect(try final.verify().entries == UInt64(total))
+        await #expect(try final.verify().entries == UInt64(total))
         // Each change_id once.
         let distinct = try await DatabaseQueue(path: ledger + "/ledger.sqlite").read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT change_id) FROM entry") }
         #expect(distinct == total)

@@ -18,7 +18,8 @@ struct LedgerStoreTests {
         #expect(second.checkpoint.size == 1000)
 
         let hasher = Suites.named(suite).treeHasher
-        let leaves = try (0..<1000).map { hasher.leafHash(try ledger.store.entry(at: UInt64($0))) }
+        var leaves: [Hash] = []
+        for index in 0..<1000 { leaves.append(hasher.leafHash(try await ledger.store.entry(at: UInt64(index)))) }
         #expect(hasher.root(leafHashes: leaves) == second.checkpoint.root)
         #expect(hasher.root(leafHashes: Array(leaves.prefix(300))) == first.checkpoint.root)
 
@@ -26,25 +27,25 @@ struct LedgerStoreTests {
         let key = try VerifierKey(parsing: ledger.store.metadata.verifierKey)
         let (keySuite, verifier) = try Suites.logVerifier(for: key)
         #expect(keySuite.id == suite)
-        let stored = try #require(try ledger.store.latestCheckpoint())
+        let stored = try await #require(try ledger.store.latestCheckpoint())
         _ = try UnverifiedCheckpoint(parsing: stored.text).verify(logKey: verifier, suite: suite)
 
         for index: UInt64 in [0, 1, 255, 256, 299, 511, 512, 777, 999] {
-            let proof = try ledger.store.inclusionProof(index: index)
+            let proof = try await ledger.store.inclusionProof(index: index)
             #expect(proof.leafHash == leaves[Int(index)])
             try proof.verify(root: second.checkpoint.root, hasher: hasher)
             if index < 300 {
-                try ledger.store.inclusionProof(index: index, treeSize: 300).verify(root: first.checkpoint.root, hasher: hasher)
+                try await ledger.store.inclusionProof(index: index, treeSize: 300).verify(root: first.checkpoint.root, hasher: hasher)
             }
         }
-        try ledger.store.consistencyProof(from: 300).verify(oldRoot: first.checkpoint.root, newRoot: second.checkpoint.root, hasher: hasher)
+        try await ledger.store.consistencyProof(from: 300).verify(oldRoot: first.checkpoint.root, newRoot: second.checkpoint.root, hasher: hasher)
         for old: UInt64 in [1, 2, 255, 256, 257, 511, 999] {
-            let proof = try ledger.store.consistencyProof(from: old, to: 1000)
+            let proof = try await ledger.store.consistencyProof(from: old, to: 1000)
             try proof.verify(oldRoot: hasher.root(leafHashes: Array(leaves.prefix(Int(old)))), newRoot: second.checkpoint.root, hasher: hasher)
         }
-        #expect(throws: LedgerStoreError.self) { try ledger.store.inclusionProof(index: 1000) }
-        #expect(throws: LedgerStoreError.self) { try ledger.store.consistencyProof(from: 10, to: 1001) }
-        #expect(try ledger.store.verify().entries == 1000)
+        await #expect(throws: LedgerStoreError.self) { try await ledger.store.inclusionProof(index: 1000) }
+        await #expect(throws: LedgerStoreError.self) { try await ledger.store.consistencyProof(from: 10, to: 1001) }
+        await #expect(try ledger.store.verify().entries == 1000)
     }
 
     @Test("stored tree hashes give the same roots as an in-memory tree at every size", arguments: SuiteID.allCases)
@@ -59,12 +60,12 @@ struct LedgerStoreTests {
         let hasher = Suites.named(suite).treeHasher
         var tree = InMemoryMerkleTree(hasher: hasher)
         for size in 1...appended {
-            tree.append(leafHash: hasher.leafHash(try ledger.store.entry(at: UInt64(size - 1))))
+            await tree.append(leafHash: hasher.leafHash(try ledger.store.entry(at: UInt64(size - 1))))
             if size % 37 == 0 || size > appended - 3 {
-                #expect(try ledger.store.root(size: UInt64(size)) == MerkleProofs(hasher: hasher).root(size: UInt64(size), reader: tree))
+                await #expect(try ledger.store.root(size: UInt64(size)) == MerkleProofs(hasher: hasher).root(size: UInt64(size), reader: tree))
             }
         }
-        #expect(try ledger.store.verify().checkpoints == 8)
+        await #expect(try ledger.store.verify().checkpoints == 8)
     }
 
     @Test("a change_id is appended once; resubmissions are acknowledged", arguments: SuiteID.allCases)
@@ -78,23 +79,23 @@ struct LedgerStoreTests {
         let nothingNew = try await ledger.append(0..<15)
         #expect(nothingNew.appended == 0)
         #expect(nothingNew.checkpoint == again.checkpoint)
-        #expect(try ledger.store.verify().entries == 15)
+        await #expect(try ledger.store.verify().entries == 15)
     }
 
     @Test("the state projection follows upserts and revocations", arguments: SuiteID.allCases)
     func stateProjection(suite: SuiteID) async throws {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.store.append([try TestRecords.record(1, id: "X"), try TestRecords.record(2, id: "Y")], signer: ledger.signer, now: Date())
-        let x = try #require(try ledger.store.state(category: "admin_penalty", id: "X"))
+        let x = try await #require(try ledger.store.state(category: "admin_penalty", id: "X"))
         #expect(x.lastIndex == 0 && !x.revoked)
         #expect(x.contentHash == Suites.named(suite).contentHash(try TestRecords.record(1, id: "X").contentBytes))
         try await ledger.store.append([try TestRecords.record(3, op: "revoke", id: "X")], signer: ledger.signer, now: Date())
-        let revoked = try #require(try ledger.store.state(category: "admin_penalty", id: "X"))
+        let revoked = try await #require(try ledger.store.state(category: "admin_penalty", id: "X"))
         #expect(revoked.lastIndex == 2 && revoked.revoked)
         try await ledger.store.append([try TestRecords.record(4, id: "X")], signer: ledger.signer, now: Date())
-        #expect(try ledger.store.state(category: "admin_penalty", id: "X")?.revoked == false)
-        #expect(try ledger.store.stateCount() == 2)
-        #expect(try ledger.store.verify().stateItems == 2)
+        await #expect(try ledger.store.state(category: "admin_penalty", id: "X")?.revoked == false)
+        await #expect(try ledger.store.stateCount() == 2)
+        await #expect(try ledger.store.verify().stateItems == 2)
     }
 
     @Test("within one batch the last appended record per key wins; skipped duplicates change nothing", arguments: SuiteID.allCases)
@@ -111,37 +112,16 @@ struct LedgerStoreTests {
         let result = try await ledger.store.append(batch, signer: ledger.signer, now: Date())
         #expect(result.appended == 7 && result.duplicates == 1)
         let hash = Suites.named(suite).contentHash
-        let x = try #require(try ledger.store.state(category: "admin_penalty", id: "X"))
+        let x = try await #require(try ledger.store.state(category: "admin_penalty", id: "X"))
         #expect(x.lastIndex == 5 && x.revoked)
         #expect(x.contentHash == hash(try TestRecords.record(6, op: "revoke", id: "X").contentBytes))
-        let jia = try #require(try ledger.store.state(category: "admin_penalty", id: "甲"))
+        let jia = try await #require(try ledger.store.state(category: "admin_penalty", id: "甲"))
         #expect(jia.lastIndex == 7 && !jia.revoked)
         #expect(jia.contentHash == hash(try TestRecords.record(8, id: "甲").contentBytes))
-        #expect(try ledger.store.state(category: "admin_penalty", id: "XA")?.lastIndex == 1)
-        #expect(try ledger.store.stateCount() == 4)
+        await #expect(try ledger.store.state(category: "admin_penalty", id: "XA")?.lastIndex == 1)
+        await #expect(try ledger.store.stateCount() == 4)
         // verify recomputes the projection from the entries and compares it row by row.
-        #expect(try ledger.store.verify().stateItems == 4)
-    }
-
-    @Test("a mirror refuses a repeated change_id and a wrong root, writing nothing", arguments: SuiteID.allCases)
-    func mirrorRefusals(suite id: SuiteID) async throws {
-        let directory = try TemporaryDirectory()
-        let suite = Suites.named(id)
-        let key = try suite.signatures.generateKey(name: "creditsync.test/province/440000")
-        let metadata = LedgerMetadata(suite: id, origin: "creditsync.test/province/440000", province: "440000", role: .mirror,
-                                      verifierKey: key.signer.verifierKey)
-        let mirror = try LedgerStore.create(at: directory.appending("mirror.sqlite").path, metadata: metadata, suite: suite, now: Date())
-        let entries = try (TestRecords.records(0..<3) + [TestRecords.record(1)]).map { PreparedEntry($0, suite: suite) }
-        let root = suite.treeHasher.root(leafHashes: entries.map(\.leafHash))
-        await #expect { try await mirror.appendMirrored(entries, expectedRoot: root) } throws: { error in
-            let error = try #require(error as? LedgerStoreError)
-            return error.codeValue == .entryRejected && error.message.contains("entry 3 (c-440000-1) repeats a change_id")
-        }
-        await #expect { try await mirror.appendMirrored(Array(entries.prefix(3)), expectedRoot: root) } throws: { error in
-            (error as? LedgerStoreError)?.codeValue == .rootMismatch
-        }
-        #expect(try mirror.frontier().size == 0)
-        #expect(try mirror.stateCount() == 0)
+        await #expect(try ledger.store.verify().stateItems == 4)
     }
 
     @Test("appends are copied back into the ledger file beside the writer; closing removes the WAL", arguments: SuiteID.allCases)
@@ -160,8 +140,8 @@ struct LedgerStoreTests {
         try ledger.store.close()
         #expect(!FileManager.default.fileExists(atPath: ledger.path + "-wal"))
         let reopened = try LedgerStore.open(at: ledger.path, suite: Suites.named(suite))
-        #expect(try reopened.latestCheckpoint() == appended.checkpoint)
-        #expect(try reopened.verify().entries == 3000)
+        await #expect(try reopened.latestCheckpoint() == appended.checkpoint)
+        await #expect(try reopened.verify().entries == 3000)
     }
 
     @Test("records of another province are refused and nothing is written", arguments: SuiteID.allCases)
@@ -172,7 +152,7 @@ struct LedgerStoreTests {
         await #expect(throws: LedgerStoreError.self) {
             try await ledger.store.append([try TestRecords.record(3), foreign], signer: ledger.signer, now: Date())
         }
-        #expect(try ledger.store.size() == 3)
+        await #expect(try ledger.store.size() == 3)
     }
 
     @Test("a key other than the ledger's cannot sign its checkpoints", arguments: SuiteID.allCases)
@@ -182,7 +162,7 @@ struct LedgerStoreTests {
         await #expect(throws: LedgerStoreError.self) {
             try await ledger.store.append(try TestRecords.records(0..<2), signer: other, now: Date())
         }
-        #expect(try ledger.store.size() == 0)
+        await #expect(try ledger.store.size() == 0)
     }
 
     @Test("opening with the wrong suite is a clear error")
@@ -198,10 +178,10 @@ struct LedgerStoreTests {
     func appendOnlySchema(suite: SuiteID) async throws {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<5)
-        #expect(throws: DatabaseError.self) { try ledger.tamper("UPDATE entry SET data = data WHERE idx = 1") }
-        #expect(throws: DatabaseError.self) { try ledger.tamper("DELETE FROM entry WHERE idx = 4") }
-        #expect(throws: DatabaseError.self) { try ledger.tamper("DELETE FROM checkpoint") }
-        #expect(throws: DatabaseError.self) { try ledger.tamper("UPDATE checkpoint SET note = 'x'") }
-        #expect(try ledger.store.verify().entries == 5)
+        await #expect(throws: DatabaseError.self) { try await ledger.tamper("UPDATE entry SET data = data WHERE idx = 1") }
+        await #expect(throws: DatabaseError.self) { try await ledger.tamper("DELETE FROM entry WHERE idx = 4") }
+        await #expect(throws: DatabaseError.self) { try await ledger.tamper("DELETE FROM checkpoint") }
+        await #expect(throws: DatabaseError.self) { try await ledger.tamper("UPDATE checkpoint SET note = 'x'") }
+        await #expect(try ledger.store.verify().entries == 5)
     }
 }

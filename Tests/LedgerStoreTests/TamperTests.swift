@@ -9,8 +9,8 @@ import TestSupport
 /// `verify` must catch any changed, missing, reordered or extra byte, and name the first bad index.
 @Suite("Tamper detection")
 struct TamperTests {
-    func expectCorrupt(_ ledger: LedgerFixture, index: UInt64, _ comment: Comment) {
-        #expect(comment) { try ledger.store.verify() } throws: { error in
+    func expectCorrupt(_ ledger: LedgerFixture, index: UInt64, _ comment: Comment) async {
+        await #expect(comment) { try await ledger.store.verify() } throws: { error in
             guard let error = error as? LedgerStoreError, error.codeValue == .corrupt else { return false }
             return error.index == index
         }
@@ -24,7 +24,7 @@ struct TamperTests {
         try ledger.tamper(LedgerFixture.dropTriggers + """
             UPDATE entry SET data = CAST(replace(CAST(data AS TEXT), '"fine_amount":"37.5"', '"fine_amount":"37.6"') AS BLOB) WHERE idx = 437;
             """)
-        expectCorrupt(ledger, index: 437, "changed fine amount")
+        await expectCorrupt(ledger, index: 437, "changed fine amount")
     }
 
     @Test("a changed byte that breaks the JSON", arguments: SuiteID.allCases)
@@ -32,7 +32,7 @@ struct TamperTests {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<50)
         try ledger.tamper(LedgerFixture.dropTriggers + "UPDATE entry SET data = substr(data, 1, length(data) - 1) || x'20' WHERE idx = 7;")
-        expectCorrupt(ledger, index: 7, "broken JSON")
+        await expectCorrupt(ledger, index: 7, "broken JSON")
     }
 
     @Test("a deleted row", arguments: SuiteID.allCases)
@@ -40,7 +40,7 @@ struct TamperTests {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<300)
         try ledger.tamper(LedgerFixture.dropTriggers + "DELETE FROM entry WHERE idx = 123;")
-        expectCorrupt(ledger, index: 123, "deleted row")
+        await expectCorrupt(ledger, index: 123, "deleted row")
     }
 
     @Test("the last row deleted", arguments: SuiteID.allCases)
@@ -48,7 +48,7 @@ struct TamperTests {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<300)
         try ledger.tamper(LedgerFixture.dropTriggers + "DELETE FROM entry WHERE idx = 299;")
-        expectCorrupt(ledger, index: 299, "deleted last row")
+        await expectCorrupt(ledger, index: 299, "deleted last row")
     }
 
     @Test("two rows swapped", arguments: SuiteID.allCases)
@@ -60,7 +60,7 @@ struct TamperTests {
             DELETE FROM entry WHERE idx IN (40, 41);
             INSERT INTO entry (idx, change_id, data) SELECT 81 - idx, change_id, data FROM saved;
             """)
-        expectCorrupt(ledger, index: 40, "swapped rows")
+        await expectCorrupt(ledger, index: 40, "swapped rows")
     }
 
     @Test("an extra row beyond the latest checkpoint", arguments: SuiteID.allCases)
@@ -70,7 +70,7 @@ struct TamperTests {
         let extra = try TestRecords.record(20)
         // Inserts are not refused by a trigger (only updates and deletes are); verify catches them.
         try ledger.tamper("INSERT INTO entry (idx, change_id, data) VALUES (20, '\(extra.changeID)', CAST('\(String(decoding: extra.canonicalBytes, as: UTF8.self))' AS BLOB));")
-        expectCorrupt(ledger, index: 20, "extra row")
+        await expectCorrupt(ledger, index: 20, "extra row")
     }
 
     @Test("a row inserted out of sequence", arguments: SuiteID.allCases)
@@ -79,7 +79,7 @@ struct TamperTests {
         try await ledger.append(0..<20)
         let extra = try TestRecords.record(30)
         try ledger.tamper("INSERT INTO entry (idx, change_id, data) VALUES (25, '\(extra.changeID)', CAST('\(String(decoding: extra.canonicalBytes, as: UTF8.self))' AS BLOB));")
-        expectCorrupt(ledger, index: 20, "gap before a planted row")
+        await expectCorrupt(ledger, index: 20, "gap before a planted row")
         // And the next append refuses to build on a log it cannot extend contiguously.
         await #expect(throws: (any Error).self) { try await ledger.append(20..<25) }
     }
@@ -93,7 +93,7 @@ struct TamperTests {
         // only the signed checkpoint root does not.
         let replacement = try TestRecords.record(9150)
         let leaf = Suites.named(suite).treeHasher.leafHash(replacement.canonicalBytes)
-        let tile = try ledger.store.entries(from: 0, to: 200).enumerated().map { index, data in
+        let tile = try await ledger.store.entries(from: 0, to: 200).enumerated().map { index, data in
             index == 150 ? leaf : Suites.named(suite).treeHasher.leafHash(data)
         }
         let blob = tile.flatMap(\.bytes).hex
@@ -104,7 +104,7 @@ struct TamperTests {
             DELETE FROM state WHERE id = 'P-150';
             UPDATE tile SET hashes = x'\(blob)' WHERE level = 0 AND idx = 0;
             """)
-        #expect { try ledger.store.verify() } throws: { error in
+        await #expect { try await ledger.store.verify() } throws: { error in
             guard let error = error as? LedgerStoreError, error.codeValue == .corrupt else { return false }
             return error.index == 100 && error.message.contains("100..<200")
         }
@@ -115,7 +115,7 @@ struct TamperTests {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<600)
         try ledger.tamperTile(level: 0, index: 1) { bytes in bytes[0] ^= 0x01 }
-        expectCorrupt(ledger, index: 256, "changed leaf hash tile")
+        await expectCorrupt(ledger, index: 256, "changed leaf hash tile")
     }
 
     @Test("a changed state item", arguments: SuiteID.allCases)
@@ -123,7 +123,7 @@ struct TamperTests {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<10)
         try ledger.tamper("UPDATE state SET revoked = 1 WHERE id = 'P-3';")
-        expectCorrupt(ledger, index: 3, "revoked flag flipped")
+        await expectCorrupt(ledger, index: 3, "revoked flag flipped")
     }
 
     @Test("a forged checkpoint", arguments: SuiteID.allCases)
@@ -133,6 +133,6 @@ struct TamperTests {
         let forger = try Suites.named(suite).signatures.generateKey(name: ledger.store.metadata.origin).signer
         let forged = try VerifiedCheckpoint.sign(Checkpoint(origin: ledger.store.metadata.origin, size: 11, root: Hash([UInt8](repeating: 7, count: 32)), suite: suite), with: forger)
         try ledger.tamper("INSERT INTO checkpoint (size, root, note, stored_at) VALUES (11, x'\([UInt8](repeating: 7, count: 32).hex)', '\(forged.text)', 0);")
-        expectCorrupt(ledger, index: 10, "forged checkpoint")
+        await expectCorrupt(ledger, index: 10, "forged checkpoint")
     }
 }

@@ -51,36 +51,44 @@ struct ProtocolTests {
         return (tree, Checkpoint(origin: "o", size: UInt64(n), root: root))
     }
 
-    @Test("the checkpoint arbiter accepts extensions and recognises replays, conflicts and forks")
+    @Test("the checkpoint arbiter accepts extensions, refuses replays and conflicts, and calls a fork only on proof")
     func arbiter() throws {
-        let (tree, c10) = tree(10)
+        let (_, c10) = tree(10)
         let (_, c20) = self.tree(20)
         let (big, c30) = self.tree(30)
         let proofs = MerkleProofs(hasher: hasher)
         let proof10to30 = try proofs.consistencyProof(from: 10, to: 30, reader: big)
-        _ = tree
         typealias D = CheckpointArbiter.Decision
-        func decide(_ latest: Checkpoint?, old: UInt64, _ proof: [Hash], _ incoming: Checkpoint, known: Hash? = nil) -> D {
-            CheckpointArbiter.decide(latest: latest, oldSize: old, proof: proof, incoming: incoming, knownRoot: known, hasher: hasher)
+        func held(_ checkpoint: Checkpoint) -> CheckpointArbiter.Held { .init(checkpoint: checkpoint, note: checkpoint.body) }
+        func decide(_ latest: Checkpoint?, old: UInt64, _ proof: [Hash], _ incoming: Checkpoint, atSize: Checkpoint? = nil,
+                    seen: [Checkpoint] = [], computed: Hash? = nil) -> D {
+            CheckpointArbiter.decide(.init(latest: latest.map(held), atSize: atSize.map(held), seenAtSize: seen.map(held), computedRoot: computed),
+                                     oldSize: old, proof: proof, incoming: incoming, hasher: hasher)
         }
         #expect(decide(nil, old: 0, [], c10) == .accept)
         #expect(decide(nil, old: 0, proof10to30, c10) == .badRequest("the proof from size 0 must be empty"))
         #expect(decide(c10, old: 10, proof10to30, c30) == .accept)
-        #expect(decide(c10, old: 10, [], c10, known: c10.root) == .alreadyKnown)
-        #expect(decide(c30, old: 0, [], c10, known: c10.root) == .stale(current: 30))
+        #expect(decide(c10, old: 10, [], c10, atSize: c10) == .alreadyKnown)
+        #expect(decide(c30, old: 0, [], c10, computed: c10.root) == .stale(current: 30))
+        #expect(decide(c30, old: 0, [], c10) == .stale(current: 30))
         #expect(decide(c10, old: 5, proof10to30, c30) == .conflict(current: 10))
         #expect(decide(c10, old: 40, [], c30) == .badRequest("old size 40 is larger than the checkpoint's size 30"))
-        // A second root for a size HQ knows.
+        // Proof of a fork: a second signed root for a size HQ holds a checkpoint of, or has seen
+        // signed, or holds the entries of (also when the submission is older than HQ's latest).
         var other10 = c10
         other10.root = c20.root
-        if case .fork = decide(c30, old: 30, [], other10, known: c10.root) {} else { Issue.record("expected a fork") }
-        if case .fork = decide(c10, old: 10, [], other10, known: c10.root) {} else { Issue.record("expected a fork") }
-        // A larger checkpoint whose proof does not lead from HQ's root.
+        for decision in [decide(c30, old: 30, [], other10, atSize: c10), decide(c10, old: 10, [], other10, atSize: c10),
+                         decide(c30, old: 0, [], other10, computed: c10.root), decide(nil, old: 0, [], other10, seen: [c10])] {
+            guard case .fork(let reason, _) = decision else { Issue.record("expected a fork, got \(decision)"); continue }
+            #expect(reason.contains("tree size 10"))
+        }
+        // A larger checkpoint whose proof does not lead from HQ's root: unsigned data is wrong,
+        // which proves nothing; refused as bad input and kept as seen.
         var other30 = c30
         other30.root = c20.root
-        if case .fork(let reason) = decide(c10, old: 10, proof10to30, other30) {
-            #expect(reason.contains("does not provably extend"))
-        } else { Issue.record("expected a fork") }
+        let decision = decide(c10, old: 10, proof10to30, other30)
+        guard case .proofInvalid(let reason) = decision else { Issue.record("expected proofInvalid, got \(decision)"); return }
+        #expect(reason.contains("does not verify") && decision.keepsAsSeen)
     }
 
     @Test("the upload decoder wants exactly the planned entries and a proof line per package")
@@ -109,39 +117,14 @@ struct ProtocolTests {
         #expect(throws: SyncProtocolError.self) { try splitter.feed([UInt8](repeating: 0x41, count: 11)) { _ in } }
     }
 
-    @Test("gzip round-trips in pieces and rejects truncation and garbage")
-    func gzip() throws {
-        let text = Array(TestRecords.ndjson(0..<500).utf8)
-        let compressor = try GzipCompressor()
-        var compressed = compressor.compress(Array(text[..<10_000]))
-        compressed += compressor.flush(Array(text[10_000..<20_000]))
-        compressed += compressor.compress(Array(text[20_000...]))
-        compressed += compressor.finish()
-        #expect(compressed.count < text.count / 3)
-        let decompressor = try GzipDecompressor()
-        var output: [UInt8] = []
-        for chunk in stride(from: 0, to: compressed.count, by: 777) {
-            try Array(compressed[chunk..<min(chunk + 777, compressed.count)]).withUnsafeBytes { raw in
-                try decompressor.decompress(raw) { output += $0 }
-            }
-        }
-        try decompressor.finish()
-        #expect(output == text)
-        let truncated = try GzipDecompressor()
-        try Array(compressed.prefix(compressed.count / 2)).withUnsafeBytes { raw in try truncated.decompress(raw) { _ in } }
-        #expect(throws: GzipError.self) { try truncated.finish() }
-        let garbage = try GzipDecompressor()
-        #expect(throws: GzipError.self) { try [UInt8](repeating: 7, count: 64).withUnsafeBytes { raw in try garbage.decompress(raw) { _ in } } }
-    }
-
     @Test("issued certificates bind the province, and keys are written 0600")
     func certificates() throws {
         let directory = try TemporaryDirectory()
         let ca = try CertificateAuthority.create(in: directory.appending("ca"))
         let province = try ca.issue(.province("440000"), to: directory.appending("p"))
         let hq = try ca.issue(.hq(["127.0.0.1", "hq.example"]), to: directory.appending("hq"))
-        #expect(ProvinceIdentity.province(of: province) == "440000")
-        #expect(ProvinceIdentity.province(of: hq) == nil)
+        #expect(try ProvinceIdentity.province(of: province).get() == "440000")
+        #expect(throws: ProvinceIdentity.Refusal.none) { try ProvinceIdentity.province(of: hq).get() }
         #expect(try province.extensions.extendedKeyUsage?.contains(.clientAuth) == true)
         #expect(try hq.extensions.extendedKeyUsage?.contains(.serverAuth) == true)
         let names = try #require(try hq.extensions.subjectAlternativeNames)
@@ -162,7 +145,7 @@ struct ProtocolTests {
         #expect(hqFile.listen == "0.0.0.0:8443" && hqFile.commitEntries == 4096)
         let provinceFile = try SyncConfiguration.File.load(ops.appendingPathComponent("province.example.json").path)
         #expect(provinceFile.gzip == true && provinceFile.hqKey != nil)
-        #expect { try HQConfiguration(file: .init(), flags: .init()) } throws: { "\($0)".contains("missing setting data") }
+        #expect { try HQConfiguration(file: .init(), flags: .init()) } throws: { "\($0)".contains("missing setting cert") }
         var flags = hqFile
         flags.listen = "nowhere"
         #expect { try HQConfiguration(file: .init(), flags: flags) } throws: { "\($0)".contains("listen \"nowhere\"") }

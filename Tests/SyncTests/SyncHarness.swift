@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HQNode
+import HQStorage
 import LedgerCore
 import LedgerStore
 import Logging
@@ -13,6 +14,7 @@ import ProvinceNode
 import ServiceLifecycle
 import Synchronization
 import SyncProtocol
+import Testing
 import TestSupport
 
 /// A CA, HQ with its data directory and certificate, and province ledgers with certificates:
@@ -20,17 +22,17 @@ import TestSupport
 final class SyncHarness: Sendable {
     let directory: TemporaryDirectory
     let ca: CertificateAuthority
-    let hqData: HQDataDirectory
+    let hqData: HQData
     let logs = CapturedLogs()
 
     init() throws {
         directory = try TemporaryDirectory("creditsync-sync")
         ca = try CertificateAuthority.create(in: directory.appending("ca"))
         try ca.issue(.hq(["127.0.0.1", "localhost"]), to: directory.appending("hq-tls"))
-        hqData = try HQDataDirectory.initialize(at: directory.appending("hq"))
+        hqData = try HQData.initialize(data: directory.appending("hq"))
     }
 
-    var hqKey: String { hqData.cosigner.verifierKey }
+    var hqKey: String { hqData.keys.cosigner.verifierKey }
 
     /// A province ledger with `records` entries, a client certificate, and (optionally) enrolled at HQ.
     func province(_ code: String, suite: SuiteID = .sha256Ed25519, records: Int = 0, enroll: Bool = true) async throws -> ProvinceLedger {
@@ -38,12 +40,35 @@ final class SyncHarness: Sendable {
                                                    origin: nil, suite: Suites.named(suite), now: Date())
         try ca.issue(.province(code), to: directory.appending("tls-\(code)"))
         if records > 0 { try await append(ledger, 0..<records) }
-        if enroll { try hqData.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date()) }
+        if enroll { try await hqData.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date()) }
         return ledger
     }
 
     func append(_ ledger: ProvinceLedger, _ range: Range<Int>) async throws {
         try await ledger.store.append(try TestRecords.records(range, province: ledger.province), signer: ledger.signer, now: Date())
+    }
+
+    /// The mirror of `province` in HQ's storage.
+    func mirror(_ province: String) async throws -> any MirrorStore {
+        try await hqData.storage.mirror(province: province)
+    }
+
+    /// `fsck` of a mirror with its enrolment's keys.
+    func verifyMirror(_ province: String) async throws -> LogVerifier.Report {
+        let mirror = try await mirror(province)
+        let enrolment = try #require(try await hqData.registry.enrolment(province: province))
+        return try await mirror.verify(keys: try enrolment.keyHistory(suite: mirror.suite))
+    }
+
+    /// The mirror holds exactly the province's log: same entries, same signed checkpoint, verifies.
+    func expectIdentical(_ ledger: ProvinceLedger, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let mirror = try await mirror(ledger.province)
+        let size = try await ledger.store.size()
+        let status = try await mirror.status()
+        #expect(status.nextEntry == size, sourceLocation: sourceLocation)
+        #expect(try await mirror.entries(from: 0, to: size) == ledger.store.entries(from: 0, to: size), sourceLocation: sourceLocation)
+        #expect(try await status.complete?.note == ledger.store.latestCheckpoint()?.text, sourceLocation: sourceLocation)
+        #expect(try await verifyMirror(ledger.province).entries == size, sourceLocation: sourceLocation)
     }
 
     func syncConfiguration(_ code: String, port: Int, gzip: Bool = true, tlsDirectory: String? = nil) throws -> SyncConfiguration {
@@ -59,32 +84,38 @@ final class SyncHarness: Sendable {
         return try SyncConfiguration(file: .init(), flags: flags)
     }
 
-    func hqConfiguration(commitEntries: Int = 4096) throws -> HQConfiguration {
+    func hqConfiguration(commitEntries: Int = 4096, edit: (inout HQConfiguration.File) -> Void = { _ in }) throws -> HQConfiguration {
         var flags = HQConfiguration.File()
         flags.data = directory.appending("hq").path
         flags.listen = "127.0.0.1:0"
+        flags.operatorListen = "127.0.0.1:0"
         flags.cert = directory.appending("hq-tls/cert.pem").path
         flags.key = directory.appending("hq-tls/key.pem").path
         flags.ca = directory.appending("ca/ca.pem").path
         flags.commitEntries = commitEntries
+        edit(&flags)
         return try HQConfiguration(file: .init(), flags: flags)
     }
 
     /// Runs HQ for the duration of `body`, then shuts it down gracefully.
-    func withHQ<T: Sendable>(commitEntries: Int = 4096, _ body: (RunningHQ) async throws -> T) async throws -> T {
+    func withHQ<T: Sendable>(commitEntries: Int = 4096, configure: (inout HQConfiguration.File) -> Void = { _ in },
+                             _ body: (RunningHQ) async throws -> T) async throws -> T {
         let logger = Logger(label: "creditsync.hq.test") { _ in CapturingLogHandler(logs: self.logs) }
-        let service = try HQService(configuration: try hqConfiguration(commitEntries: commitEntries), logger: logger)
-        let port = Mutex<Int?>(nil)
-        let group = try HQServer.serviceGroup(service: service, logger: logger, signals: []) { channel in
-            port.withLock { $0 = channel.localAddress?.port }
-        }
+        let service = HQService(configuration: try hqConfiguration(commitEntries: commitEntries, edit: configure), data: hqData, logger: logger)
+        let ports = Mutex<(province: Int?, operator: Int?)>((nil, nil))
+        let group = try HQServer.serviceGroup(service: service, logger: logger, signals: [], onServerRunning: { channel in
+            ports.withLock { $0.province = channel.localAddress?.port }
+        }, onOperatorRunning: { channel in
+            ports.withLock { $0.operator = channel.localAddress?.port }
+        })
         let running = Task { try await group.run() }
         let deadline = ContinuousClock.now + .seconds(30)
-        while port.withLock({ $0 }) == nil {
+        while ports.withLock({ $0.province == nil || $0.operator == nil }) {
             guard ContinuousClock.now < deadline else { throw VectorError("HQ did not start") }
             try await Task.sleep(for: .milliseconds(10))
         }
-        let hq = RunningHQ(port: port.withLock { $0! }, service: service, group: group, harness: self)
+        let (port, operatorPort) = ports.withLock { ($0.province!, $0.operator!) }
+        let hq = RunningHQ(port: port, operatorPort: operatorPort, service: service, group: group, harness: self)
         do {
             let result = try await body(hq)
             await group.triggerGracefulShutdown()
@@ -100,6 +131,7 @@ final class SyncHarness: Sendable {
 
 struct RunningHQ: Sendable {
     let port: Int
+    let operatorPort: Int
     let service: HQService
     let group: ServiceGroup
     let harness: SyncHarness
@@ -110,8 +142,8 @@ struct RunningHQ: Sendable {
         return try await client.sync(ledger.store)
     }
 
-    func mirror(_ province: String) throws -> LedgerStore {
-        try harness.hqData.openMirror(province: province)
+    func mirror(_ province: String) async throws -> any MirrorStore {
+        try await harness.mirror(province)
     }
 
     /// A raw HTTPS request with province `tls`'s certificate (for the refusal tests).
@@ -125,6 +157,15 @@ struct RunningHQ: Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await client.execute(request, timeout: .seconds(60))
         let data = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: data))
+    }
+
+    /// A plain HTTP GET on the operator listener.
+    func operatorRequest(_ path: String) async throws -> (status: Int, body: String) {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(operatorPort)\(path)"), timeout: .seconds(30))
+        let data = try await response.body.collect(upTo: 4 << 20)
         return (Int(response.status.code), String(buffer: data))
     }
 }
@@ -153,5 +194,20 @@ struct CapturingLogHandler: LogHandler {
         for (key, value) in event.metadata ?? [:] { all[key] = value }
         let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         logs.append(event.level, "\(event.message) \(rendered)")
+    }
+}
+
+extension RunningHQ {
+    /// A request whose body is `body`, sent as it is produced (for uploads held open by a test).
+    func streamingRequest(_ path: String, as tls: String, body: AsyncStream<ByteBuffer>) async throws -> (status: Int, body: String) {
+        let configuration = try harness.syncConfiguration(tls, port: port, tlsDirectory: "tls-\(tls)")
+        let client = try SyncClient(configuration: configuration).makeClientForTests()
+        defer { _ = client.shutdown() }
+        var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.body = .stream(body, length: .unknown)
+        let response = try await client.execute(request, timeout: .seconds(120))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: data))
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HQNode
+import HQStorage
 import LedgerCore
 import LedgerStore
 import NationalCrypto
@@ -15,15 +16,6 @@ import TestSupport
 /// Province → HQ sync over real mutual TLS on 127.0.0.1 (DESIGN §6).
 @Suite("Sync over mutual TLS")
 struct SyncTests {
-    /// The mirror holds exactly the province's log: same entries, same signed checkpoint, verifies.
-    func expectIdentical(_ mirror: LedgerStore, _ ledger: ProvinceLedger) throws {
-        let size = try ledger.store.size()
-        #expect(try mirror.size() == size)
-        #expect(try mirror.entries(from: 0, to: size) == ledger.store.entries(from: 0, to: size))
-        #expect(try mirror.mirrorStatus().complete?.text == ledger.store.latestCheckpoint()?.text)
-        #expect(try mirror.verify().entries == size)
-    }
-
     @Test("two provinces: first sync, incremental sync, receipts stored and verified")
     func firstAndIncremental() async throws {
         let harness = try SyncHarness()
@@ -34,35 +26,35 @@ struct SyncTests {
             #expect(first.uploaded == 1000 && first.size == 1000)
             let national = try await hq.sync(shanghai, gzip: false)
             #expect(national.uploaded == 300)
-            try expectIdentical(try hq.mirror("440000"), guangdong)
-            try expectIdentical(try hq.mirror("310000"), shanghai)
+            try await harness.expectIdentical(guangdong)
+            try await harness.expectIdentical(shanghai)
 
             // Incremental: only the new entries travel; the receipt cosigns the new checkpoint.
             try await harness.append(guangdong, 1000..<1777)
             let second = try await hq.sync(guangdong)
             #expect(second.uploaded == 777 && second.size == 1777)
-            try expectIdentical(try hq.mirror("440000"), guangdong)
+            try await harness.expectIdentical(guangdong)
 
             // The receipt: HQ's tlog-cosignature over the checkpoint, stored by the province.
-            let receipts = try guangdong.store.receipts()
+            let receipts = try await guangdong.store.receipts()
             #expect(receipts.map(\.size) == [1777, 1000])
             let verifier = try CosignatureVerifier(verifierKey: try VerifierKey(parsing: harness.hqKey))
-            let checkpoint = try #require(try guangdong.store.checkpoint(size: 1777))
+            let checkpoint = try await #require(try guangdong.store.checkpoint(size: 1777))
             #expect(try SignedNote(text: checkpoint.note.text, signatures: [receipts[0].signature]).verify([verifier]).count == 1)
             #expect(abs(Double(receipts[0].time) - Date().timeIntervalSince1970) < 120)
 
             // Nothing new: a sync is a cheap no-op that returns the stored receipt.
             let again = try await hq.sync(guangdong)
             #expect(again.uploaded == 0 && again.receipt == second.receipt)
-            #expect(try hq.mirror("440000").receipts().count == 2)
+            #expect(try await hq.mirror("440000").receipts(size: nil).count == 2)
 
-            // Metrics and health.
-            let metrics = try await hq.request(.GET, "/metrics", as: "440000")
+            // Metrics and health, on the operator listener.
+            let metrics = try await hq.operatorRequest("/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.body.contains(#"creditsync_hq_entries_received_total{province="440000"} 1777"#))
             #expect(metrics.body.contains(#"creditsync_hq_mirror_size{province="440000"} 1777"#))
             #expect(metrics.body.contains("creditsync_hq_sync_lag_seconds"))
-            #expect(try await hq.request(.GET, "/healthz", as: "440000").body == "ok\n")
+            #expect(try await hq.operatorRequest("/healthz").body == "ok\n")
         }
     }
 
@@ -75,7 +67,7 @@ struct SyncTests {
             let summary = try await hq.sync(ledger, gzip: gzip, interruptAfterBytes: 600_000)
             #expect(summary.size == 3000)
             #expect(summary.requests > 4, "the interrupted upload was resumed by a second upload")
-            try expectIdentical(try hq.mirror("440000"), ledger)
+            try await harness.expectIdentical(ledger)
         }
     }
 
@@ -89,60 +81,61 @@ struct SyncTests {
             var client = SyncClient(configuration: configuration)
             client.interruptFirstUploadAfterBytes = 300_000
             await #expect(throws: ProvinceNodeError.self) { try await client.sync(ledger.store) }
-            let kept = try await waitForStableNextEntry(hq)
+            // HQ records the upload's outcome after its last commit and after releasing the
+            // province: from then on the mirror cannot move.
+            let kept = try await settledUpload(hq)
             #expect(kept > 0 && kept < 2000 && kept % 256 == 0, "kept \(kept) entries")
-            #expect(try hq.mirror("440000").verify().entries == kept)
+            #expect(try await harness.verifyMirror("440000").entries == kept)
             let resumed = try await hq.sync(ledger)
             #expect(resumed.uploaded == 2000 - kept)
-            try expectIdentical(try hq.mirror("440000"), ledger)
+            try await harness.expectIdentical(ledger)
         }
     }
 
-    func waitForStableNextEntry(_ hq: RunningHQ) async throws -> UInt64 {
-        var last: UInt64 = .max
-        let mirror = try hq.mirror("440000")
-        for _ in 0..<100 {
-            let next = try mirror.mirrorStatus().nextEntry
-            if next == last { return next }
-            last = next
-            try await Task.sleep(for: .milliseconds(100))
+    /// Waits (a minute at most) until HQ has recorded the end of an upload; returns the mirror's
+    /// next entry then.
+    func settledUpload(_ hq: RunningHQ, province: String = "440000") async throws -> UInt64 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await !hq.harness.hqData.registry.events(province: province, limit: 20).contains(where: { $0.kind == .upload }) {
+            guard ContinuousClock.now < deadline else { throw VectorError("HQ recorded no end of the upload within a minute") }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        return last
+        return try await hq.mirror(province).status().nextEntry
     }
 
     @Test("graceful shutdown during an upload commits what was verified; the sync resumes on restart")
     func gracefulShutdown() async throws {
         let harness = try SyncHarness()
-        let ledger = try await harness.province("440000", records: 20_000)
-        let partial: UInt64 = try await harness.withHQ(commitEntries: 256) { hq in
-            var configuration = try harness.syncConfiguration("440000", port: hq.port, gzip: false)
-            configuration.retries = 0
-            let client = SyncClient(configuration: configuration)
-            let syncing = Task { try await client.sync(ledger.store) }
-            // Shut down once the upload is under way (polling one open mirror; a minute at most,
-            // so a failed upload shows as a failure rather than a hang).
-            let mirror = try hq.mirror("440000")
-            let deadline = ContinuousClock.now + .seconds(60)
-            while try mirror.mirrorStatus().nextEntry < 1024 {
-                guard ContinuousClock.now < deadline else {
-                    Issue.record("the upload did not reach 1,024 entries within a minute")
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(5))
+        let ledger = try await harness.province("440000", records: 3000)
+        let checkpoint = try #require(try await ledger.store.latestCheckpoint())
+        try await harness.withHQ(commitEntries: 256) { hq in
+            let submission = AddCheckpointRequest(oldSize: 0, proof: [], checkpoint: checkpoint.text)
+            #expect(try await hq.request(.POST, "/v1/provinces/440000/checkpoint", as: "440000", body: Array(submission.body.utf8)).status == 200)
+            // An upload whose body we hold open: 1,024 entries, then nothing until HQ shuts down.
+            let body = try await RefusalTests.uploadBody(ledger, start: 0, end: 3000)
+            let cut = try RefusalTests.offset(ofPackagesBefore: 1024, in: body)
+            let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+            continuation.yield(ByteBuffer(bytes: body[..<cut]))
+            let upload = Task {
+                try await hq.streamingRequest("/v1/provinces/440000/entries?start=0&end=3000", as: "440000", body: stream)
             }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await hq.mirror("440000").status().nextEntry < 1024 {
+                guard ContinuousClock.now < deadline else { throw VectorError("HQ did not commit the first 1,024 entries within a minute") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // HQ is waiting for more of the body: the shutdown ends the upload, keeping its part.
             await hq.group.triggerGracefulShutdown()
-            let result = await syncing.result
-            let next = try mirror.mirrorStatus().nextEntry
-            if case .success = result { return 20_000 }  // it finished first: nothing to resume
-            #expect(next < 20_000)
-            return next
+            _ = await upload.result
+            continuation.finish()
         }
-        // Whatever was committed verifies; a new HQ process takes the sync to the end.
-        #expect(try harness.hqData.openMirror(province: "440000").verify().entries == partial)
+        #expect(try await harness.mirror("440000").status().nextEntry == 1024)
+        #expect(try await harness.verifyMirror("440000").entries == 1024)
+        // A new HQ process takes the sync to the end.
         try await harness.withHQ { hq in
             let summary = try await hq.sync(ledger)
-            #expect(summary.uploaded == 20_000 - partial)
-            try expectIdentical(try hq.mirror("440000"), ledger)
+            #expect(summary.uploaded == 3000 - 1024)
+            try await harness.expectIdentical(ledger)
         }
     }
 }

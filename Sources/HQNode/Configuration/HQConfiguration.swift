@@ -2,12 +2,18 @@ import Foundation
 import LedgerCore
 
 /// Settings of `creditsync hq serve`: from a JSON config file and/or flags of the same names
-/// (flags win). Every key is documented in ops/README.md.
+/// (flags win), with defaults, validated before start. Every key is documented in ops/README.md.
 public struct HQConfiguration: Sendable, Equatable {
-    /// The HQ data directory (`hq init --data`).
-    public var data: String
-    /// Address to listen on, `HOST:PORT`; port 0 picks a free one.
+    /// The HQ data directory (`hq init --data`): embedded SQLite storage and, unless `keys` says
+    /// otherwise, HQ's keys.
+    public var data: String?
+    /// Directory of HQ's keys (`cosigner.key`); defaults to `data`.
+    public var keys: String?
+    /// Address of the province listener (mutual TLS), `HOST:PORT`; port 0 picks a free one.
     public var listen: String = "0.0.0.0:8443"
+    /// Address of the operator listener (plain HTTP: `/healthz`, `/metrics`); loopback by
+    /// default, since it shows every province's figures. Empty turns it off.
+    public var operatorListen: String = "127.0.0.1:9090"
     /// HQ's TLS certificate chain (PEM), its private key (PEM), and the CA that issued province
     /// certificates (PEM): only clients with a certificate from this CA get past the handshake.
     public var cert: String
@@ -17,6 +23,18 @@ public struct HQConfiguration: Sendable, Equatable {
     public var maxUploadBytes: Int64 = 8 << 30
     /// Entries per mirror commit (each commit is one transaction).
     public var commitEntries: Int = 4096
+    /// Seconds a TLS handshake may take before the connection is closed.
+    public var handshakeTimeoutSeconds: Int = 10
+    /// Seconds a connection may stay silent (between requests, or while sending one) before it
+    /// is closed.
+    public var idleTimeoutSeconds: Int = 120
+    /// Seconds an upload may wait for the next bytes from its province; then HQ commits what it
+    /// verified, releases the province and closes the connection.
+    public var uploadIdleTimeoutSeconds: Int = 60
+    /// Connections served at once; more wait in the listen backlog.
+    public var maxConnections: Int = 512
+    /// Refused requests HQ records as events per province and minute; the rest are counted only.
+    public var refusalEventsPerMinute: Int = 30
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String = "info"
 
@@ -24,18 +42,31 @@ public struct HQConfiguration: Sendable, Equatable {
     /// must come from the file or a flag.
     public struct File: Decodable, Sendable {
         public var data: String?
+        public var keys: String?
         public var listen: String?
+        public var operatorListen: String?
         public var cert: String?
         public var key: String?
         public var ca: String?
         public var maxUploadBytes: Int64?
         public var commitEntries: Int?
+        public var handshakeTimeoutSeconds: Int?
+        public var idleTimeoutSeconds: Int?
+        public var uploadIdleTimeoutSeconds: Int?
+        public var maxConnections: Int?
+        public var refusalEventsPerMinute: Int?
         public var logLevel: String?
 
         enum CodingKeys: String, CodingKey {
-            case data, listen, cert, key, ca
+            case data, keys, listen, cert, key, ca
+            case operatorListen = "operator_listen"
             case maxUploadBytes = "max_upload_bytes"
             case commitEntries = "commit_entries"
+            case handshakeTimeoutSeconds = "handshake_timeout_seconds"
+            case idleTimeoutSeconds = "idle_timeout_seconds"
+            case uploadIdleTimeoutSeconds = "upload_idle_timeout_seconds"
+            case maxConnections = "max_connections"
+            case refusalEventsPerMinute = "refusal_events_per_minute"
             case logLevel = "log_level"
         }
 
@@ -65,21 +96,36 @@ public struct HQConfiguration: Sendable, Equatable {
             }
             return value
         }
-        data = try required("data", flags.data ?? file.data)
+        data = flags.data ?? file.data
+        keys = flags.keys ?? file.keys
         cert = try required("cert", flags.cert ?? file.cert)
         key = try required("key", flags.key ?? file.key)
         ca = try required("ca", flags.ca ?? file.ca)
         listen = flags.listen ?? file.listen ?? listen
+        operatorListen = flags.operatorListen ?? file.operatorListen ?? operatorListen
         maxUploadBytes = flags.maxUploadBytes ?? file.maxUploadBytes ?? maxUploadBytes
         commitEntries = flags.commitEntries ?? file.commitEntries ?? commitEntries
+        handshakeTimeoutSeconds = flags.handshakeTimeoutSeconds ?? file.handshakeTimeoutSeconds ?? handshakeTimeoutSeconds
+        idleTimeoutSeconds = flags.idleTimeoutSeconds ?? file.idleTimeoutSeconds ?? idleTimeoutSeconds
+        uploadIdleTimeoutSeconds = flags.uploadIdleTimeoutSeconds ?? file.uploadIdleTimeoutSeconds ?? uploadIdleTimeoutSeconds
+        maxConnections = flags.maxConnections ?? file.maxConnections ?? maxConnections
+        refusalEventsPerMinute = flags.refusalEventsPerMinute ?? file.refusalEventsPerMinute ?? refusalEventsPerMinute
         logLevel = flags.logLevel ?? file.logLevel ?? logLevel
-        _ = try listenAddress
-        guard maxUploadBytes > 0 else {
-            throw HQError(.configuration, "max_upload_bytes must be positive, got \(maxUploadBytes)", hint: "use e.g. 8589934592 (8 GiB)")
+        guard data != nil else {
+            throw HQError(.configuration, "missing setting data", hint: "set \"data\" in the config file or pass --data (the directory `hq init` made)")
         }
-        guard (1...1_000_000).contains(commitEntries) else {
-            throw HQError(.configuration, "commit_entries must be between 1 and 1000000, got \(commitEntries)", hint: "the default 4096 suits most disks")
+        guard keyDirectory != nil else {
+            throw HQError(.configuration, "missing setting keys", hint: "set \"keys\" to the directory holding cosigner.key")
         }
+        _ = try Self.address(listen, name: "listen")
+        if !operatorListen.isEmpty { _ = try Self.address(operatorListen, name: "operator_listen") }
+        try Self.range("max_upload_bytes", maxUploadBytes, 1...Int64.max, hint: "use e.g. 8589934592 (8 GiB)")
+        try Self.range("commit_entries", Int64(commitEntries), 1...1_000_000, hint: "the default 4096 suits most disks")
+        try Self.range("handshake_timeout_seconds", Int64(handshakeTimeoutSeconds), 1...600, hint: "the default is 10")
+        try Self.range("idle_timeout_seconds", Int64(idleTimeoutSeconds), 1...86_400, hint: "the default is 120")
+        try Self.range("upload_idle_timeout_seconds", Int64(uploadIdleTimeoutSeconds), 1...86_400, hint: "the default is 60")
+        try Self.range("max_connections", Int64(maxConnections), 1...1_000_000, hint: "the default is 512")
+        try Self.range("refusal_events_per_minute", Int64(refusalEventsPerMinute), 0...1_000_000, hint: "the default is 30")
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw HQError(.configuration, "log_level \"\(logLevel)\" is not a log level", hint: "use trace, debug, info, notice, warning, error or critical")
         }
@@ -88,15 +134,31 @@ public struct HQConfiguration: Sendable, Equatable {
         }
     }
 
+    /// Where HQ's keys live.
+    public var keyDirectory: String? { keys ?? data }
+
     /// `listen` split into host and port.
     public var listenAddress: (host: String, port: Int) {
-        get throws {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
-                throw HQError(.configuration, "listen \"\(listen)\" is not HOST:PORT", hint: "e.g. 0.0.0.0:8443, or 127.0.0.1:0 for a free port")
-            }
-            var host = String(listen[..<colon])
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            return (host.isEmpty ? "0.0.0.0" : host, port)
+        get throws { try Self.address(listen, name: "listen") }
+    }
+
+    /// `operator_listen` split into host and port; nil when the operator listener is off.
+    public var operatorAddress: (host: String, port: Int)? {
+        get throws { operatorListen.isEmpty ? nil : try Self.address(operatorListen, name: "operator_listen") }
+    }
+
+    static func address(_ text: String, name: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw HQError(.configuration, "\(name) \"\(text)\" is not HOST:PORT", hint: "e.g. 0.0.0.0:8443, or 127.0.0.1:0 for a free port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    static func range(_ name: String, _ value: Int64, _ range: ClosedRange<Int64>, hint: String) throws {
+        guard range.contains(value) else {
+            throw HQError(.configuration, "\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)", hint: hint)
         }
     }
 }

@@ -4,7 +4,9 @@ import Metrics
 import Prometheus
 
 /// HQ's metrics, through swift-metrics into its own Prometheus registry (no global bootstrap, so
-/// several servers can share a process in tests). Served at `/metrics`.
+/// several servers can share a process in tests). Served at `/metrics` on the operator listener.
+/// Labels are bounded: provinces only as certified by HQ's CA (or `unidentified`), endpoints
+/// and statuses from fixed sets; nothing a client sends becomes a label.
 public struct HQMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
@@ -29,6 +31,11 @@ public struct HQMetrics: Sendable {
     func received(province: String, entries: Int, bytes: Int) {
         count("creditsync_hq_entries_received_total", entries, [("province", province)])
         count("creditsync_hq_bytes_received_total", bytes, [("province", province)])
+    }
+
+    /// A refusal not recorded as an event (over the per-minute budget).
+    func suppressedRefusal(province: String) {
+        count("creditsync_hq_refusals_unrecorded_total", 1, [("province", province)])
     }
 
     func verifyFailure(province: String, kind: String) {

@@ -1,7 +1,8 @@
+import Dispatch
 import Foundation
 import Gzip
+import HQStorage
 import LedgerCore
-import LedgerStore
 import Logging
 import NIOCore
 import Synchronization
@@ -15,65 +16,99 @@ public final class ShutdownFlag: Sendable {
     public var isSet: Bool { value.load(ordering: .relaxed) }
 }
 
-/// Processes one streaming upload (`POST …/entries`): splits the body into lines, decodes entry
-/// packages, verifies each against the target signed checkpoint, and commits verified packages
-/// in groups while the next ones are parsed. Whatever happens, every verified package is
-/// committed and nothing unverified is, so an interrupted upload resumes at HQ's next entry.
-struct UploadSession {
+/// Processes one streaming upload (`POST …/entries`) while holding the province's upload lease:
+/// splits the body into lines, decodes entry packages, verifies each against the target signed
+/// checkpoint, and commits verified packages in groups while the next ones are parsed. Whatever
+/// happens (bad data, a dropped or silent connection, shutdown), every verified package is
+/// committed, nothing unverified is, and the lease is released, so the upload resumes at HQ's
+/// next entry.
+struct UploadSession: Sendable {
     let mirror: MirrorService
-    let province: String
     let start: UInt64
     let end: UInt64
     let gzip: Bool
     let maximumBytes: Int64
     let commitEntries: Int
+    /// An upload waiting longer than this for its province's next bytes is ended.
+    let idleTimeout: Duration
     let shutdown: ShutdownFlag
     let metrics: HQMetrics
     let logger: Logger
     let now: @Sendable () -> Date
-    let suite: Suite
+    /// Closes the connection (how a silent upload is ended: the body stream then fails).
+    let abortConnection: @Sendable () -> Void
+
+    var province: String { mirror.province }
 
     enum Outcome {
         /// Every entry up to `end` is stored; HQ's receipt.
         case complete(NoteSignature, entries: Int)
-        /// The body ended early; verified packages were kept.
+        /// The body ended early, or the connection broke or went silent; verified packages were kept.
         case partial(MirrorInfo, entries: Int)
         case failed(any Error, MirrorInfo?)
     }
 
-    func run<Body: AsyncSequence>(body: Body) async -> Outcome where Body.Element == ByteBuffer {
-        var verifier: PackageVerifier
+    func run<Body: AsyncSequence & Sendable>(body: Body) async -> Outcome where Body.Element == ByteBuffer {
+        let outcome: Outcome
         do {
-            verifier = try await mirror.beginUpload(start: start, end: end)
+            outcome = try await mirror.store.withUploadLease { writer in
+                await receive(body: body, writer: writer)
+            }
         } catch {
-            return .failed(error, try? await mirror.mirrorInfo())
+            outcome = .failed(error, try? await mirror.mirrorInfo())
         }
-        let outcome = await receive(body: body, verifier: &verifier)
-        await mirror.endUpload()
-        let (kind, entries): (String, Int) = switch outcome {
-        case .complete(_, let entries): ("complete", entries)
-        case .partial(_, let entries): ("partial", entries)
-        case .failed: ("failed", 0)
+        let at = now()
+        switch outcome {
+        case .complete(_, let entries):
+            await mirror.events.record(SyncEvent(province: province, at: at, kind: .upload, outcome: "complete", entries: entries, size: end))
+        case .partial(_, let entries):
+            await mirror.events.record(SyncEvent(province: province, at: at, kind: .upload, outcome: "partial", entries: entries, size: end))
+        case .failed(let error, _):
+            logger.warning("upload refused", metadata: ["error": "\(error)"])
+            await mirror.events.refusal(SyncEvent(province: province, at: at, kind: .upload, outcome: "failed", size: end, detail: "\(error)"))
         }
-        if case .failed(let error, _) = outcome {
-            logger.warning("upload refused", metadata: ["province": "\(province)", "error": "\(error)"])
-        }
-        try? await mirror.registry.recordEvent(province: province, kind: .upload, outcome: kind, entries: entries, size: end, at: now())
         return outcome
     }
 
-    private func receive<Body: AsyncSequence>(body: Body, verifier: inout PackageVerifier) async -> Outcome where Body.Element == ByteBuffer {
+    private func receive<Body: AsyncSequence & Sendable>(body: Body, writer: any MirrorWriter) async -> Outcome where Body.Element == ByteBuffer {
+        var verifier: PackageVerifier
+        do {
+            verifier = try await begin(writer)
+        } catch {
+            return .failed(error, try? await mirror.mirrorInfo())
+        }
+        let watchdog = IdleWatchdog(timeout: idleTimeout, shutdown: shutdown, onTimeout: abortConnection)
+        defer { watchdog.stop() }
         var splitter = LineSplitter()
         var decoder = UploadDecoder(start: start, end: end, province: province)
-        var committer = Committer(mirror: mirror)
+        var committer = Committer(writer: writer, mirror: mirror, now: now)
         var uncompressed: Int64 = 0
         var verifiedEntries = 0
         var failure: (any Error)?
+        var interrupted = false
+        let suite = mirror.store.suite
         do {
             let inflater = gzip ? try GzipDecompressor() : nil
-            for try await buffer in body {
+            var iterator = body.makeAsyncIterator()
+            while true {
+                let next: ByteBuffer?
+                do {
+                    watchdog.waiting(true)
+                    next = try await iterator.next()
+                    watchdog.waiting(false)
+                } catch {
+                    // The connection broke, or went silent and was closed: keep what verified.
+                    watchdog.waiting(false)
+                    interrupted = true
+                    logger.info("upload interrupted", metadata: ["reason": "\(watchdog.fired ? "no data for \(idleTimeout)" : "\(error)")"])
+                    break
+                }
+                guard let buffer = next else {
+                    try inflater?.finish()
+                    break
+                }
                 metrics.received(province: province, entries: 0, bytes: buffer.readableBytes)
-                var ready: [(entries: [PreparedEntry], root: Hash)] = []
+                var ready: [VerifiedBatch] = []
                 func consume(_ bytes: UnsafeRawBufferPointer) throws {
                     uncompressed += Int64(bytes.count)
                     guard uncompressed <= maximumBytes else {
@@ -81,9 +116,7 @@ struct UploadSession {
                     }
                     try splitter.feed(bytes) { line in
                         guard let package = try decoder.consume(line) else { return }
-                        let entries = package.records.map { PreparedEntry($0, suite: suite) }
-                        let root = try verifier.verify(package, leafHashes: entries.map(\.leafHash))
-                        ready.append((entries, root))
+                        ready.append(try verifier.verify(package, suite: suite))
                     }
                 }
                 do {
@@ -96,12 +129,12 @@ struct UploadSession {
                     }
                 } catch {
                     // Keep the packages verified before the bad one.
-                    for package in ready { try await committer.add(package.entries, root: package.root, threshold: commitEntries) }
+                    for batch in ready { try await committer.add(batch, threshold: commitEntries) }
                     throw error
                 }
-                for package in ready {
-                    verifiedEntries += package.entries.count
-                    try await committer.add(package.entries, root: package.root, threshold: commitEntries)
+                for batch in ready {
+                    verifiedEntries += batch.entries.count
+                    try await committer.add(batch, threshold: commitEntries)
                 }
                 if shutdown.isSet {
                     throw HQError(.shuttingDown, "HQ is shutting down; the verified part of the upload is stored", hint: "retry after HQ restarts")
@@ -127,8 +160,8 @@ struct UploadSession {
             }
             return .failed(failure, try? await mirror.mirrorInfo())
         }
-        guard decoder.isComplete, splitter.pendingBytes == 0 else {
-            if verifiedEntries == 0 {
+        guard !interrupted, decoder.isComplete, splitter.pendingBytes == 0 else {
+            if !interrupted && verifiedEntries == 0 && start < end {
                 return .failed(SyncProtocolError(.malformed, "the body ended before the first complete package (expected entries from \(decoder.nextIndex))"),
                                try? await mirror.mirrorInfo())
             }
@@ -140,39 +173,120 @@ struct UploadSession {
             return .failed(error, try? await mirror.mirrorInfo())
         }
     }
+
+    /// Checks the upload against the mirror: `end` is a checkpoint HQ holds, `start` its next
+    /// entry. Returns a verifier seeded with the stored tree's right edge.
+    private func begin(_ writer: any MirrorWriter) async throws -> PackageVerifier {
+        let state = try await writer.start(end: end)
+        let info = MirrorInfo(pendingSize: state.pendingSize, nextEntry: state.nextEntry)
+        guard let target = state.target, end >= state.nextEntry else {
+            throw HQError(.conflict, "HQ holds no signed checkpoint of size \(end) ahead of its next entry \(state.nextEntry)",
+                          hint: "submit the checkpoint first (POST …/checkpoint), then upload up to its size", mirror: info)
+        }
+        guard start == state.nextEntry else {
+            throw HQError(.conflict, "the upload starts at \(start), HQ's next entry is \(state.nextEntry)", hint: "resume from next_entry", mirror: info)
+        }
+        return PackageVerifier(frontier: state.frontier, target: try target.checkpoint, hasher: mirror.hasher)
+    }
 }
 
 /// Groups verified packages into commits of about `threshold` entries, one commit in flight
-/// while the next group is parsed and verified.
+/// while the next group is parsed and verified. What a commit finds (a change_id the log
+/// repeats, a seen checkpoint the entries contradict) becomes an alarm or fork evidence.
 private struct Committer {
+    let writer: any MirrorWriter
     let mirror: MirrorService
-    private var records: [PreparedEntry] = []
-    private var root: Hash?
+    let now: @Sendable () -> Date
+    private var pending: VerifiedBatch?
     private var inFlight: Task<Void, any Error>?
 
-    init(mirror: MirrorService) {
+    init(writer: any MirrorWriter, mirror: MirrorService, now: @escaping @Sendable () -> Date) {
+        self.writer = writer
         self.mirror = mirror
+        self.now = now
     }
 
-    mutating func add(_ package: [PreparedEntry], root: Hash, threshold: Int) async throws {
-        records.append(contentsOf: package)
-        self.root = root
-        if records.count >= threshold { try await flush() }
+    mutating func add(_ batch: VerifiedBatch, threshold: Int) async throws {
+        if pending == nil { pending = batch } else { pending!.append(batch) }
+        if pending!.entries.count >= threshold { try await flush() }
     }
 
     mutating func flush() async throws {
-        guard let root, !records.isEmpty else { return }
-        let batch = records
-        records = []
-        self.root = nil
+        guard let batch = pending, !batch.isEmpty else { return }
+        pending = nil
         try await inFlight?.value
-        let mirror = self.mirror
-        inFlight = Task { try await mirror.commit(batch, root: root) }
+        let (writer, mirror, now) = (writer, mirror, now)
+        inFlight = Task {
+            let outcome = try await writer.append(batch, now: now())
+            try await Self.report(outcome, mirror: mirror, at: now())
+        }
     }
 
     mutating func finish() async throws {
-        try await flush()
+        defer { inFlight = nil }
+        do {
+            try await flush()
+        } catch {
+            try? await inFlight?.value
+            throw error
+        }
         try await inFlight?.value
-        inFlight = nil
     }
+
+    static func report(_ outcome: AppendOutcome, mirror: MirrorService, at time: Date) async throws {
+        if let first = outcome.duplicates.first {
+            mirror.logger.error("the province's signed log repeats change ids", metadata: ["count": "\(outcome.duplicates.count)", "first": "\(first.changeID)"])
+            try await mirror.registry.raiseAlarm(Alarm(
+                province: mirror.province, raisedAt: time, kind: "duplicate-change",
+                message: "\(outcome.duplicates.count) entries repeat an earlier change_id, first entry \(first.index) (\(first.changeID), first at \(first.firstIndex))"))
+        }
+        for seen in outcome.contradicted {
+            try await mirror.registry.recordFork(ForkEvidence(
+                province: mirror.province, detectedAt: time,
+                reason: "the signed root HQ saw for tree size \(seen.size) differs from the root of the entries now stored",
+                heldCheckpoint: nil, submittedCheckpoint: seen.note, proof: nil))
+            mirror.metrics.fork(province: mirror.province)
+            mirror.logger.error("FORK: a checkpoint HQ saw earlier contradicts the stored entries", metadata: ["size": "\(seen.size)"])
+        }
+    }
+}
+
+/// Ends an upload whose province has gone silent, or that waits while HQ shuts down: while the
+/// session waits for body bytes, a timer runs; past `timeout` (or at once once shutdown has
+/// begun) it closes the connection, so the wait fails and the session commits what it verified
+/// and releases the province. Time spent committing is not counted.
+final class IdleWatchdog: Sendable {
+    private final class State: Sendable {
+        /// Uptime in nanoseconds when the wait began; 0 while not waiting.
+        let waitingSince = Atomic<UInt64>(0)
+        let fired = Atomic(false)
+    }
+
+    private let state = State()
+    private let task: Task<Void, Never>
+
+    init(timeout: Duration, shutdown: ShutdownFlag, onTimeout: @escaping @Sendable () -> Void) {
+        let state = state
+        let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
+        let tick = min(timeout, .milliseconds(250))
+        task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                let since = state.waitingSince.load(ordering: .acquiring)
+                if since != 0, shutdown.isSet || DispatchTime.now().uptimeNanoseconds - since >= limit {
+                    state.fired.store(true, ordering: .releasing)
+                    onTimeout()
+                    return
+                }
+            }
+        }
+    }
+
+    var fired: Bool { state.fired.load(ordering: .acquiring) }
+
+    func waiting(_ isWaiting: Bool) {
+        state.waitingSince.store(isWaiting ? max(1, DispatchTime.now().uptimeNanoseconds) : 0, ordering: .releasing)
+    }
+
+    func stop() { task.cancel() }
 }

@@ -16,9 +16,8 @@ public struct HQRequestContext: RequestContext {
         channel = source.channel
     }
 
-    /// The province bound into the client certificate (SAN URI `creditsync:province:<code>`).
-    func certificateProvince() async throws -> String? {
-        guard let certificate = try await channel.nioSSL_peerCertificate().get() else { return nil }
-        return ProvinceIdentity.province(ofDER: try certificate.toDERBytes())
+    /// The DER bytes of the verified client certificate, if the connection has one.
+    func peerCertificateDER() async throws -> [UInt8]? {
+        try await channel.nioSSL_peerCertificate().get()?.toDERBytes()
     }
 }

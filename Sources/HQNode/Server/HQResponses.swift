@@ -15,31 +15,10 @@ enum HQResponses {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// An error as a `Problem` body with its HTTP status; unexpected errors become 500 without
-    /// details (those go to the log).
-    static func problem(_ error: any Error) -> Response {
-        switch error {
-        case let error as HQError:
-            return json(Problem(code: error.code, message: error.message, hint: error.hint, mirror: error.mirror),
-                        status: .init(code: error.httpStatus))
-        case let error as SyncProtocolError:
-            return json(Problem(code: error.code, message: error.message, hint: error.hint), status: .init(code: error.httpStatus))
-        default:
-            return json(Problem(code: "hq.internal", message: "HQ could not process the request", hint: "retry later; HQ's operators have the details in the log"),
-                        status: .internalServerError)
-        }
-    }
-
-    static func problem(_ error: any Error, mirror: MirrorInfo?) -> Response {
-        guard let mirror else { return problem(error) }
-        switch error {
-        case var error as HQError:
-            error.mirror = error.mirror ?? mirror
-            return problem(error)
-        case let error as SyncProtocolError:
-            return json(Problem(code: error.code, message: error.message, hint: error.hint, mirror: mirror), status: .init(code: error.httpStatus))
-        default:
-            return problem(error)
-        }
+    /// An error as a `Problem` body with its HTTP status (`ProblemMapping` decides which).
+    static func problem(_ error: any Error, mirror: MirrorInfo? = nil) -> Response {
+        let answer = ProblemMapping.answer(for: error, mirror: mirror)
+        return json(Problem(code: answer.code.rawValue, message: answer.message, hint: answer.hint, mirror: answer.mirror),
+                    status: .init(code: answer.code.httpStatus))
     }
 }

@@ -1,14 +1,18 @@
 import Foundation
+import HQStorage
 import Hummingbird
-import HummingbirdTLS
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
-/// Builds HQ's HTTPS application: TLS 1.3 only, client certificates required and verified
-/// against the configured CA (no hostname check: provinces are identified by their SAN URI).
+/// Builds HQ's two listeners: the province listener (HTTPS, TLS 1.3 only, client certificates
+/// required and verified against the configured CA, no hostname check: provinces are identified
+/// by their SAN URI), hardened with a handshake deadline, an idle timeout and a connection cap;
+/// and the operator listener (plain HTTP, loopback by default) for `/healthz` and `/metrics`,
+/// which no province certificate can reach.
 public enum HQServer {
     public static func tlsConfiguration(_ configuration: HQConfiguration) throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
@@ -32,46 +36,72 @@ public enum HQServer {
         return tls
     }
 
+    /// The province listener.
     public static func application(
         service: HQService,
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = Router(context: HQRequestContext.self)
-        router.get("/healthz") { _, _ in HQResponses.text("ok\n") }
-        router.get("/metrics") { request, context in await service.metricsExposition(request, context: context) }
         router.group("/v1/provinces/:province")
-            .add(middleware: ProvinceAuthentication(metrics: service.metrics))
+            .add(middleware: ProvinceAuthentication(service: service))
             .get { request, context in await service.state(request, context: context) }
             .post("checkpoint") { request, context in await service.addCheckpoint(request, context: context) }
             .post("entries") { request, context in await service.upload(request, context: context) }
-        let (host, port) = try service.configuration.listenAddress
+        let configuration = service.configuration
+        let (host, port) = try configuration.listenAddress
+        let tls = try tlsConfiguration(configuration)
+        let http = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        let handshake = TimeAmount.seconds(Int64(configuration.handshakeTimeoutSeconds))
+        let server = HTTPServerBuilder { responder in
+            try HardenedTLSChannel(HTTP1Channel(responder: responder, configuration: http), tlsConfiguration: tls, handshakeTimeout: handshake)
+        }
         return Application(
             router: router,
-            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(service.configuration)),
-            configuration: .init(address: .hostname(host, port: port), serverName: "CreditSync-HQ"),
+            server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "CreditSync-HQ",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
             onServerRunning: onServerRunning,
             logger: logger)
     }
 
-    /// The server as a service group: on SIGTERM/SIGINT (or `triggerGracefulShutdown()`), running
-    /// uploads first stop at their next package boundary, committing what they verified, then the
-    /// HTTP server drains and stops.
+    /// The operator listener, or nil when `operator_listen` is empty.
+    public static func operatorApplication(
+        service: HQService,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> (some ApplicationProtocol)? {
+        guard let (host, port) = try service.configuration.operatorAddress else { return nil as Application<RouterResponder<BasicRequestContext>>? }
+        let router = Router()
+        router.get("/healthz") { _, _ in await service.health() }
+        router.get("/metrics") { _, _ in await service.metricsExposition() }
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(service.configuration.idleTimeoutSeconds)))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "CreditSync-HQ-operator"),
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+
+    /// Both listeners as a service group: on SIGTERM/SIGINT (or `triggerGracefulShutdown()`),
+    /// running uploads first stop at their next package boundary, committing what they verified,
+    /// then the servers drain and stop.
     public static func serviceGroup(
         service: HQService,
         logger: Logger,
         signals: [UnixSignal] = [.sigterm, .sigint],
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        onOperatorRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> ServiceGroup {
-        let application = try application(service: service, logger: logger, onServerRunning: onServerRunning)
-        // Services shut down in reverse order: the flag is set before the server drains.
-        return ServiceGroup(configuration: .init(
-            services: [
-                .init(service: application),
-                .init(service: UploadStopper(service: service), successTerminationBehavior: .ignore),
-            ],
-            gracefulShutdownSignals: signals,
-            logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: try application(service: service, logger: logger, onServerRunning: onServerRunning)),
+        ]
+        if let operatorApplication = try operatorApplication(service: service, logger: logger, onServerRunning: onOperatorRunning) {
+            services.append(.init(service: operatorApplication))
+        }
+        // Services shut down in reverse order: the flag is set before the servers drain.
+        services.append(.init(service: UploadStopper(service: service), successTerminationBehavior: .ignore))
+        return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }
 }
 

@@ -1,29 +1,30 @@
 import Foundation
+import HQStorage
 import Hummingbird
 import LedgerCore
-import LedgerStore
 import Logging
 import NIOCore
 import SyncProtocol
 
-/// HQ's sync service: the handlers behind the routes, over the data directory.
+/// HQ's sync service: the handlers behind the routes, over HQ's storage and keys.
 public struct HQService: Sendable {
-    public let data: HQDataDirectory
+    public let data: HQData
     public let metrics: HQMetrics
     public let configuration: HQConfiguration
-    let mirrors: MirrorDirectory
+    let events: EventRecorder
     let shutdown: ShutdownFlag
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(configuration: HQConfiguration, metrics: HQMetrics = HQMetrics(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
+    public init(configuration: HQConfiguration, data: HQData, metrics: HQMetrics = HQMetrics(), logger: Logger,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
-        self.data = try HQDataDirectory.open(at: URL(fileURLWithPath: configuration.data))
+        self.data = data
         self.metrics = metrics
         self.logger = logger
         self.now = now
         self.shutdown = ShutdownFlag()
-        self.mirrors = MirrorDirectory(data: data, metrics: metrics, logger: logger)
+        self.events = EventRecorder(registry: data.registry, refusalsPerMinute: configuration.refusalEventsPerMinute, metrics: metrics, logger: logger)
     }
 
     /// Tells running uploads to stop at their next package boundary.
@@ -33,7 +34,12 @@ public struct HQService: Sendable {
 
     func mirror(_ context: HQRequestContext) async throws -> MirrorService {
         guard let province = context.province else { throw HQError(.forbidden, "unauthenticated", hint: "use a province certificate") }
-        return try await mirrors.mirror(province: province)
+        guard let enrolment = try await data.registry.enrolment(province: province) else {
+            throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                          hint: "HQ's operators enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        return try MirrorService(store: try await data.storage.mirror(province: province), enrolment: enrolment, cosigner: data.keys.cosigner,
+                                 registry: data.registry, events: events, metrics: metrics, logger: logger)
     }
 
     // MARK: - Handlers
@@ -52,42 +58,62 @@ public struct HQService: Sendable {
             } catch {
                 throw SyncProtocolError(.tooLarge, "the add-checkpoint body is larger than \(AddCheckpointRequest.maximumSize) bytes")
             }
-            let submission = try AddCheckpointRequest(parsing: String(decoding: body.readableBytesView, as: UTF8.self))
+            let submission = try AddCheckpointRequest(parsing: body.readableBytesView)
             return HQResponses.json(try await mirror(context).addCheckpoint(submission, now: now()))
         }
     }
 
     func upload(_ request: Request, context: HQRequestContext) async -> Response {
         await respond(context, endpoint: "entries") {
-            guard let start = request.uri.queryParameters.get("start", as: UInt64.self),
-                  let end = request.uri.queryParameters.get("end", as: UInt64.self), start <= end
+            guard let start = request.uri.queryParameters.get("start").flatMap(LogLimits.parseSize),
+                  let end = request.uri.queryParameters.get("end").flatMap(LogLimits.parseSize), start <= end
             else {
-                throw HQError(.badRequest, "entries needs query parameters start and end with start ≤ end", hint: "POST …/entries?start=<next_entry>&end=<checkpoint size>")
+                throw HQError(.badRequest, "entries needs query parameters start and end: decimal sizes of at most \(LogLimits.maximumSize), start ≤ end",
+                              hint: "POST …/entries?start=<next_entry>&end=<checkpoint size>")
             }
             let encoding = request.headers[.contentEncoding]?.lowercased()
             guard encoding == nil || encoding == "gzip" || encoding == "identity" else {
-                throw HQError(.badRequest, "unsupported Content-Encoding \(encoding ?? "")", hint: "send the body plain or with Content-Encoding: gzip")
+                throw SyncProtocolError(.badEncoding, "unsupported Content-Encoding \(encoding?.prefix(40) ?? "")")
             }
             let mirror = try await mirror(context)
+            let channel = context.channel
             let session = UploadSession(
-                mirror: mirror, province: context.province!, start: start, end: end, gzip: encoding == "gzip",
-                maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries, shutdown: shutdown,
-                metrics: metrics, logger: context.logger, now: now, suite: mirror.store.suite)
+                mirror: mirror, start: start, end: end, gzip: encoding == "gzip",
+                maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries,
+                idleTimeout: .seconds(configuration.uploadIdleTimeoutSeconds), shutdown: shutdown,
+                metrics: metrics, logger: context.logger, now: now, abortConnection: { channel.close(promise: nil) })
             switch await session.run(body: request.body) {
             case .complete(let receipt, _):
                 return HQResponses.text(receipt.line, contentType: SyncAPI.receiptContentType)
             case .partial(let info, _):
                 return HQResponses.json(info, status: .accepted)
             case .failed(let error, let info):
-                return HQResponses.problem(error, mirror: info)
+                throw Failure(error: error, mirror: info)
             }
         }
     }
 
-    func metricsExposition(_ request: Request, context: HQRequestContext) async -> Response {
+    /// An error together with where the upload stands.
+    struct Failure: Error {
+        var error: any Error
+        var mirror: MirrorInfo?
+    }
+
+    /// Health for the operator listener: the storage answers.
+    func health() async -> Response {
+        do {
+            _ = try await data.registry.enrolments()
+            return HQResponses.text("ok\n")
+        } catch {
+            logger.error("health check failed", metadata: ["error": "\(error)"])
+            return HQResponses.text("storage unavailable\n", status: .serviceUnavailable)
+        }
+    }
+
+    func metricsExposition() async -> Response {
         let now = now()
-        for enrolment in (try? data.registry.enrolments()) ?? [] {
-            let last = ((try? data.registry.lastSync(province: enrolment.province)) ?? nil) ?? enrolment.enrolledAt
+        for enrolment in (try? await data.registry.enrolments()) ?? [] {
+            let last = ((try? await data.registry.lastSync(province: enrolment.province)) ?? nil) ?? enrolment.enrolledAt
             metrics.lag(province: enrolment.province, seconds: max(0, now.timeIntervalSince(last)))
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -100,12 +126,14 @@ public struct HQService: Sendable {
         do {
             response = try await body()
         } catch {
-            if !(error is HQError) && !(error is SyncProtocolError) {
-                context.logger.error("request failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            let (underlying, mirror) = (error as? Failure).map { ($0.error, $0.mirror) } ?? (error, nil)
+            let answer = ProblemMapping.answer(for: underlying, mirror: mirror)
+            if answer.isServerFault {
+                context.logger.error("request failed", metadata: ["endpoint": "\(endpoint)", "error": "\(underlying)"])
             }
-            response = HQResponses.problem(error)
+            response = HQResponses.problem(underlying, mirror: mirror)
         }
-        metrics.request(province: context.province ?? "?", endpoint: endpoint, status: Int(response.status.code))
+        metrics.request(province: context.province ?? "unidentified", endpoint: endpoint, status: Int(response.status.code))
         return response
     }
 }

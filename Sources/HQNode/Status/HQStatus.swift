@@ -1,9 +1,9 @@
 import Foundation
+import HQStorage
 import LedgerCore
-import LedgerStore
 
 /// Per province: last sync, mirror size, last verified checkpoint, receipts, days since the last
-/// sync, alarms. What `creditsync hq status` shows.
+/// sync, alarms, keys; and every revocation. What `creditsync hq status` shows.
 public struct HQStatus: Sendable {
     public struct Province: Sendable, Codable, Equatable {
         public var province: String
@@ -18,36 +18,44 @@ public struct HQStatus: Sendable {
         public var daysSinceLastSync: Int?
         public var alarms: Int
         public var forks: Int
+        public var keys: [String]
+        public var duplicateChanges: Int
 
         enum CodingKeys: String, CodingKey {
-            case province, origin, suite, receipts, alarms, forks
+            case province, origin, suite, receipts, alarms, forks, keys
             case mirrorSize = "mirror_size"
             case pendingSize = "pending_size"
             case nextEntry = "next_entry"
             case checkpointRoot = "checkpoint_root"
             case lastSync = "last_sync"
             case daysSinceLastSync = "days_since_last_sync"
+            case duplicateChanges = "duplicate_changes"
         }
     }
 
+    public var storage: String
     public var provinces: [Province]
-    public var alarms: [HQRegistry.Alarm]
+    public var alarms: [Alarm]
+    public var revocations: [Revocation]
 
-    public static func gather(_ data: HQDataDirectory, now: Date) throws -> HQStatus {
+    public static func gather(_ data: HQData, now: Date) async throws -> HQStatus {
         var provinces: [Province] = []
-        for enrolment in try data.registry.enrolments() {
-            let mirror = try data.openMirror(province: enrolment.province)
-            let status = try mirror.mirrorStatus()
-            let lastSync = try data.registry.lastSync(province: enrolment.province)
+        let registry = data.registry
+        for enrolment in try await registry.enrolments() {
+            let mirror = try await data.storage.mirror(province: enrolment.province)
+            let status = try await mirror.status()
+            let lastSync = try await registry.lastSync(province: enrolment.province)
             provinces.append(Province(
                 province: enrolment.province, origin: enrolment.origin, suite: enrolment.suite.rawValue,
                 mirrorSize: status.size, pendingSize: status.pendingSize, nextEntry: status.nextEntry,
                 checkpointRoot: status.complete?.root.base64, receipts: status.receipts, lastSync: lastSync,
                 daysSinceLastSync: lastSync.map { Int(now.timeIntervalSince($0) / 86_400) },
-                alarms: try data.registry.alarms(province: enrolment.province).count,
-                forks: try data.registry.forks(province: enrolment.province).count))
-            try mirror.close()
+                alarms: try await registry.alarms(province: enrolment.province).count,
+                forks: try await registry.forks(province: enrolment.province).count,
+                keys: enrolment.keys.map { "\($0.verifierKey) from \($0.fromSize)" },
+                duplicateChanges: try await mirror.duplicateChanges(limit: 1_000_000).count))
         }
-        return HQStatus(provinces: provinces, alarms: try data.registry.alarms())
+        return HQStatus(storage: data.storage.location, provinces: provinces, alarms: try await registry.alarms(province: nil),
+                        revocations: try await registry.revocations())
     }
 }

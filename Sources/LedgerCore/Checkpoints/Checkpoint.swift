@@ -43,8 +43,9 @@ public struct Checkpoint: Sendable, Equatable {
         }
         guard !lines[0].isEmpty else { throw LedgerCoreError(.malformedCheckpoint, "checkpoint origin is empty") }
         let sizeText = lines[1]
-        guard let size = UInt64(sizeText), String(size) == sizeText else {
-            throw LedgerCoreError(.malformedCheckpoint, "checkpoint size \"\(sizeText)\" is not a decimal without leading zeros")
+        guard let size = LogLimits.parseSize(sizeText) else {
+            throw LedgerCoreError(.malformedCheckpoint,
+                                  "checkpoint size \"\(sizeText.prefix(40))\" is not a decimal without leading zeros of at most \(LogLimits.maximumSize)")
         }
         guard let rootBytes = Base64.decode(lines[2]), let root = Hash(validating: rootBytes) else {
             throw LedgerCoreError(.malformedCheckpoint, "checkpoint root is not base64 of 32 bytes")

@@ -39,10 +39,11 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
         self.init(bytes)
     }
 
-    /// Parses standard padded base64, as checkpoints and proofs carry hashes.
+    /// Parses standard padded base64, as checkpoints and proofs carry hashes; strictly (one
+    /// spelling per hash: no URL alphabet, missing padding, whitespace or stray trailing bits).
     public init?(base64: some StringProtocol) {
-        guard let data = Data(base64Encoded: String(base64)), data.count == Hash.byteCount else { return nil }
-        self.init(data)
+        guard let bytes = Base64.decode(base64), bytes.count == Hash.byteCount else { return nil }
+        self.init(bytes)
     }
 
     public init?(hex: some StringProtocol) {

@@ -69,7 +69,7 @@ public struct JSONParser {
             guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)", code: .nestingTooDeep) }
             position += 1
             var members: [JSONValue.Member] = []
-            var seen: Set<String>? = nil
+            var seen: Set<[UInt8]>? = nil
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
@@ -81,14 +81,16 @@ public struct JSONParser {
                 let keyStart = position
                 let key = try parseString()
                 // Linear scan for small objects, a set once they grow.
+                // Keys are compared by their UTF-8 bytes: I-JSON keys that are canonically
+                // equivalent Unicode (é and e + U+0301) are distinct, as Swift's `==` would not say.
                 if members.count < 16 {
-                    for member in members where member.key == key {
+                    for member in members where member.key.utf8.elementsEqual(key.utf8) {
                         position = keyStart
                         throw error("duplicate key \"\(key)\"", code: .duplicateKey)
                     }
                 } else {
-                    if seen == nil { seen = Set(members.map(\.key)) }
-                    guard seen!.insert(key).inserted else {
+                    if seen == nil { seen = Set(members.map { Array($0.key.utf8) }) }
+                    guard seen!.insert(Array(key.utf8)).inserted else {
                         position = keyStart
                         throw error("duplicate key \"\(key)\"", code: .duplicateKey)
                     }

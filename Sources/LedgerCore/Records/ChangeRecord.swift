@@ -4,8 +4,9 @@
 /// Ingest rejects only what is structurally unusable; everything else is recorded as it came,
 /// because the quality audit must see bad data to report it.
 public struct ChangeRecord: Sendable, Equatable {
-    /// Largest accepted record, in bytes, both as received and as canonicalised.
-    public static let maximumSize = 64 * 1024
+    /// Largest accepted record, in bytes, both as received and as canonicalised: what a 16-bit
+    /// length prefix holds, as C2SP entry bundles and tlog-mirror packages frame entries.
+    public static let maximumSize = 65_535
 
     public let canonicalBytes: [UInt8]
     public let changeID: String

@@ -78,6 +78,25 @@ enum LedgerSchema {
         migrator.registerMigration("v2-drop-contiguity-trigger") { db in
             try db.execute(sql: "DROP TRIGGER entry_contiguous")
         }
+        // Key rotation (DESIGN §4): every key the log has had, from the tree size it signs. The
+        // first key is the one in ledger_meta; a ledger created before this migration gets it
+        // copied here. Kept as recorded: rotating adds a row, nothing rewrites one.
+        migrator.registerMigration("v3-key-history") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_key (
+                    verifier_key TEXT PRIMARY KEY NOT NULL,
+                    from_size INTEGER NOT NULL CHECK (from_size >= 0),
+                    added_at INTEGER NOT NULL,
+                    rotation_note TEXT
+                ) WITHOUT ROWID;
+                CREATE TRIGGER log_key_kept_update BEFORE UPDATE ON log_key
+                BEGIN SELECT RAISE(ABORT, 'the key history is kept as recorded'); END;
+                CREATE TRIGGER log_key_kept_delete BEFORE DELETE ON log_key
+                BEGIN SELECT RAISE(ABORT, 'the key history is kept as recorded'); END;
+                INSERT INTO log_key (verifier_key, from_size, added_at, rotation_note)
+                    SELECT value, 0, 0, NULL FROM ledger_meta WHERE key = 'verifier_key';
+                """)
+        }
         return migrator
     }
 }

@@ -4,16 +4,16 @@ import GRDBSQLite
 /// Binds and steps a prepared GRDB statement through SQLite's C API, for the per-entry hot path:
 /// GRDB's `StatementArguments` box every value and its blobs copy into `Data`, which costs more
 /// than the insert itself at 10^5 rows/s. Values are bound without copying while the step runs.
-struct RawStatement {
+public struct RawStatement {
     let statement: Statement
     let db: Database
 
-    init(_ db: Database, sql: String) throws {
+    public init(_ db: Database, sql: String) throws {
         self.db = db
         self.statement = try db.cachedStatement(sql: sql)
     }
 
-    enum Value {
+    public enum Value {
         case integer(Int64)
         case text(String)
         /// UTF-8 bytes the caller keeps alive until `run` returns.
@@ -23,7 +23,7 @@ struct RawStatement {
 
     /// Runs the statement once with `values`; returns the number of rows it changed.
     @discardableResult
-    func run(_ values: Value...) throws -> Int {
+    public func run(_ values: Value...) throws -> Int {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)

@@ -66,7 +66,7 @@ public struct Ingestor: Sendable {
             onBatch(summary)
             pending = try await following
         }
-        if summary.checkpoint == nil { summary.checkpoint = try ledger.store.latestCheckpoint() }
+        if summary.checkpoint == nil { summary.checkpoint = try await ledger.store.latestCheckpoint() }
         return summary
     }
 }

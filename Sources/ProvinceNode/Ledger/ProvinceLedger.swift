@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import LedgerStore
 import NationalCrypto
+import SecretFiles
 
 /// A province's ledger directory: `ledger.sqlite`, the log signing key `signing.key` (mode 0600),
 /// its verifier key string `verifier.key`, and for SM2 the public key `signing.pub.pem`.
@@ -42,26 +43,71 @@ public struct ProvinceLedger: Sendable {
     }
 
     /// Opens the ledger in `directory` with its own suite. `expectedSuite`, when given, must match.
-    public static func open(directory: URL, expectedSuite: SuiteID? = nil) throws -> ProvinceLedger {
+    /// The signing key must be the ledger's current key; a key rotation interrupted after its
+    /// transaction (the new key still in `signing.key.new`) is finished here.
+    public static func open(directory: URL, expectedSuite: SuiteID? = nil) async throws -> ProvinceLedger {
         let ledgerPath = directory.appendingPathComponent(LedgerStore.fileName).path
         guard FileManager.default.fileExists(atPath: ledgerPath) else {
             throw ProvinceNodeError(.noLedger, "no ledger in \(directory.path)", hint: "create one with `creditsync province init --ledger \(directory.path) --province CODE`")
         }
         let metadata = try LedgerStore.readMetadata(at: ledgerPath)
         let store = try LedgerStore.open(at: ledgerPath, suite: Suites.named(expectedSuite ?? metadata.suite))
-        let keyText: String
-        do {
-            keyText = try String(contentsOf: directory.appendingPathComponent(privateKeyFile), encoding: .utf8)
-        } catch {
-            throw ProvinceNodeError(.keyFile, "cannot read the signing key \(directory.appendingPathComponent(privateKeyFile).path): \(error.localizedDescription)",
-                                    hint: "the key is created by `province init`; restore it from your key backup")
-        }
-        let signer = try store.suite.signatures.loadSigner(name: metadata.origin, privateKeyFile: keyText)
-        guard signer.verifierKey == metadata.verifierKey else {
-            throw ProvinceNodeError(.keyFile, "\(privateKeyFile) is not the key this ledger was created with",
-                                    hint: "restore the ledger's own signing key; a ledger's key changes only by rotation")
+        let current = try await store.keyHistory().current.verifierKey
+        var signer = try loadSigner(directory.appendingPathComponent(privateKeyFile), store: store, origin: metadata.origin)
+        if signer.verifierKey != current {
+            let pending = directory.appendingPathComponent(privateKeyFile + ".new")
+            if FileManager.default.fileExists(atPath: pending.path),
+               let rotated = try? loadSigner(pending, store: store, origin: metadata.origin), rotated.verifierKey == current {
+                try retire(directory: directory, old: signer)
+                try FileManager.default.moveItem(at: pending, to: directory.appendingPathComponent(privateKeyFile))
+                signer = rotated
+            } else {
+                throw ProvinceNodeError(.keyFile, "\(privateKeyFile) is not this ledger's current key (\(current))",
+                                        hint: "restore the ledger's own signing key; a ledger's key changes only by `creditsync province rotate-key`")
+            }
         }
         return ProvinceLedger(directory: directory, store: store, signer: signer)
+    }
+
+    static func loadSigner(_ url: URL, store: LedgerStore, origin: String) throws -> any NoteSigner {
+        let keyText: String
+        do {
+            keyText = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ProvinceNodeError(.keyFile, "cannot read the signing key \(url.path): \(error.localizedDescription)",
+                                    hint: "the key is created by `province init`; restore it from your key backup")
+        }
+        return try store.suite.signatures.loadSigner(name: origin, privateKeyFile: keyText)
+    }
+
+    /// Moves a replaced key to `signing.key.retired-<key id>` (mode 0600 kept): old checkpoints
+    /// verify with its public half in the ledger; the private half signs nothing more.
+    static func retire(directory: URL, old: any NoteSigner) throws {
+        let id = String(old.keyID, radix: 16)
+        let retired = directory.appendingPathComponent("\(privateKeyFile).retired-\(String(repeating: "0", count: 8 - id.count))\(id)")
+        if !FileManager.default.fileExists(atPath: retired.path) {
+            try FileManager.default.moveItem(at: directory.appendingPathComponent(privateKeyFile), to: retired)
+        }
+    }
+
+    /// Rotates the log's signing key (DESIGN §4): generates a new key, signs the latest
+    /// checkpoint with the old and the new key, records the new key in the ledger, and makes it
+    /// the signing key. Returns the rotation checkpoint, which HQ needs to enrol the new key
+    /// (`creditsync hq enroll --rotate`). Crash-safe: the new key is written before the
+    /// ledger's transaction and put in place after it (or by the next `open`).
+    public func rotateKey(now: Date) async throws -> (ProvinceLedger, VerifiedCheckpoint) {
+        let generated = try suite.signatures.generateKey(name: store.metadata.origin)
+        let pending = directory.appendingPathComponent(Self.privateKeyFile + ".new")
+        if FileManager.default.fileExists(atPath: pending.path) { try FileManager.default.removeItem(at: pending) }
+        try SecretFile.write(generated.privateKeyFile, to: pending.path)
+        let rotation = try await store.rotateKey(from: signer, to: generated.signer, now: now)
+        try Self.retire(directory: directory, old: signer)
+        try FileManager.default.moveItem(at: pending, to: directory.appendingPathComponent(Self.privateKeyFile))
+        try Data((generated.signer.verifierKey + "\n").utf8).write(to: directory.appendingPathComponent(Self.verifierKeyFile))
+        if let pem = generated.publicKeyPEM {
+            try Data(pem.utf8).write(to: directory.appendingPathComponent(Self.publicKeyPEMFile))
+        }
+        return (ProvinceLedger(directory: directory, store: store, signer: generated.signer), rotation)
     }
 
     /// Opens the ledger for reading only: no private key needed.
@@ -76,12 +122,6 @@ public struct ProvinceLedger: Sendable {
 
     /// Writes `contents` to a new file readable only by its owner.
     static func writeSecret(_ contents: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw ProvinceNodeError(.keyFile, "cannot create \(path)", hint: "check the directory's permissions")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.write(contentsOf: Data(contents.utf8))
-        try handle.synchronize()
+        try SecretFile.write(contents, to: path)
     }
 }

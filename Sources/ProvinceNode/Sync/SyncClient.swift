@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Gzip
 import LedgerCore
 import LedgerStore
 import Logging
@@ -40,12 +41,10 @@ public struct SyncClient: Sendable {
         case uploading(sent: UInt64, of: UInt64)
     }
 
-    /// Syncs `store` (a province ledger) to HQ.
+    /// Syncs `store` (a province ledger) to HQ: the steps `ProvinceSyncMachine` decides, each
+    /// performed here and its checked result fed back.
     public func sync(_ store: LedgerStore, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
-        guard store.metadata.role == .province else {
-            throw ProvinceNodeError(.configuration, "\(store.path) is not a province ledger", hint: "sync the province's own ledger directory")
-        }
-        guard let local = try store.latestCheckpoint() else {
+        guard let local = try await store.latestCheckpoint() else {
             throw ProvinceNodeError(.noLedger, "the ledger has no checkpoint", hint: "append records first")
         }
         let hqVerifier = try CosignatureVerifier(verifierKey: try VerifierKey(parsing: configuration.hqKey))
@@ -63,98 +62,133 @@ public struct SyncClient: Sendable {
     private func run(store: LedgerStore, local: VerifiedCheckpoint, hqVerifier: CosignatureVerifier, client: HTTPClient,
                      progress: @escaping @Sendable (Progress) -> Void) async throws -> Summary {
         let province = store.metadata.province
+        var machine = ProvinceSyncMachine(localSize: local.size, retries: configuration.retries)
+        var action = machine.start()
         var requests = 0
         var uploaded: UInt64 = 0
         var interrupt = interruptFirstUploadAfterBytes
-        var attempts = 0
-
-        func retryOrGiveUp(_ why: String) async throws {
-            attempts += 1
-            guard attempts <= configuration.retries else {
-                throw ProvinceNodeError(.unreachable, "gave up after \(configuration.retries) retries: \(why)", hint: "run the sync again later; it resumes where HQ stopped")
-            }
-            logger.info("retrying", metadata: ["reason": "\(why)", "attempt": "\(attempts)"])
-            try await Task.sleep(for: .milliseconds(200 * (1 << min(attempts, 6))))
-        }
-
+        var receipt: (signature: NoteSignature, time: UInt64)?
         while true {
-            // 1. What HQ has.
-            requests += 1
-            let state = try await fetchState(client: client, province: province)
-            try checkState(state, store: store, hqVerifier: hqVerifier)
-            progress(.state(hqSize: state.size, localSize: local.size))
-            guard state.pendingSize <= local.size else {
-                throw ProvinceNodeError(.refused, "HQ holds a signed checkpoint of size \(state.pendingSize) but this ledger has only \(local.size) entries",
-                                        hint: "this ledger is older than what it already sent to HQ (restored from a backup?); restore the latest copy")
-            }
-            // The receipt may already be there (an earlier run's response was lost).
-            if state.size == local.size, let text = state.checkpoint, let receipt = try receipt(in: text, for: local, hqVerifier: hqVerifier) {
+            let event: ProvinceSyncMachine.Event
+            switch action {
+            case .fetchState(let attempt):
+                if attempt > 0 {
+                    logger.info("retrying", metadata: ["attempt": "\(attempt)"])
+                    try await Task.sleep(for: .milliseconds(200 * (1 << min(attempt, 6))))
+                }
+                requests += 1
+                do {
+                    let state = try await fetchState(client: client, province: province)
+                    try await checkState(state, store: store, hqVerifier: hqVerifier)
+                    progress(.state(hqSize: state.size, localSize: local.size))
+                    // The receipt may already be there (an earlier run's response was lost).
+                    receipt = state.size == local.size ? try state.checkpoint.flatMap { try self.receipt(in: $0, for: local, hqVerifier: hqVerifier) } : nil
+                    event = .state(pendingSize: state.pendingSize, nextEntry: state.nextEntry, receiptForLocal: receipt != nil)
+                } catch let answer as Answer {
+                    event = answer.event
+                }
+            case .submitCheckpoint(let oldSize):
+                requests += 1
+                let proof = try await store.consistencyProof(from: oldSize, to: local.size)
+                let submission = AddCheckpointRequest(oldSize: oldSize, proof: proof.hashes, checkpoint: local.text)
+                do {
+                    let info: MirrorInfo = try await exchange(client: client, path: SyncAPI.checkpointPath(province), method: .POST,
+                                                              contentType: "text/plain; charset=utf-8", body: .bytes(ByteBuffer(string: submission.body)),
+                                                              expecting: 200)
+                    event = .checkpointAccepted(nextEntry: info.nextEntry)
+                } catch let answer as Answer {
+                    event = answer.event
+                }
+            case .upload(let start):
+                requests += 1
+                let compressor = configuration.gzip ? makeCompressor() : nil
+                let body = UploadBody(store: store, start: start, end: local.size, compressor: compressor, interruptAfterBytes: interrupt,
+                                      progress: { sent in progress(.uploading(sent: sent, of: local.size)) })
+                interrupt = nil
+                let response: (Int, ByteBuffer)
+                do {
+                    response = try await send(client: client, path: SyncAPI.entriesPath(province) + "?start=\(start)&end=\(local.size)", method: .POST,
+                                              contentType: SyncAPI.ndjson, gzip: compressor != nil, body: .stream(body, length: .unknown))
+                } catch let answer as Answer {
+                    action = machine.handle(answer.event)
+                    continue
+                }
+                switch response.0 {
+                case 200:
+                    receipt = try verifyReceipt(String(buffer: response.1), for: local, hqVerifier: hqVerifier)
+                    uploaded += local.size - start
+                    event = .uploadComplete
+                case 202:
+                    guard let info = try? JSONDecoder().decode(MirrorInfo.self, from: Data(response.1.readableBytesView)) else {
+                        throw ProvinceNodeError(.protocolViolation, "HQ answered 202 without a MirrorInfo body", hint: "check that hq_url points at a CreditSync HQ")
+                    }
+                    if info.nextEntry > start { uploaded += info.nextEntry - start }
+                    event = .uploadPartial(nextEntry: info.nextEntry)
+                default:
+                    event = Answer(status: response.0, body: response.1).event
+                }
+            case .finish:
+                guard let receipt else {
+                    throw ProvinceNodeError(.protocolViolation, "the sync finished without a receipt", hint: "report this as a bug")
+                }
                 try await store.storeReceipt(size: local.size, signature: receipt.signature, time: receipt.time)
                 return Summary(uploaded: uploaded, size: local.size, root: local.root, receipt: receipt.signature, receiptTime: receipt.time, requests: requests)
+            case .fail(let failure):
+                throw error(for: failure)
             }
-            // 2. The new checkpoint, proven to extend HQ's.
-            if state.pendingSize < local.size {
-                requests += 1
-                let proof = try store.consistencyProof(from: state.pendingSize, to: local.size)
-                let submission = AddCheckpointRequest(oldSize: state.pendingSize, proof: proof.hashes, checkpoint: local.text)
-                let (status, body) = try await send(client: client, path: SyncAPI.checkpointPath(province), method: .POST,
-                                                    contentType: "text/plain; charset=utf-8", body: .bytes(ByteBuffer(string: submission.body)))
-                switch status {
-                case 200: break
-                case 409 where problem(body)?.code == "hq.conflict":
-                    try await retryOrGiveUp("HQ's checkpoint changed meanwhile")
-                    continue
-                default: throw failure(status: status, body: body, step: "submitting the checkpoint")
-                }
-            }
-            // 3. The missing entries, streamed; a 202 means HQ kept part and we continue.
-            var next = state.nextEntry
-            while true {
-                requests += 1
-                let start = next
-                let upload = UploadBody(store: store, start: start, end: local.size, gzip: configuration.gzip, interruptAfterBytes: interrupt,
-                                        progress: { sent in progress(.uploading(sent: sent, of: local.size)) })
-                interrupt = nil
-                let (status, body): (Int, ByteBuffer)
-                do {
-                    (status, body) = try await send(client: client, path: SyncAPI.entriesPath(province) + "?start=\(start)&end=\(local.size)", method: .POST,
-                                                    contentType: SyncAPI.ndjson, gzip: configuration.gzip, body: .stream(upload, length: .unknown))
-                } catch let error as ProvinceNodeError where error.codeValue == .unreachable {
-                    // The connection broke mid-upload: ask HQ where it stands and resume.
-                    try await retryOrGiveUp(error.message)
-                    requests += 1
-                    next = try await fetchState(client: client, province: province).nextEntry
-                    continue
-                }
-                switch status {
-                case 200:
-                    let receipt = try verifyReceipt(String(buffer: body), for: local, hqVerifier: hqVerifier)
-                    try await store.storeReceipt(size: local.size, signature: receipt.signature, time: receipt.time)
-                    uploaded += local.size - start
-                    return Summary(uploaded: uploaded, size: local.size, root: local.root, receipt: receipt.signature, receiptTime: receipt.time, requests: requests)
-                case 202:
-                    let info = try JSONDecoder().decode(MirrorInfo.self, from: Data(body.readableBytesView))
-                    guard info.nextEntry > start else { throw failure(status: status, body: body, step: "uploading") }
-                    uploaded += info.nextEntry - start
-                    next = info.nextEntry
-                case 409:
-                    let info = problem(body)
-                    guard info?.code == "hq.conflict" || info?.code == "hq.upload-in-progress" else {
-                        throw failure(status: status, body: body, step: "uploading")
-                    }
-                    try await retryOrGiveUp(info?.message ?? "conflict")
-                    if let nextEntry = info?.nextEntry, info?.pendingSize == local.size {
-                        next = nextEntry
-                    } else {
-                        break
-                    }
-                    continue
-                default:
-                    throw failure(status: status, body: body, step: "uploading")
-                }
-                if next >= local.size { break }
-            }
-            if next < local.size { continue }
+            action = machine.handle(event)
+        }
+    }
+
+    /// An answer that is not the one a step expects, or no answer at all.
+    struct Answer: Error {
+        var status: Int
+        var body: ByteBuffer
+        var transport: String?
+
+        init(status: Int, body: ByteBuffer) {
+            self.status = status
+            self.body = body
+        }
+
+        init(transport: String) {
+            self.status = 0
+            self.body = ByteBuffer()
+            self.transport = transport
+        }
+
+        var problem: Problem? { try? JSONDecoder().decode(Problem.self, from: Data(body.readableBytesView)) }
+
+        var event: ProvinceSyncMachine.Event {
+            if let transport { return .transportFailure(transport) }
+            let problem = problem
+            return .problem(problem?.problemCode, status: status, message: problem.map { "\($0.message) [\($0.code)] (hint: \($0.hint))" }
+                            ?? String(buffer: body).prefix(200).description)
+        }
+    }
+
+    func error(for failure: ProvinceSyncMachine.Failure) -> ProvinceNodeError {
+        switch failure {
+        case .ledgerBehind(let pending):
+            ProvinceNodeError(.refused, "HQ holds a signed checkpoint of size \(pending), larger than this ledger",
+                              hint: "this ledger is older than what it already sent to HQ (restored from a backup?); restore the latest copy")
+        case let .refused(code, status, message):
+            ProvinceNodeError(.refused, "HQ refused the sync (\(status)): \(message)",
+                              hint: code == .fork ? "HQ holds evidence of a fork of this log: stop and contact HQ's operators; keep this ledger as it is"
+                                  : "fix the cause named above; retrying unchanged will fail again")
+        case .unavailable(let message):
+            ProvinceNodeError(.unreachable, message, hint: "run the sync again later; it resumes where HQ stopped")
+        case .protocolViolation(let message):
+            ProvinceNodeError(.protocolViolation, message, hint: "check that hq_url points at a CreditSync HQ of protocol version 1")
+        }
+    }
+
+    func makeCompressor() -> GzipCompressor? {
+        do {
+            return try GzipCompressor()
+        } catch {
+            logger.warning("cannot start gzip; sending the upload uncompressed", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
@@ -162,7 +196,7 @@ public struct SyncClient: Sendable {
 
     func fetchState(client: HTTPClient, province: String) async throws -> LogState {
         let (status, body) = try await send(client: client, path: SyncAPI.statePath(province), method: .GET, contentType: nil, body: nil)
-        guard status == 200 else { throw failure(status: status, body: body, step: "asking HQ for its state") }
+        guard status == 200 else { throw Answer(status: status, body: body) }
         do {
             return try JSONDecoder().decode(LogState.self, from: Data(body.readableBytesView))
         } catch {
@@ -171,7 +205,7 @@ public struct SyncClient: Sendable {
     }
 
     /// HQ's view must be of this very log and, where it overlaps ours, identical to it.
-    func checkState(_ state: LogState, store: LedgerStore, hqVerifier: CosignatureVerifier) throws {
+    func checkState(_ state: LogState, store: LedgerStore, hqVerifier: CosignatureVerifier) async throws {
         guard state.province == store.metadata.province, state.origin == store.metadata.origin, state.suite == store.suite.id.rawValue else {
             throw ProvinceNodeError(.refused, "HQ describes log \(state.origin) (\(state.province), \(state.suite)), not this ledger's \(store.metadata.origin)",
                                     hint: "HQ enrolled another key for this province; compare `creditsync province key` with HQ's enrolment")
@@ -183,12 +217,12 @@ public struct SyncClient: Sendable {
         if let text = state.checkpoint {
             let held: VerifiedCheckpoint
             do {
-                held = try UnverifiedCheckpoint(parsing: text).verify(logKey: store.logVerifier, suite: store.suite.id)
+                held = try await store.keyHistory().verify(UnverifiedCheckpoint(parsing: text), suite: store.suite.id)
             } catch {
                 throw ProvinceNodeError(.refused, "HQ's copy of this log's checkpoint does not verify with this ledger's key: \(error)",
                                         hint: "report to HQ: its mirror does not hold checkpoints of this ledger")
             }
-            guard held.size <= (try store.size()), try store.root(size: held.size) == held.root else {
+            guard held.size <= (try await store.size()), try await store.root(size: held.size) == held.root else {
                 throw ProvinceNodeError(.refused, "FORK: HQ holds a checkpoint of size \(held.size) signed by this ledger's key that this ledger does not contain",
                                         hint: "this ledger was rewritten or its key was used elsewhere; keep both copies as evidence and contact HQ")
             }
@@ -247,29 +281,35 @@ public struct SyncClient: Sendable {
             let response = try await client.execute(request, timeout: .seconds(Int64(configuration.timeoutSeconds)))
             let data = try await response.body.collect(upTo: 1 << 20)
             return (Int(response.status.code), data)
-        } catch let error as UploadBody.Interrupted {
-            throw ProvinceNodeError(.unreachable, "\(error)", hint: "the sync resumes where HQ stopped")
         } catch let error as NIOSSLError {
             throw ProvinceNodeError(.refused, "TLS with HQ failed: \(error)", hint: "check that cert and key are this province's and ca is HQ's CA")
         } catch let error as BoringSSLError {
             throw ProvinceNodeError(.refused, "TLS with HQ failed: \(error)", hint: "check that cert and key are this province's and ca is HQ's CA")
         } catch {
-            throw ProvinceNodeError(.unreachable, "cannot reach HQ at \(configuration.hqURL): \(error)", hint: "check the network and hq_url; the sync resumes where it stopped")
+            // Connection refused, dropped or timed out (or the upload cut by fault injection):
+            // the machine resumes from HQ's state.
+            throw Answer(transport: "cannot reach HQ at \(configuration.hqURL): \(error)")
         }
     }
 
-    func problem(_ body: ByteBuffer) -> Problem? {
-        try? JSONDecoder().decode(Problem.self, from: Data(body.readableBytesView))
+    /// Sends a request whose answer must be `expecting`, decoded as `T`; any other answer is
+    /// thrown as an `Answer`.
+    func exchange<T: Decodable>(client: HTTPClient, path: String, method: HTTPMethod, contentType: String?, body: HTTPClientRequest.Body?,
+                                expecting: Int) async throws -> T {
+        let (status, data) = try await send(client: client, path: path, method: method, contentType: contentType, body: body)
+        guard status == expecting else { throw Answer(status: status, body: data) }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(data.readableBytesView))
+        } catch {
+            throw ProvinceNodeError(.protocolViolation, "HQ's answer is not a \(T.self): \(error)", hint: "check that hq_url points at a CreditSync HQ of protocol version 1")
+        }
     }
 
-    func failure(status: Int, body: ByteBuffer, step: String) -> ProvinceNodeError {
-        let detail = problem(body)
-        let message = "HQ answered \(status) while \(step): \(detail?.message ?? String(buffer: body).prefix(200).description)"
-        let hint = detail?.hint ?? "see Protocol/sync.md"
-        if status == 503 || status >= 500 {
-            return ProvinceNodeError(.unreachable, message, hint: hint)
-        }
-        return ProvinceNodeError(.refused, message, hint: hint)
+    /// An unexpected answer in a single-step helper, as an operator error.
+    func failure(_ answer: Answer) -> ProvinceNodeError {
+        var machine = ProvinceSyncMachine(localSize: 0, retries: 0)
+        if case .fail(let failure) = machine.handle(answer.event) { return error(for: failure) }
+        return ProvinceNodeError(.unreachable, "HQ answered \(answer.status)", hint: "retry later")
     }
 }
 
@@ -281,26 +321,26 @@ extension SyncClient {
 extension SyncClient {
     /// Step 1 alone: what HQ has of `province`'s log.
     public func logState(province: String) async throws -> LogState {
-        let client = try makeClient()
-        do {
-            let state = try await fetchState(client: client, province: province)
-            try await client.shutdown()
-            return state
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        try await withClient { client in try await fetchState(client: client, province: province) }
     }
 
     /// Step 2 alone: submit a signed checkpoint with a consistency proof from HQ's latest.
     public func addCheckpoint(_ submission: AddCheckpointRequest, province: String) async throws -> MirrorInfo {
+        try await withClient { client in
+            try await exchange(client: client, path: SyncAPI.checkpointPath(province), method: .POST, contentType: "text/plain; charset=utf-8",
+                               body: .bytes(ByteBuffer(string: submission.body)), expecting: 200)
+        }
+    }
+
+    private func withClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
         let client = try makeClient()
         do {
-            let (status, body) = try await send(client: client, path: SyncAPI.checkpointPath(province), method: .POST,
-                                                contentType: "text/plain; charset=utf-8", body: .bytes(ByteBuffer(string: submission.body)))
-            guard status == 200 else { throw failure(status: status, body: body, step: "submitting the checkpoint") }
+            let result = try await body(client)
             try await client.shutdown()
-            return try JSONDecoder().decode(MirrorInfo.self, from: Data(body.readableBytesView))
+            return result
+        } catch let answer as Answer {
+            try? await client.shutdown()
+            throw failure(answer)
         } catch {
             try? await client.shutdown()
             throw error

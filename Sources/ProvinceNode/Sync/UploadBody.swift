@@ -6,14 +6,16 @@ import SyncProtocol
 
 /// The body of `POST …/entries?start=&end=`, streamed from the ledger: each 256-aligned package's
 /// canonical entries, one per line, then its proof line. Reads one package at a time, so memory
-/// stays flat whatever the upload size.
+/// stays flat whatever the upload size. With a compressor, the body is one complete gzip stream
+/// (header, deflate data, CRC and length trailer).
 struct UploadBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
     let store: LedgerStore
     let start: UInt64
     let end: UInt64
-    let gzip: Bool
+    /// Not Sendable itself: owned by the one iterator the HTTP client makes.
+    nonisolated(unsafe) let compressor: GzipCompressor?
     /// Fault injection for tests: throw after sending this many (uncompressed) bytes, cutting a
     /// package in half, as a dropped connection would.
     let interruptAfterBytes: Int?
@@ -24,7 +26,7 @@ struct UploadBody: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> Iterator {
-        Iterator(body: self, plan: PackagePlan(start: start, end: end).makeIterator(), compressor: gzip ? try? GzipCompressor() : nil)
+        Iterator(body: self, plan: PackagePlan(start: start, end: end).makeIterator(), compressor: compressor)
     }
 
     struct Iterator: AsyncIteratorProtocol {
@@ -44,11 +46,11 @@ struct UploadBody: AsyncSequence, Sendable {
                     return nil
                 }
                 var bytes: [UInt8] = []
-                for entry in try body.store.entries(from: range.lowerBound, to: range.upperBound) {
+                for entry in try await body.store.entries(from: range.lowerBound, to: range.upperBound) {
                     bytes.append(contentsOf: entry)
                     bytes.append(0x0A)
                 }
-                bytes.append(contentsOf: ProofLine.encode(try body.store.consistencyProof(from: range.upperBound, to: body.end).hashes))
+                bytes.append(contentsOf: ProofLine.encode(try await body.store.consistencyProof(from: range.upperBound, to: body.end).hashes))
                 bytes.append(0x0A)
                 if let limit = body.interruptAfterBytes, sent + bytes.count > limit {
                     // Send the part of the package that fits, flushed, then fail the stream.

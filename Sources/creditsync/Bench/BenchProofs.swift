@@ -40,7 +40,7 @@ struct BenchProofs: OperatorCommand {
             _ = try await Ingestor(ledger: built).ingest([.init(name: "records", path: input.path)], onRejection: { _ in })
             store = built.store
         }
-        guard let checkpoint = try store.latestCheckpoint(), checkpoint.size > 1 else {
+        guard let checkpoint = try await store.latestCheckpoint(), checkpoint.size > 1 else {
             throw ValidationError("the ledger needs at least 2 entries")
         }
         let size = checkpoint.size
@@ -54,7 +54,7 @@ struct BenchProofs: OperatorCommand {
         for _ in 0..<samples {
             let index = UInt64.random(in: 0..<size, using: &random)
             let start = clock.now
-            let proof = try store.inclusionProof(index: index, treeSize: size)
+            let proof = try await store.inclusionProof(index: index, treeSize: size)
             inclusion.append(Bench.seconds(clock.now - start))
             try proof.verify(root: checkpoint.root, hasher: hasher)
         }
@@ -63,14 +63,14 @@ struct BenchProofs: OperatorCommand {
         for _ in 0..<samples {
             let old = UInt64.random(in: 1..<size, using: &random)
             let start = clock.now
-            let proof = try store.consistencyProof(from: old, to: size)
+            let proof = try await store.consistencyProof(from: old, to: size)
             consistency.append(Bench.seconds(clock.now - start))
             if consistency.count <= 50 {
-                try proof.verify(oldRoot: try store.root(size: old), newRoot: checkpoint.root, hasher: hasher)
+                try await proof.verify(oldRoot: try store.root(size: old), newRoot: checkpoint.root, hasher: hasher)
             }
         }
         // Baseline: hashing one entry's bytes with the suite's hash and with SHA-256.
-        let sample = try store.entry(at: size / 2)
+        let sample = try await store.entry(at: size / 2)
         func hashTime(_ algorithm: any HashAlgorithm) -> Double {
             var times: [Double] = []
             for _ in 0..<5 {

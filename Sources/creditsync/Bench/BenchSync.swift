@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HQNode
+import HQStorage
 import LedgerCore
 import LedgerStore
 import NationalCrypto
@@ -68,14 +69,15 @@ struct BenchSync: OperatorCommand {
         var earlyRSS: [Double] = []
         var peakRSS: [Double] = []
         var hq: HQProcess?
-        var hqData: HQDataDirectory?
+        var hqData: HQData?
         for run in 0..<runs {
             hq?.stop()
-            let data = try HQDataDirectory.initialize(at: root.appendingPathComponent("hq-\(run)"))
-            try data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
-            let process = try HQProcess(root: root, data: data.url)
+            let directory = root.appendingPathComponent("hq-\(run)")
+            let data = try HQData.initialize(data: directory)
+            try await data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
+            let process = try HQProcess(root: root, data: directory)
             let sampler = ProcessMemorySampler(pid: process.pid)
-            let configuration = try syncConfiguration(root, port: process.port, hqKey: data.cosigner.verifierKey)
+            let configuration = try syncConfiguration(root, port: process.port, hqKey: data.keys.cosigner.verifierKey)
             let (first, seconds) = try await Bench.time {
                 try await SyncClient(configuration: configuration).sync(ledger.store) { progress in
                     if case .uploading(let sent, _) = progress { sampler.sample(at: sent, of: UInt64(records)) }
@@ -104,7 +106,7 @@ struct BenchSync: OperatorCommand {
                            records, firstSeconds, Bench.rate(records, firstSeconds), firstSeconds / slower))
         Output.line(String(format: "  HQ resident memory: %.0f MiB after 10%% of the upload, %.0f MiB peak (flat if close; compare runs of different sizes)",
                            Bench.median(earlyRSS), Bench.median(peakRSS)))
-        let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.cosigner.verifierKey)
+        let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosigner.verifierKey)
 
         // Incremental: `increment` records onto the large mirror, vs the same onto an empty one.
         var incremental: [Double] = []
@@ -129,8 +131,8 @@ struct BenchSync: OperatorCommand {
                 return try ChangeRecord(parsing: Array(rewritten.utf8), province: code)
             }
             try await small.store.append(records, signer: small.signer, now: Date())
-            try hqData.enroll(province: code, verifierKey: small.signer.verifierKey, now: Date())
-            let smallConfiguration = try syncConfiguration(root, port: hq.port, hqKey: hqData.cosigner.verifierKey, tls: "tls-\(code)-\(run)")
+            try await hqData.enroll(province: code, verifierKey: small.signer.verifierKey, now: Date())
+            let smallConfiguration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosigner.verifierKey, tls: "tls-\(code)-\(run)")
             let (_, smallSeconds) = try await Bench.time { try await SyncClient(configuration: smallConfiguration).sync(small.store) }
             fresh.append(smallSeconds)
         }

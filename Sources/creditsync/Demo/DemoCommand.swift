@@ -71,20 +71,20 @@ struct LedgerStory {
         narrator.step(4, zh: "证明第 1,500 条记录在账本中（RFC 9162 包含证明），并用检查点的根哈希独立验证",
                       en: "Prove entry 1,500 is in the log (RFC 9162 inclusion proof) and check it against the checkpoint root")
         let hasher = guangdong.suite.treeHasher
-        let inclusion = try guangdong.store.inclusionProof(index: 1500)
+        let inclusion = try await guangdong.store.inclusionProof(index: 1500)
         narrator.show(inclusion.jsonText)
         try inclusion.verify(root: second.checkpoint.root, hasher: hasher)
         narrator.say(zh: "✓ 包含证明有效（\(inclusion.hashes.count) 个哈希）", en: "✓ inclusion proof verifies (\(inclusion.hashes.count) hashes)")
 
         narrator.step(5, zh: "证明账本只追加、未改写：从大小 1,200 到 2,000 的一致性证明",
                       en: "Prove the log was only appended to: consistency proof from size 1,200 to 2,000")
-        let consistency = try guangdong.store.consistencyProof(from: first.checkpoint.size)
+        let consistency = try await guangdong.store.consistencyProof(from: first.checkpoint.size)
         try consistency.verify(oldRoot: first.checkpoint.root, newRoot: second.checkpoint.root, hasher: hasher)
         narrator.say(zh: "✓ 一致性证明有效（\(consistency.hashes.count) 个哈希）", en: "✓ consistency proof verifies (\(consistency.hashes.count) hashes)")
 
         narrator.step(6, zh: "全量校验：从每条记录重新计算树、检查点、签名和状态投影",
                       en: "Full verification: recompute tree, checkpoints, signatures and state from every entry")
-        let report = try guangdong.store.verify()
+        let report = try await guangdong.store.verify()
         narrator.say(zh: "✓ \(report.entries) 条记录、\(report.checkpoints) 个检查点、\(report.stateItems) 个状态项全部一致",
                      en: "✓ \(report.entries) entries, \(report.checkpoints) checkpoints, \(report.stateItems) state items all consistent")
 
@@ -99,7 +99,7 @@ struct LedgerStory {
         }
         try queue.close()
         do {
-            _ = try ProvinceLedger.openStore(directory: copy).verify()
+            _ = try await ProvinceLedger.openStore(directory: copy).verify()
             narrator.say(zh: "✗ 篡改未被发现", en: "✗ tampering went unnoticed")
             throw ValidationError("the tampered copy verified")
         } catch let error as LedgerStoreError where error.codeValue == .corrupt {
@@ -115,9 +115,9 @@ struct LedgerStory {
         let national = try await shanghai.store.append(try (0..<500).map { _ in try ChangeRecord(parsing: shanghaiRecords.next(), province: "310000") },
                                                        signer: shanghai.signer, now: Date())
         narrator.show(national.checkpoint.text)
-        let nationalProof = try shanghai.store.inclusionProof(index: 123)
+        let nationalProof = try await shanghai.store.inclusionProof(index: 123)
         try nationalProof.verify(root: national.checkpoint.root, hasher: shanghai.suite.treeHasher)
-        _ = try shanghai.store.verify()
+        _ = try await shanghai.store.verify()
         narrator.say(zh: "✓ SM2 签名、SM3 包含证明与全量校验均通过；可用 ops/verify-sm2-checkpoint.sh 以 OpenSSL 独立验证",
                      en: "✓ SM2 signature, SM3 inclusion proof and full verification pass; ops/verify-sm2-checkpoint.sh checks it with OpenSSL alone")
         return [guangdong, shanghai]

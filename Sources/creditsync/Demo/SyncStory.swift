@@ -1,5 +1,6 @@
 import Foundation
 import HQNode
+import HQStorage
 import LedgerCore
 import LedgerStore
 import Logging
@@ -25,23 +26,25 @@ struct SyncStory {
         for ledger in provinces {
             try ca.issue(.province(ledger.province), to: root.appendingPathComponent("pki/\(ledger.province)"))
         }
-        let data = try HQDataDirectory.initialize(at: root.appendingPathComponent("hq"))
+        let hqDirectory = root.appendingPathComponent("hq")
+        let data = try HQData.initialize(data: hqDirectory)
         for ledger in provinces {
-            let enrolment = try data.enroll(province: ledger.province, verifierKey: ledger.signer.verifierKey, now: Date())
+            let enrolment = try await data.enroll(province: ledger.province, verifierKey: ledger.signer.verifierKey, now: Date())
             narrator.say(zh: "登记 \(enrolment.province)：\(enrolment.origin)（\(enrolment.suite.rawValue)）",
                          en: "enrolled \(enrolment.province): \(enrolment.origin) (\(enrolment.suite.rawValue))")
         }
-        narrator.say(zh: "HQ 回执签名密钥：\(data.cosigner.verifierKey)", en: "HQ receipt key: \(data.cosigner.verifierKey)")
+        narrator.say(zh: "HQ 回执签名密钥：\(data.keys.cosigner.verifierKey)", en: "HQ receipt key: \(data.keys.cosigner.verifierKey)")
 
         var flags = HQConfiguration.File()
-        flags.data = data.url.path
+        flags.data = hqDirectory.path
+        flags.operatorListen = ""
         flags.listen = "127.0.0.1:0"
         flags.cert = root.appendingPathComponent("pki/hq/cert.pem").path
         flags.key = root.appendingPathComponent("pki/hq/key.pem").path
         flags.ca = root.appendingPathComponent("pki/ca/ca.pem").path
         var logger = Logger(label: "creditsync.demo.hq")
         logger.logLevel = .critical
-        let service = try HQService(configuration: try HQConfiguration(file: .init(), flags: flags), logger: logger)
+        let service = HQService(configuration: try HQConfiguration(file: .init(), flags: flags), data: data, logger: logger)
         let port = Mutex<Int?>(nil)
         let group = try HQServer.serviceGroup(service: service, logger: logger, signals: []) { channel in
             port.withLock { $0 = channel.localAddress?.port }
@@ -57,7 +60,7 @@ struct SyncStory {
             flags.cert = root.appendingPathComponent("pki/\(certificate ?? province)/cert.pem").path
             flags.key = root.appendingPathComponent("pki/\(certificate ?? province)/key.pem").path
             flags.ca = root.appendingPathComponent("pki/ca/ca.pem").path
-            flags.hqKey = data.cosigner.verifierKey
+            flags.hqKey = data.keys.cosigner.verifierKey
             flags.retries = 0
             return SyncClient(configuration: try SyncConfiguration(file: .init(), flags: flags), logger: logger)
         }
@@ -80,11 +83,11 @@ struct SyncStory {
         try await guangdong.store.append(more, signer: guangdong.signer, now: Date())
         let incremental = try await client("440000").sync(guangdong.store)
         narrator.say(zh: "上传 \(incremental.uploaded) 条；HQ 镜像大小 \(incremental.size)", en: "uploaded \(incremental.uploaded); HQ's mirror now holds \(incremental.size)")
-        for receipt in try guangdong.store.receipts() {
+        for receipt in try await guangdong.store.receipts() {
             narrator.show(receipt.signature.line)
         }
-        let mirror = try data.openMirror(province: "440000")
-        _ = try mirror.verify()
+        let enrolment = try await data.registry.enrolment(province: "440000")
+        _ = try await data.storage.mirror(province: "440000").verify(keys: try enrolment!.keyHistory(suite: guangdong.suite))
         narrator.say(zh: "✓ HQ 镜像与广东账本逐字节一致，且可独立校验", en: "✓ HQ's mirror equals Guangdong's ledger byte for byte and verifies on its own")
 
         step += 1
@@ -96,13 +99,13 @@ struct SyncStory {
             narrator.say(zh: "✓ 拒绝（403）：\(error.message)", en: "✓ refused (403): \(error.message)")
         }
         // The copy of Guangdong's ledger taken at 1,200 entries, continued with other records.
-        let rewritten = try ProvinceLedger.open(directory: root.appendingPathComponent("440000-at-1200"))
+        let rewritten = try await ProvinceLedger.open(directory: root.appendingPathComponent("440000-at-1200"))
         try await rewritten.store.append(try (0..<2600).map { n in
             try ChangeRecord(parsing: Array(#"{"change_id":"rewrite-\#(n)","province":"440000","category":"admin_penalty","id":"R\#(n)","op":"revoke"}"#.utf8), province: "440000")
         }, signer: rewritten.signer, now: Date())
-        guard let forged = try rewritten.store.latestCheckpoint() else { throw CocoaError(.coderValueNotFound) }
+        guard let forged = try await rewritten.store.latestCheckpoint() else { throw CocoaError(.coderValueNotFound) }
         let hqState = try await client("440000").logState(province: "440000")
-        let proof = try rewritten.store.consistencyProof(from: hqState.pendingSize, to: forged.size)
+        let proof = try await rewritten.store.consistencyProof(from: hqState.pendingSize, to: forged.size)
         do {
             _ = try await client("440000").addCheckpoint(AddCheckpointRequest(oldSize: hqState.pendingSize, proof: proof.hashes, checkpoint: forged.text),
                                                          province: "440000")
@@ -110,7 +113,7 @@ struct SyncStory {
         } catch let error as ProvinceNodeError {
             narrator.say(zh: "✓ HQ 拒绝：\(error.message)", en: "✓ HQ refused: \(error.message)")
         }
-        let status = try HQStatus.gather(data, now: Date())
+        let status = try await HQStatus.gather(data, now: Date())
         for row in status.provinces {
             narrator.say(zh: "\(row.province)：镜像 \(row.mirrorSize) 条，回执 \(row.receipts) 个，告警 \(row.alarms) 个（分叉证据已保存 \(row.forks) 份）",
                          en: "\(row.province): mirror \(row.mirrorSize), receipts \(row.receipts), alarms \(row.alarms) (fork evidence kept: \(row.forks))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HQNode
+import HQStorage
 import LedgerCore
 import Logging
 import NationalCrypto
@@ -10,8 +11,8 @@ import ServiceLifecycle
 struct HQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hq",
-        abstract: "The headquarters node: enrolment, the mTLS sync server, status.",
-        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self]
+        abstract: "The headquarters node: enrolment, the mTLS sync server, status, revocation.",
+        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self]
     )
 }
 
@@ -21,21 +22,31 @@ struct HQInit: OperatorCommand {
     @Option(help: "HQ's data directory.")
     var data: String
 
+    @Option(help: "Directory for HQ's keys (default: the data directory).")
+    var keys: String?
+
     @Option(help: "HQ's cosigner key name.")
-    var name: String = HQDataDirectory.defaultName
+    var name: String = HQKeys.defaultName
 
     func execute() async throws {
-        let directory = try HQDataDirectory.initialize(at: URL(fileURLWithPath: data), name: name)
+        let created = try HQData.initialize(data: URL(fileURLWithPath: data), keys: keys.map { URL(fileURLWithPath: $0) }, name: name)
         Output.line("created HQ data directory \(data)")
-        Output.line("cosigner key (give it to provinces as hq_key): \(directory.cosigner.verifierKey)")
+        Output.line("cosigner key (give it to provinces as hq_key): \(created.keys.cosigner.verifierKey)")
     }
 }
 
 struct HQEnroll: OperatorCommand {
-    static let configuration = CommandConfiguration(commandName: "enroll", abstract: "Enrol a province's log signing key and create its mirror.")
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enrol a province's log signing key and create its mirror, or (--rotate) enrol its new key.",
+        discussion: """
+            With --rotate, --checkpoint names the file `creditsync province rotate-key` wrote: the ledger's \
+            checkpoint signed by the current key and the new one. HQ must already hold that checkpoint's size \
+            (let the province sync first); the new key then signs every later checkpoint.
+            """
+    )
 
-    @Option(help: "HQ's data directory.")
-    var data: String
+    @OptionGroup var storage: HQDataOptions
 
     @Option(help: "The province's division code.")
     var province: String
@@ -43,10 +54,30 @@ struct HQEnroll: OperatorCommand {
     @Option(help: "The province log's verifier key string (`creditsync province key`).")
     var key: String
 
+    @Flag(help: "Enrol a new key of an enrolled province (key rotation).")
+    var rotate = false
+
+    @Option(help: "With --rotate: the rotation checkpoint file (signed by the current and the new key).")
+    var checkpoint: String?
+
     func execute() async throws {
         let code = try ProvinceCode(province)
-        let directory = try HQDataDirectory.open(at: URL(fileURLWithPath: data))
-        let enrolment = try directory.enroll(province: code.rawValue, verifierKey: key, now: Date())
+        let data = try storage.open()
+        if rotate {
+            guard let checkpoint else {
+                throw ValidationError("--rotate needs --checkpoint FILE (the rotation checkpoint `province rotate-key` wrote)")
+            }
+            let note: String
+            do {
+                note = try String(contentsOfFile: checkpoint, encoding: .utf8)
+            } catch {
+                throw HQError(.configuration, "cannot read the rotation checkpoint \(checkpoint)", hint: "pass the file `creditsync province rotate-key` wrote")
+            }
+            let enrolment = try await data.rotateKey(province: code.rawValue, verifierKey: key, rotationCheckpoint: note, now: Date())
+            Output.line("enrolled the new key of \(enrolment.province) from size \(enrolment.keys.last?.fromSize ?? 0): \(enrolment.verifierKey)")
+            return
+        }
+        let enrolment = try await data.enroll(province: code.rawValue, verifierKey: key, now: Date())
         Output.line("enrolled \(enrolment.province): origin \(enrolment.origin), suite \(enrolment.suite.rawValue)")
     }
 }
@@ -61,23 +92,35 @@ struct HQServe: OperatorCommand {
     @Option(help: "JSON config file (see ops/hq.example.json).")
     var config: String?
     @Option(help: "HQ's data directory.") var data: String?
-    @Option(help: "Listen address HOST:PORT.") var listen: String?
+    @Option(help: "Directory of HQ's keys (default: the data directory).") var keys: String?
+    @Option(help: "Province listener address HOST:PORT.") var listen: String?
+    @Option(help: "Operator listener address HOST:PORT (/healthz, /metrics); empty turns it off.") var operatorListen: String?
     @Option(help: "HQ's certificate chain (PEM).") var cert: String?
     @Option(help: "HQ's private key (PEM).") var key: String?
     @Option(help: "The CA of province certificates (PEM).") var ca: String?
     @Option(help: "Largest uncompressed upload per request, in bytes.") var maxUploadBytes: Int64?
     @Option(help: "Entries per mirror commit.") var commitEntries: Int?
+    @Option(help: "Seconds a TLS handshake may take.") var handshakeTimeoutSeconds: Int?
+    @Option(help: "Seconds a connection may stay silent.") var idleTimeoutSeconds: Int?
+    @Option(help: "Seconds an upload may wait for its next bytes.") var uploadIdleTimeoutSeconds: Int?
+    @Option(help: "Connections served at once.") var maxConnections: Int?
     @Option(help: "Log level: trace … critical.") var logLevel: String?
 
     func execute() async throws {
         var flags = HQConfiguration.File()
         flags.data = data
+        flags.keys = keys
         flags.listen = listen
+        flags.operatorListen = operatorListen
         flags.cert = cert
         flags.key = key
         flags.ca = ca
         flags.maxUploadBytes = maxUploadBytes
         flags.commitEntries = commitEntries
+        flags.handshakeTimeoutSeconds = handshakeTimeoutSeconds
+        flags.idleTimeoutSeconds = idleTimeoutSeconds
+        flags.uploadIdleTimeoutSeconds = uploadIdleTimeoutSeconds
+        flags.maxConnections = maxConnections
         flags.logLevel = logLevel
         let configuration = try HQConfiguration(file: try config.map(HQConfiguration.File.load) ?? .init(), flags: flags)
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -87,11 +130,48 @@ struct HQServe: OperatorCommand {
             return handler
         }
         let logger = Logger(label: "creditsync.hq")
-        let service = try HQService(configuration: configuration, logger: logger)
-        let group = try HQServer.serviceGroup(service: service, logger: logger) { channel in
-            logger.notice("HQ listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? configuration.listen)"])
-        }
+        let data = try HQData.openForServing(configuration)
+        let service = HQService(configuration: configuration, data: data, logger: logger)
+        let group = try HQServer.serviceGroup(service: service, logger: logger, onServerRunning: { channel in
+            logger.notice("HQ listening for provinces", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? configuration.listen)"])
+        }, onOperatorRunning: { channel in
+            logger.notice("HQ operator endpoints", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? configuration.operatorListen)"])
+        })
         try await group.run()
+        try await data.storage.close()
         logger.notice("HQ stopped")
+    }
+}
+
+struct HQRevoke: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke a province's TLS certificate (by serial) or its log key, effective for new requests at once.",
+        discussion: """
+            A revoked certificate is refused on its next request (403 hq.revoked), on every HQ process. A revoked \
+            log key signs no new checkpoint HQ accepts; checkpoints HQ already holds stay valid. The province \
+            recovers with a new certificate, or with `province rotate-key` and `hq enroll --rotate`.
+            """
+    )
+
+    @OptionGroup var storage: HQDataOptions
+
+    @Option(help: "Certificate serial in hex (as `openssl x509 -serial -noout` prints it).")
+    var serial: String?
+
+    @Option(help: "A province log verifier key string.")
+    var key: String?
+
+    @Option(help: "The province concerned (recorded with the revocation).")
+    var province: String?
+
+    @Option(help: "Why (recorded).")
+    var reason: String
+
+    func execute() async throws {
+        guard (serial == nil) != (key == nil) else { throw ValidationError("give exactly one of --serial and --key") }
+        let data = try storage.open()
+        let revocation = try await data.revoke(serial: serial, key: key, province: province, reason: reason, now: Date())
+        Output.line("revoked \(revocation.kind.rawValue) \(revocation.value)")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HQNode
+import HQStorage
 import Quality
 
 struct HQStatusCommand: OperatorCommand {
@@ -9,8 +10,7 @@ struct HQStatusCommand: OperatorCommand {
         abstract: "Per province: last sync, mirror size, last verified checkpoint, receipts, days since last sync, alarms."
     )
 
-    @Option(help: "HQ's data directory.")
-    var data: String
+    @OptionGroup var storage: HQDataOptions
 
     @Option(help: "Language: zh (default) or en.")
     var lang: String = "zh"
@@ -19,7 +19,7 @@ struct HQStatusCommand: OperatorCommand {
     var json = false
 
     func execute() async throws {
-        let status = try HQStatus.gather(try HQDataDirectory.open(at: URL(fileURLWithPath: data)), now: Date())
+        let status = try await HQStatus.gather(try storage.open(), now: Date())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -35,11 +35,22 @@ struct HQStatusCommand: OperatorCommand {
         for row in status.provinces {
             let name = zh ? (names[row.province] ?? "") : ""
             let pending = row.pendingSize > row.nextEntry ? row.pendingSize - row.nextEntry : 0
-            Output.line([
+            let lastSync: String = row.lastSync.map(formatter.string) ?? (zh ? "从未" : "never")
+            let days: String = row.daysSinceLastSync.map(String.init) ?? "-"
+            let alarms: String = row.forks > 0 ? "\(row.alarms)!" : String(row.alarms)
+            let columns: [String] = [
                 pad("\(row.province) \(name)", 15), pad(String(row.mirrorSize), 10), pad(String(pending), 9), pad(String(row.receipts), 5),
-                pad(row.lastSync.map(formatter.string) ?? (zh ? "从未" : "never"), 23), pad(row.daysSinceLastSync.map(String.init) ?? "-", 9),
-                pad(row.forks > 0 ? "\(row.alarms)!" : String(row.alarms), 5), row.checkpointRoot ?? "-",
-            ].joined(separator: " "))
+                pad(lastSync, 23), pad(days, 9), pad(alarms, 5), row.checkpointRoot ?? "-",
+            ]
+            Output.line(columns.joined(separator: " "))
+        }
+        if !status.revocations.isEmpty {
+            Output.line("")
+            Output.line(zh ? "已吊销：" : "revoked:")
+            for revocation in status.revocations {
+                let kind = zh ? (revocation.kind == .certificate ? "证书序列号" : "账本签名密钥") : revocation.kind.rawValue
+                Output.line("  \(formatter.string(from: revocation.revokedAt)) \(revocation.province ?? "-") \(kind) \(revocation.value): \(revocation.reason)")
+            }
         }
         if !status.alarms.isEmpty {
             Output.line("")

@@ -24,7 +24,7 @@ struct ProvinceAppend: OperatorCommand {
     var files: [String] = []
 
     func execute() async throws {
-        let ledger = try ProvinceLedger.open(directory: options.directory)
+        let ledger = try await ProvinceLedger.open(directory: options.directory)
         let sources = files.isEmpty ? [Ingestor.Source.standardInput]
             : files.map { $0 == "-" ? .standardInput : Ingestor.Source(name: $0, path: $0) }
         let showProgress = Output.standardErrorIsTerminal

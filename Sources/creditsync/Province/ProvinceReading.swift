@@ -11,7 +11,7 @@ struct ProvinceCheckpoint: OperatorCommand {
 
     func execute() async throws {
         let store = try ProvinceLedger.openStore(directory: options.directory)
-        guard let checkpoint = try store.latestCheckpoint() else {
+        guard let checkpoint = try await store.latestCheckpoint() else {
             throw LedgerStoreError(.noSuchCheckpoint, "the ledger has no checkpoint", hint: "append records first")
         }
         Output.raw(Array(checkpoint.text.utf8))
@@ -37,7 +37,7 @@ struct ProvinceEntry: OperatorCommand {
     var index: UInt64
 
     func execute() async throws {
-        Output.raw(try ProvinceLedger.openStore(directory: options.directory).entry(at: index) + [0x0A])
+        await Output.raw(try ProvinceLedger.openStore(directory: options.directory).entry(at: index) + [0x0A])
     }
 }
 
@@ -60,7 +60,7 @@ struct ProvinceProof: AsyncParsableCommand {
         var size: UInt64?
 
         func execute() async throws {
-            let proof = try ProvinceLedger.openStore(directory: options.directory).inclusionProof(index: index, treeSize: size)
+            let proof = try await ProvinceLedger.openStore(directory: options.directory).inclusionProof(index: index, treeSize: size)
             Output.line(proof.jsonText)
         }
     }
@@ -77,7 +77,7 @@ struct ProvinceProof: AsyncParsableCommand {
         var to: UInt64?
 
         func execute() async throws {
-            let proof = try ProvinceLedger.openStore(directory: options.directory).consistencyProof(from: from, to: to)
+            let proof = try await ProvinceLedger.openStore(directory: options.directory).consistencyProof(from: from, to: to)
             Output.line(proof.jsonText)
         }
     }
@@ -94,7 +94,7 @@ struct ProvinceVerify: OperatorCommand {
     func execute() async throws {
         let store = try ProvinceLedger.openStore(directory: options.directory)
         do {
-            let report = try store.verify()
+            let report = try await store.verify()
             Output.line("ok: \(report.entries) entries, \(report.checkpoints) checkpoints, \(report.stateItems) state items, \(report.tiles) tiles verified")
             if let latest = report.latest {
                 Output.line("latest checkpoint: size \(latest.size) root \(latest.root.base64)")
@@ -119,10 +119,10 @@ struct ProvinceState: OperatorCommand {
 
     func execute() async throws {
         let store = try ProvinceLedger.openStore(directory: options.directory)
-        guard let item = try store.state(category: category, id: id) else {
+        guard let item = try await store.state(category: category, id: id) else {
             throw LedgerStoreError(.indexOutOfRange, "no record \(category)/\(id) in this ledger", hint: "check the category and id; ids are per category")
         }
-        let entry = try JSONParser.parse(store.entry(at: item.lastIndex))
+        let entry = try await JSONParser.parse(store.entry(at: item.lastIndex))
         let value = JSONValue.object([
             .init("category", .string(item.category)),
             .init("id", .string(item.id)),

@@ -71,10 +71,10 @@ struct ProvinceReceipts: OperatorCommand {
     func execute() async throws {
         let store = try ProvinceLedger.openStore(directory: options.directory)
         let formatter = ISO8601DateFormatter()
-        let receipts = try store.receipts()
+        let receipts = try await store.receipts()
         if receipts.isEmpty { Output.line("no receipts yet: run `creditsync province sync`") }
         for receipt in receipts {
-            let root = try store.checkpoint(size: receipt.size)?.root.base64 ?? "?"
+            let root = try await store.checkpoint(size: receipt.size)?.root.base64 ?? "?"
             Output.line("size \(receipt.size) root \(root) cosigned by \(receipt.cosigner) at \(formatter.string(from: Date(timeIntervalSince1970: Double(receipt.time))))")
             Output.raw(Array(receipt.signature.line.utf8))
         }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import HQNode
+import HQStorage
 import LedgerCore
 import LedgerStore
 import ProvinceNode
+import SyncProtocol
 
 /// A command whose failures are reported as `error:` and `hint:` lines with a stable exit code.
 protocol OperatorCommand: AsyncParsableCommand {
@@ -42,7 +44,7 @@ enum ExitCodes {
 
     static func code(for error: any OperatorError) -> Int32 {
         switch error.code {
-        case LedgerStoreError.Code.corrupt.rawValue, LedgerStoreError.Code.rootMismatch.rawValue:
+        case LedgerStoreError.Code.corrupt.rawValue, LedgerStoreError.Code.rootMismatch.rawValue, HQStorageError.Code.corrupt.rawValue:
             verificationFailed
         case ProvinceNodeError.Code.unreachable.rawValue:
             unreachable
@@ -53,9 +55,12 @@ enum ExitCodes {
              ProvinceNodeError.Code.keyFile.rawValue, ProvinceNodeError.Code.configuration.rawValue,
              ProvinceNodeError.Code.unknownProvince.rawValue, LedgerStoreError.Code.notALedger.rawValue,
              LedgerStoreError.Code.wrongSuite.rawValue, LedgerStoreError.Code.alreadyExists.rawValue,
+             LedgerStoreError.Code.indexOutOfRange.rawValue, LedgerStoreError.Code.keyMismatch.rawValue,
              LedgerCoreError.Code.unknownSuite.rawValue, LedgerCoreError.Code.malformedKey.rawValue,
-             HQError.Code.configuration.rawValue, HQError.Code.dataDirectory.rawValue, HQError.Code.enrolment.rawValue,
-             HQError.Code.notEnrolled.rawValue:
+             LedgerCoreError.Code.invalidField.rawValue,
+             "hq.configuration", "hq.data-directory", "hq.enrolment", ProblemCode.notEnrolled.rawValue,
+             HQStorageError.Code.enrolment.rawValue, HQStorageError.Code.notEnrolled.rawValue, HQStorageError.Code.schema.rawValue,
+             HQStorageError.Code.unavailable.rawValue, HQStorageError.Code.outOfRange.rawValue, "file.secret":
             configuration
         default:
             failure

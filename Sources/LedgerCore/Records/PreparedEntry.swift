@@ -1,7 +1,5 @@
-import LedgerCore
-
-/// A change record with the hashes the store needs, computed before the write transaction so
-/// that hashing runs beside the writer (on another core) instead of inside it.
+/// A change record with the hashes a store needs, computed before the write transaction so that
+/// hashing runs beside the writer (on another core) instead of inside it.
 public struct PreparedEntry: Sendable {
     public let record: ChangeRecord
     /// RFC 9162 leaf hash of the canonical bytes.

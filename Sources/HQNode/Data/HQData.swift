@@ -1,0 +1,124 @@
+import Foundation
+import HQStorage
+import HQStorageSQLite
+import LedgerCore
+import NationalCrypto
+import PKI
+
+/// HQ's storage and keys, as the `hq` commands and the server open them.
+public struct HQData: Sendable {
+    public let storage: any HQStorage
+    public let keys: HQKeys
+
+    public init(storage: any HQStorage, keys: HQKeys) {
+        self.storage = storage
+        self.keys = keys
+    }
+
+    public var registry: any RegistryStore { storage.registry }
+
+    /// Creates embedded storage and keys in `directory` (`hq init --data`).
+    public static func initialize(data directory: URL, keys keyDirectory: URL? = nil, name: String = HQKeys.defaultName) throws -> HQData {
+        let storage = try SQLiteHQStorage.create(at: directory)
+        return HQData(storage: storage, keys: try HQKeys.create(in: keyDirectory ?? directory, name: name))
+    }
+
+    /// Opens the storage and keys a configuration names.
+    public static func open(data directory: URL, keys keyDirectory: URL? = nil) throws -> HQData {
+        HQData(storage: try SQLiteHQStorage.open(at: directory), keys: try HQKeys.load(from: keyDirectory ?? directory))
+    }
+
+    /// Enrols a province's log key and creates its mirror.
+    @discardableResult
+    public func enroll(province: String, verifierKey text: String, now: Date) async throws -> Enrolment {
+        let key = try VerifierKey(parsing: text)
+        let (suite, _) = try Suites.logVerifier(for: key)
+        let enrolment = try await storage.enroll(province: province, verifierKey: key.string, suite: suite, now: now)
+        try await registry.recordEvent(SyncEvent(province: province, at: now, kind: .enrolment, outcome: "enrolled", detail: key.string))
+        return enrolment
+    }
+
+    /// Enrols a province's new log key from the checkpoint its ledger signed with the current
+    /// key and the new one (`province rotate-key`). HQ must hold that checkpoint's size with the
+    /// same root (sync first), so a rotation can never rewrite what HQ mirrors.
+    public func rotateKey(province: String, verifierKey text: String, rotationCheckpoint note: String, now: Date) async throws -> Enrolment {
+        guard let enrolment = try await registry.enrolment(province: province) else {
+            throw HQError(.notEnrolled, "province \(province) is not enrolled", hint: "enrol it first with `creditsync hq enroll`")
+        }
+        let suite = Suites.named(enrolment.suite)
+        let newKey = try VerifierKey(parsing: text)
+        let newVerifier = try suite.verifier(forKey: newKey.string)
+        guard newKey.name == enrolment.origin else {
+            throw HQError(.enrolment, "the new key is named \(newKey.name), the log's origin is \(enrolment.origin)", hint: "a log's keys are named as its origin")
+        }
+        let current = try enrolment.keyHistory(suite: suite).current
+        let rotation: UnverifiedCheckpoint
+        do {
+            rotation = try UnverifiedCheckpoint(parsing: note)
+            _ = try rotation.verify(logKey: current.verifier, suite: suite.id)
+            _ = try rotation.verify(logKey: newVerifier, suite: suite.id)
+        } catch {
+            throw HQError(.enrolment, "the rotation checkpoint is not signed by both the current key and the new one: \(error)",
+                          hint: "use the checkpoint `creditsync province rotate-key` printed, unchanged")
+        }
+        let size = rotation.checkpoint.size
+        guard size >= current.fromSize else {
+            throw HQError(.enrolment, "the rotation checkpoint (size \(size)) is older than the current key (from \(current.fromSize))",
+                          hint: "rotate at the ledger's latest checkpoint")
+        }
+        let mirror = try await storage.mirror(province: province)
+        let held: Hash?
+        if let stored = try await mirror.checkpoint(size: size) {
+            held = stored.root
+        } else if size <= (try await mirror.status()).nextEntry {
+            held = try await mirror.root(size: size)
+        } else {
+            held = nil
+        }
+        guard let held else {
+            throw HQError(.enrolment, "HQ does not hold \(province)'s log at size \(size) yet",
+                          hint: "let the province sync first (its checkpoints before the rotation still verify), then enrol the new key")
+        }
+        guard held == rotation.checkpoint.root else {
+            throw HQError(.enrolment, "the rotation checkpoint's root for size \(size) differs from what HQ holds: refused",
+                          hint: "this is evidence of a fork: keep the checkpoint and investigate before enrolling any key")
+        }
+        let updated = try await registry.rotateKey(province: province, verifierKey: newKey.string, fromSize: size, rotationNote: note, now: now)
+        try await registry.recordEvent(SyncEvent(province: province, at: now, kind: .enrolment, outcome: "key-rotated", size: size, detail: newKey.string))
+        return updated
+    }
+}
+
+extension HQData {
+    /// Opens the storage and keys for `hq serve`. Embedded storage is served by one process:
+    /// a second `hq serve` on the same directory is refused (its upload leases are in memory).
+    public static func openForServing(_ configuration: HQConfiguration) throws -> HQData {
+        guard let data = configuration.data, let keys = configuration.keyDirectory else {
+            throw HQError(.configuration, "missing setting data", hint: "set \"data\" to the directory `hq init` made")
+        }
+        let storage = try SQLiteHQStorage.open(at: URL(fileURLWithPath: data))
+        try storage.lockForServing()
+        return HQData(storage: storage, keys: try HQKeys.load(from: URL(fileURLWithPath: keys)))
+    }
+
+    /// Records a revocation of a certificate serial or a log key; effective at the next request.
+    public func revoke(serial: String?, key: String?, province: String?, reason: String, now: Date) async throws -> Revocation {
+        let revocation: Revocation
+        if let serial {
+            guard ProvinceIdentity.isSerial(serial) else {
+                throw HQError(.configuration, "\"\(serial.prefix(80))\" is not a certificate serial in hex", hint: "copy it from `openssl x509 -serial -noout -in cert.pem`")
+            }
+            revocation = Revocation(kind: .certificate, value: ProvinceIdentity.normalizedSerial(serial), province: province, reason: reason, revokedAt: now)
+        } else if let key {
+            let parsed = try VerifierKey(parsing: key)
+            revocation = Revocation(kind: .logKey, value: parsed.string, province: province, reason: reason, revokedAt: now)
+        } else {
+            throw HQError(.configuration, "nothing to revoke", hint: "give --serial or --key")
+        }
+        if try await registry.revoke(revocation) {
+            try await registry.raiseAlarm(Alarm(province: province, raisedAt: now, kind: "revocation",
+                                                message: "revoked \(revocation.kind.rawValue) \(revocation.value): \(reason)"))
+        }
+        return revocation
+    }
+}

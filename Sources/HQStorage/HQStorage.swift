@@ -1,0 +1,74 @@
+import Foundation
+import LedgerCore
+
+/// Everything HQ persists, behind one seam (DESIGN §5): the registry (enrolments, events, fork
+/// evidence, alarms, revocations) and one mirror per enrolled province (entries, tiles,
+/// checkpoints, receipts, the state projection). Two backends implement it: embedded SQLite
+/// files (the default, one process) and PostgreSQL (several stateless HQ processes on one
+/// database). Backends only read and write rows: tree integration (`TreeIntegration`),
+/// verification (`LogVerifier`) and every decision (`CheckpointArbiter`) are shared pure code,
+/// and one conformance suite runs against both.
+///
+/// Invariants a backend MUST keep, whatever runs concurrently in this process or another:
+/// entries, checkpoints and receipts are append-only (the schema refuses UPDATE and DELETE); a
+/// checkpoint is stored only by the decision taken inside the transaction that stores it; an
+/// append commits only at the mirror's next entry and only if it yields the verified root; a
+/// receipt is issued only for a stored checkpoint whose entries are all stored.
+public protocol HQStorage: Sendable {
+    /// Where the data lives, for logs and `hq status` (no secrets).
+    var location: String { get }
+
+    var registry: any RegistryStore { get }
+
+    /// Enrols a province's log key and creates its empty mirror, atomically where the backend
+    /// can. Enrolling the same key again is a no-op; another key for an enrolled province is
+    /// refused (keys change only by rotation).
+    func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment
+
+    /// The mirror of an enrolled province.
+    func mirror(province: String) async throws -> any MirrorStore
+
+    /// Releases connections and files.
+    func close() async throws
+}
+
+/// Where storage errors are mapped: a refusal a client caused, or a fault of HQ's storage.
+public struct HQStorageError: OperatorError, Equatable {
+    public enum Code: String, Sendable {
+        /// Another upload of this province holds its lease.
+        case uploadInProgress = "storage.upload-in-progress"
+        /// The compare-and-set failed: the mirror moved (an append not at the next entry).
+        case conflict = "storage.conflict"
+        /// Verified entries did not produce the verified root (defence in depth; a bug).
+        case rootMismatch = "storage.root-mismatch"
+        case notEnrolled = "storage.not-enrolled"
+        case enrolment = "storage.enrolment"
+        case noSuchCheckpoint = "storage.no-such-checkpoint"
+        case incomplete = "storage.incomplete"
+        case outOfRange = "storage.out-of-range"
+        /// The stored data does not hold together (what `verify` reports).
+        case corrupt = "storage.corrupt"
+        /// The database is missing, of another version, or unreachable.
+        case unavailable = "storage.unavailable"
+        case schema = "storage.schema"
+    }
+
+    public var codeValue: Code
+    public var message: String
+    public var hint: String
+    public var code: String { codeValue.rawValue }
+    /// For `corrupt`: the first log index found bad.
+    public var index: UInt64?
+
+    public init(_ code: Code, _ message: String, hint: String, index: UInt64? = nil) {
+        self.codeValue = code
+        self.message = message
+        self.hint = hint
+        self.index = index
+    }
+
+    public static func corrupt(_ failure: VerificationFailure, province: String) -> HQStorageError {
+        HQStorageError(.corrupt, "the mirror of \(province) does not hold together: \(failure.message)",
+                       hint: "restore the mirror from backup or re-sync it from the province; keep this copy as evidence", index: failure.index)
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// The schema of `hq.sqlite`, HQ's registry. Migrations are named and never edited once merged.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-registry") { db in
+            try db.execute(sql: """
+                CREATE TABLE enrolment (
+                    province TEXT PRIMARY KEY NOT NULL CHECK (length(province) = 6),
+                    origin TEXT NOT NULL UNIQUE,
+                    suite TEXT NOT NULL,
+                    verifier_key TEXT NOT NULL,
+                    enrolled_at INTEGER NOT NULL
+                );
+                CREATE TABLE sync_event (
+                    id INTEGER PRIMARY KEY,
+                    province TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    entries INTEGER NOT NULL DEFAULT 0,
+                    bytes INTEGER NOT NULL DEFAULT 0,
+                    size INTEGER,
+                    detail TEXT
+                );
+                CREATE INDEX sync_event_by_province ON sync_event (province, kind, outcome, at);
+                CREATE TABLE fork_evidence (
+                    id INTEGER PRIMARY KEY,
+                    province TEXT NOT NULL,
+                    detected_at INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    held_checkpoint TEXT,
+                    submitted_checkpoint TEXT NOT NULL,
+                    proof TEXT
+                );
+                CREATE TRIGGER fork_evidence_kept_update BEFORE UPDATE ON fork_evidence
+                BEGIN SELECT RAISE(ABORT, 'fork evidence is kept as it was recorded'); END;
+                CREATE TRIGGER fork_evidence_kept_delete BEFORE DELETE ON fork_evidence
+                BEGIN SELECT RAISE(ABORT, 'fork evidence is kept as it was recorded'); END;
+                CREATE TABLE alarm (
+                    id INTEGER PRIMARY KEY,
+                    province TEXT,
+                    raised_at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                CREATE TRIGGER alarm_kept_delete BEFORE DELETE ON alarm
+                BEGIN SELECT RAISE(ABORT, 'alarms are kept'); END;
+                """)
+        }
+        // Key rotation and revocation (issue "Harden HQ", item 8). The enrolment row keeps the
+        // first key; every key the province's log has had lives in enrolment_key.
+        migrator.registerMigration("v2-keys-and-revocations") { db in
+            try db.execute(sql: """
+                CREATE TABLE enrolment_key (
+                    province TEXT NOT NULL REFERENCES enrolment(province),
+                    verifier_key TEXT NOT NULL,
+                    from_size INTEGER NOT NULL CHECK (from_size >= 0),
+                    added_at INTEGER NOT NULL,
+                    rotation_note TEXT,
+                    PRIMARY KEY (province, verifier_key)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER enrolment_key_kept_update BEFORE UPDATE ON enrolment_key
+                BEGIN SELECT RAISE(ABORT, 'the key history is kept as recorded'); END;
+                CREATE TRIGGER enrolment_key_kept_delete BEFORE DELETE ON enrolment_key
+                BEGIN SELECT RAISE(ABORT, 'the key history is kept as recorded'); END;
+                INSERT INTO enrolment_key (province, verifier_key, from_size, added_at, rotation_note)
+                    SELECT province, verifier_key, 0, enrolled_at, NULL FROM enrolment;
+
+                CREATE TABLE revocation (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('certificate', 'log_key')),
+                    value TEXT NOT NULL,
+                    province TEXT,
+                    reason TEXT NOT NULL,
+                    revoked_at INTEGER NOT NULL,
+                    UNIQUE (kind, value)
+                );
+                CREATE TRIGGER revocation_kept_update BEFORE UPDATE ON revocation
+                BEGIN SELECT RAISE(ABORT, 'revocations are kept'); END;
+                CREATE TRIGGER revocation_kept_delete BEFORE DELETE ON revocation
+                BEGIN SELECT RAISE(ABORT, 'revocations are kept'); END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GRDB
+import HQStorage
+import LedgerCore
+import NationalCrypto
+import Synchronization
+
+/// HQ's embedded storage: a data directory with `hq.sqlite` (the registry) and one file per
+/// province mirror under `mirrors/`. The default, and what the demo uses. One `hq serve` process
+/// per directory (it holds `serve.lock`), so the upload leases live in that process's memory.
+public final class SQLiteHQStorage: HQStorage {
+    public let directory: URL
+    let sqliteRegistry: SQLiteRegistry
+    let leases = UploadLeases()
+    private let mirrors = Mutex<[String: SQLiteMirror]>([:])
+    /// The descriptor holding `serve.lock`, kept open while this process serves.
+    private let serveLock = Mutex<Int32?>(nil)
+
+    public static let registryFile = "hq.sqlite"
+    public static let mirrorsDirectory = "mirrors"
+
+    public var location: String { "sqlite:\(directory.path)" }
+    public var registry: any RegistryStore { sqliteRegistry }
+
+    private init(directory: URL) throws {
+        self.directory = directory
+        sqliteRegistry = try SQLiteRegistry(path: directory.appendingPathComponent(Self.registryFile).path)
+    }
+
+    /// Creates the storage in `directory` (created if missing); fails if it already holds HQ data.
+    public static func create(at directory: URL) throws -> SQLiteHQStorage {
+        let fileManager = FileManager.default
+        guard !fileManager.fileExists(atPath: directory.appendingPathComponent(registryFile).path) else {
+            throw HQStorageError(.schema, "\(directory.path) already holds HQ data", hint: "use another directory")
+        }
+        try fileManager.createDirectory(at: directory.appendingPathComponent(mirrorsDirectory), withIntermediateDirectories: true)
+        return try SQLiteHQStorage(directory: directory)
+    }
+
+    public static func open(at directory: URL) throws -> SQLiteHQStorage {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(registryFile).path) else {
+            throw HQStorageError(.unavailable, "no HQ data in \(directory.path)", hint: "create it with `creditsync hq init --data \(directory.path)`")
+        }
+        return try SQLiteHQStorage(directory: directory)
+    }
+
+    func mirrorPath(_ province: String) -> String {
+        directory.appendingPathComponent(Self.mirrorsDirectory).appendingPathComponent("\(province).sqlite").path
+    }
+
+    public func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
+        let key = try VerifierKey(parsing: verifierKey)
+        _ = try suite.verifier(forKey: key.string)
+        let enrolment = try await sqliteRegistry.enroll(province: province, verifierKey: key, suite: suite.id, now: now)
+        // The registry row first, then the file: a crash between leaves an enrolment whose
+        // mirror `mirror(province:)` creates on first use.
+        _ = try await mirror(province: province)
+        return enrolment
+    }
+
+    public func mirror(province: String) async throws -> any MirrorStore {
+        if let open = mirrors.withLock({ $0[province] }) { return open }
+        guard let enrolment = try await sqliteRegistry.enrolment(province: province) else {
+            throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                                 hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        let suite = Suites.named(enrolment.suite)
+        let path = mirrorPath(province)
+        let mirror = FileManager.default.fileExists(atPath: path)
+            ? try SQLiteMirror.open(at: path, province: province, origin: enrolment.origin, suite: suite, leases: leases)
+            : try SQLiteMirror.create(at: path, province: province, origin: enrolment.origin, suite: suite, leases: leases)
+        return mirrors.withLock { open in
+            if let existing = open[province] { return existing }
+            open[province] = mirror
+            return mirror
+        }
+    }
+
+    /// Takes `serve.lock` for this process's life (an advisory `flock`, released by the kernel
+    /// when the process ends, however it ends). Refuses if another process serves this directory.
+    public func lockForServing() throws {
+        let path = directory.appendingPathComponent("serve.lock").path
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw HQStorageError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))", hint: "check the data directory's permissions")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(descriptor)
+            throw HQStorageError(.unavailable, "another `hq serve` is already serving \(directory.path)",
+                                 hint: "embedded storage is served by one process; run several HQ processes on PostgreSQL (`database_url`)")
+        }
+        serveLock.withLock { $0 = descriptor }
+    }
+
+    public func close() async throws {
+        for mirror in mirrors.withLock({ Array($0.values) }) { try mirror.close() }
+        try sqliteRegistry.close()
+    }
+}
+
+/// Upload leases of one process: a province is leased while one upload runs.
+final class UploadLeases: Sendable {
+    private let held = Mutex<Set<String>>([])
+
+    func acquire(_ province: String) -> Bool { held.withLock { $0.insert(province).inserted } }
+    func release(_ province: String) { _ = held.withLock { $0.remove(province) } }
+}
