@@ -6,6 +6,10 @@ import CZlib
 /// a NIOHTTP1 channel handler, which Hummingbird's HTTPTypes pipeline cannot host.
 public struct GzipError: Error, CustomStringConvertible, Sendable {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Inflates a gzip stream chunk by chunk; output is handed out in bounded pieces, so memory does

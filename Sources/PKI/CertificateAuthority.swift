@@ -64,6 +64,9 @@ public struct CertificateAuthority: Sendable {
         case province(String)
         /// HQ's server certificate for a DNS name or IP address (more names may follow).
         case hq([String])
+        /// A client certificate with exactly these SAN URIs: for identities other than a
+        /// province, and for checking that HQ refuses certificates naming no province or several.
+        case client(commonName: String, uris: [String])
     }
 
     /// Issues a certificate and writes `cert.pem` (leaf), `key.pem` (0600) and `ca.pem` to `directory`.
@@ -80,15 +83,17 @@ public struct CertificateAuthority: Sendable {
         let extensions: Certificate.Extensions
         switch subject {
         case .province(let code):
+            return try issue(.client(commonName: "province \(code)", uris: [ProvinceIdentity.uri(for: code)]), to: directory, now: now, validityDays: validityDays)
+        case .client(let commonName, let uris):
             name = try DistinguishedName {
                 OrganizationName("CreditSync")
-                CommonName("province \(code)")
+                CommonName(commonName)
             }
             extensions = try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.clientAuth])
-                SubjectAlternativeNames([.uniformResourceIdentifier(ProvinceIdentity.uri(for: code))])
+                if !uris.isEmpty { SubjectAlternativeNames(uris.map { .uniformResourceIdentifier($0) }) }
                 SubjectKeyIdentifier(hash: leafKey.publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
             }

@@ -34,7 +34,7 @@ struct HQCLITests {
         #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let server = Process()
         server.executableURL = URL(fileURLWithPath: CLI.binary)
-        server.arguments = ["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--cert", path("hq-tls/cert.pem"),
+        server.arguments = ["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--operator-listen", "127.0.0.1:0", "--cert", path("hq-tls/cert.pem"),
                             "--key", path("hq-tls/key.pem"), "--ca", path("ca/ca.pem")]
         server.standardError = try FileHandle(forWritingTo: log)
         server.standardOutput = FileHandle.nullDevice
@@ -69,6 +69,19 @@ struct HQCLITests {
         #expect(status.contains("310000") && status.contains("600"))
         let json = try await ok(["hq", "status", "--data", path("hq"), "--json"])
         #expect(json.contains("\"mirror_size\" : 600") && json.contains("\"receipts\" : 1"))
+
+        // A second server on the same embedded storage is refused (its leases are in memory).
+        let second = try await CLI.run(["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--operator-listen", "",
+                                        "--cert", path("hq-tls/cert.pem"), "--key", path("hq-tls/key.pem"), "--ca", path("ca/ca.pem")])
+        #expect(second.status == 5 && second.stderr.contains("another `hq serve` is already serving"), "\(second.stderr)")
+
+        // Revocation, as an operator does it beside the running server: the next sync is refused.
+        let serial = try await ok(["pki", "serial", "--cert", path("sh-tls/cert.pem")]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await ok(["hq", "revoke", "--data", path("hq"), "--serial", serial, "--province", "310000", "--reason", "laptop stolen"]).contains("revoked certificate"))
+        _ = try await CLI.run(["province", "append", "--ledger", path("sh")], input: Data(TestRecords.ndjson(600..<610, province: "310000").utf8))
+        let revoked = try await CLI.run(["province", "sync", "--config", config.path, "--hq-url", hqURL])
+        #expect(revoked.status == 7 && revoked.stderr.contains("revoked"), "\(revoked.stderr)")
+        #expect(try await ok(["hq", "status", "--data", path("hq"), "--lang", "en"]).contains("laptop stolen"))
 
         kill(server.processIdentifier, SIGTERM)
         await CLI.waitForExit(server)

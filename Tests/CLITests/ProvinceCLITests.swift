@@ -145,6 +145,41 @@ struct ProvinceCLITests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test("indexes and sizes beyond 2^63 − 1 exit 5 with a clear message, never a trap", arguments: [
+        ["province", "entry", "--index", "9223372036854775808"],
+        ["province", "entry", "--index", "18446744073709551615"],
+        ["province", "proof", "inclusion", "--index", "1", "--size", "9223372036854775808"],
+        ["province", "proof", "consistency", "--from", "9223372036854775808"],
+    ])
+    func hugeNumbers(arguments: [String]) async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = directory.appending("ledger").path
+        try await CLI.run(["province", "init", "--ledger", ledger, "--province", "440000"])
+        try await CLI.run(["province", "append", "--ledger", ledger], input: Data(TestRecords.ndjson(0..<10).utf8))
+        let result = try await CLI.run(arguments + ["--ledger", ledger])
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("9223372036854775807"), "\(result.stderr)")
+    }
+
+    @Test("rotate-key: the new key signs what follows, the old checkpoints still verify")
+    func rotateKey() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = directory.appending("ledger").path
+        try await CLI.run(["province", "init", "--ledger", ledger, "--province", "440000"])
+        try await CLI.run(["province", "append", "--ledger", ledger], input: Data(TestRecords.ndjson(0..<10).utf8))
+        let oldKey = try await CLI.run(["province", "key", "--ledger", ledger]).stdout
+        let rotated = try await CLI.run(["province", "rotate-key", "--ledger", ledger, "--out", directory.appending("rotation.note").path])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let newKey = try await CLI.run(["province", "key", "--ledger", ledger]).stdout
+        #expect(newKey != oldKey && rotated.stdout.contains(newKey.trimmingCharacters(in: .newlines)))
+        let note = try String(contentsOf: directory.appending("rotation.note"), encoding: .utf8)
+        #expect(note.components(separatedBy: "\n\u{2014} ").count == 3, "two signature lines: \(note)")
+        try await CLI.run(["province", "append", "--ledger", ledger], input: Data(TestRecords.ndjson(10..<20).utf8))
+        #expect(try await CLI.run(["province", "verify", "--ledger", ledger]).status == 0)
+        let retired = try FileManager.default.contentsOfDirectory(atPath: ledger).filter { $0.hasPrefix("signing.key.retired-") }
+        #expect(retired.count == 1)
+    }
+
     @Test("an SM2-signed checkpoint verifies with the OpenSSL CLI alone, following Protocol/formats.md")
     func sm2CheckpointWithOpenSSL() async throws {
         let directory = try TemporaryDirectory()

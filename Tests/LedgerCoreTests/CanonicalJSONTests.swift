@@ -88,4 +88,21 @@ struct CanonicalJSONTests {
         let fine = String(repeating: "[", count: 10) + String(repeating: "]", count: 10)
         #expect(throws: Never.self) { try CanonicalJSON.canonicalize(Array(fine.utf8)) }
     }
+
+    @Test("keys are compared by their bytes: canonically equivalent keys are distinct, as I-JSON has them")
+    func keysByBytes() throws {
+        // "é" precomposed (U+00E9) and decomposed (e + U+0301): Swift's == calls them equal.
+        let text = "{\"\u{00E9}\":1,\"e\u{0301}\":2}"
+        #expect("\u{00E9}" == "e\u{0301}")
+        let parsed = try JSONParser.parse(Array(text.utf8))
+        guard case .object(let members) = parsed else { Issue.record("not an object"); return }
+        #expect(members.count == 2)
+        #expect(try CanonicalJSON.canonicalize(Array(text.utf8)).count == text.utf8.count)
+        // A true duplicate is still refused, by both paths, also past the parser's small-object scan.
+        let many = (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        for duplicate in ["{\"\u{00E9}\":1,\"\u{00E9}\":2}", "{\(many),\"k7\":0}"] {
+            #expect { try JSONParser.parse(Array(duplicate.utf8)) } throws: { ($0 as? LedgerCoreError)?.codeValue == .duplicateKey }
+            #expect { try CanonicalJSON.canonicalize(Array(duplicate.utf8)) } throws: { ($0 as? LedgerCoreError)?.codeValue == .duplicateKey }
+        }
+    }
 }

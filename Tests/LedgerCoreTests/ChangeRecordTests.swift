@@ -57,11 +57,16 @@ struct ChangeRecordTests {
         #expect(record.operation == .revoke)
     }
 
-    @Test("rejects a record over 64 KiB")
-    func tooLarge() {
-        let big = #"{"change_id":"c","province":"440000","category":"x","id":"1","op":"upsert","fields":{"t":""# + String(repeating: "x", count: 70_000) + "\"}}"
-        #expect { _ = try ChangeRecord(parsing: Array(big.utf8), province: "440000") }
-            throws: { ($0 as? LedgerCoreError)?.code == "record.too-large" }
+    @Test("records are at most 65,535 bytes: what a 16-bit length frames")
+    func tooLarge() throws {
+        let head = #"{"category":"x","change_id":"c","fields":{"t":""#
+        let tail = #""},"id":"1","op":"upsert","province":"440000"}"#
+        func record(_ total: Int) -> [UInt8] { Array((head + String(repeating: "x", count: total - head.utf8.count - tail.utf8.count) + tail).utf8) }
+        #expect(try ChangeRecord(canonicalEntry: record(65_535), province: "440000").canonicalBytes.count == 65_535)
+        for size in [65_536, 70_000] {
+            #expect { _ = try ChangeRecord(parsing: record(size), province: "440000") }
+                throws: { ($0 as? LedgerCoreError)?.code == "record.too-large" }
+        }
     }
 
     @Test("entries exchanged between ledgers must already be canonical")

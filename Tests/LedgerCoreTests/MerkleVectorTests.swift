@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import Testing
 import TestSupport
@@ -101,5 +102,51 @@ struct MerkleVectorTests {
         let consistency = ConsistencyProof(oldSize: 3, newSize: 8, hashes: try proofs.consistencyProof(from: 3, to: 8, reader: tree))
         #expect(try ConsistencyProof(json: Array(consistency.jsonText.utf8)) == consistency)
         #expect(throws: LedgerCoreError.self) { try InclusionProof(json: Array(#"{"leaf_index":-1}"#.utf8)) }
+        // Hashes in strict base64 only: one spelling per hash.
+        let canonical = leaves[0].base64
+        for variant in [canonical.replacingOccurrences(of: "=", with: ""), " " + canonical,
+                        canonical.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")] where variant != canonical {
+            let text = consistency.jsonText.replacingOccurrences(of: consistency.hashes[0].base64, with: variant)
+            #expect(throws: LedgerCoreError.self) { try ConsistencyProof(json: Array(text.utf8)) }
+        }
+        // Non-canonical trailing bits: the last character before "=" carries two unused bits;
+        // setting one spells the same bytes differently, which strict decoding refuses.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var characters = Array(canonical)
+        let position = characters.count - 2
+        characters[position] = alphabet[alphabet.firstIndex(of: characters[position])! | 1]
+        let lax = String(characters)
+        #expect(lax != canonical && Hash(base64: lax) == nil)
+    }
+
+    @Test("tree integration from stored tiles agrees with the tree, whatever the batches", arguments: [1, 7, 255, 256, 257, 1000])
+    func integration(batch: Int) throws {
+        let hasher = Self.hasher
+        let leaves = (0..<3000).map { hasher.leafHash(Array("leaf \($0)".utf8)) }
+        var tiles: [TileKey: [Hash]] = [:]
+        var size = 0
+        while size < leaves.count {
+            // A backend's append: load the right edge, integrate, write back what it is given.
+            var edge: [TileKey: [Hash]] = [:]
+            for (key, count) in TileLayout.rightEdge(size: UInt64(size)) {
+                edge[key] = tiles[key]
+                #expect(tiles[key]?.count == count)
+            }
+            var tree = try TreeIntegration(size: UInt64(size), rightEdge: edge, hasher: hasher)
+            let end = min(leaves.count, size + batch)
+            for leaf in leaves[size..<end] { tree.append(leaf) }
+            for (key, hashes) in tree.finish() { tiles[key] = hashes }
+            size = end
+            #expect(tree.root == hasher.root(leafHashes: Array(leaves[..<size])))
+        }
+        // Proofs read from those tiles are the tree's.
+        let reader = TileNodeReader(hasher: hasher) { key in tiles[key].map(TileLayout.encode) }
+        let memory = InMemoryMerkleTree(hasher: hasher, leafHashes: leaves)
+        let proofs = MerkleProofs(hasher: hasher)
+        for (old, new) in [(1, 3000), (256, 2999), (1000, 2048), (2047, 2049)] as [(UInt64, UInt64)] {
+            #expect(try proofs.consistencyProof(from: old, to: new, reader: reader) == proofs.consistencyProof(from: old, to: new, reader: memory))
+        }
+        // A right edge that is missing or of the wrong length is refused, not trusted.
+        #expect(throws: VerificationFailure.self) { try TreeIntegration(size: 3000, rightEdge: [:], hasher: hasher) }
     }
 }

@@ -104,9 +104,18 @@ struct SignedNoteTests {
         "origin\n8\n",
         "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         "origin\n-1\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
+        // Sizes a store cannot hold (2^63 and 2^64 − 1) are refused where they are parsed.
+        "origin\n9223372036854775808\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
+        "origin\n18446744073709551615\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
     ])
     func malformedCheckpoints(body: String) {
         #expect(throws: LedgerCoreError.self) { try Checkpoint.parse(body: body) }
+    }
+
+    @Test("the largest size a store holds parses")
+    func largestSize() throws {
+        let checkpoint = try Checkpoint.parse(body: "origin\n9223372036854775807\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n")
+        #expect(checkpoint.size == LogLimits.maximumSize)
     }
 
     @Test("verifier key strings: parse, round-trip, reject a wrong key ID")

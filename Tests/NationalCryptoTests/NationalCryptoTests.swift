@@ -69,6 +69,35 @@ struct NationalCryptoTests {
         #expect(try signer.publicKeyPEM().hasPrefix("-----BEGIN PUBLIC KEY-----"))
     }
 
+    @Test("SM2 signatures are strict DER of at most 72 bytes, short ones included")
+    func strictDER() throws {
+        let signer = try SM2NoteSigner.generate(name: "creditsync.test/province/440000")
+        let verifier = try SM2NoteVerifier(name: signer.name, publicKey: signer.publicKey)
+        // About 1 in 256 signatures is 69 bytes or shorter; sign until one is, and check it verifies.
+        var lengths = Set<Int>()
+        var short: ([UInt8], [UInt8])?
+        for n in 0..<2000 where short == nil {
+            let message = Array("message \(n)\n".utf8)
+            let signature = try signer.sign(message)
+            lengths.insert(signature.count)
+            #expect(signature.count <= 72)
+            if signature.count <= 70 { short = (signature, message) }
+        }
+        let (signature, message) = try #require(short, "no short signature in 2,000 (lengths \(lengths))")
+        #expect(verifier.verify(signature, for: message))
+        // The same signature in a laxer encoding: long-form length, a padded integer, trailing bytes.
+        var longForm = signature
+        longForm.replaceSubrange(1..<2, with: [0x81, signature[1]])
+        let rLength = Int(signature[3])
+        var padded = signature
+        padded.replaceSubrange(3..<4, with: [UInt8(rLength + 1)])
+        padded.insert(0x00, at: 4)
+        padded[1] += 1
+        for lax in [longForm, padded, signature + [0x00], Array(signature.dropLast())] {
+            #expect(!verifier.verify(lax, for: message))
+        }
+    }
+
     @Test("SM2 note keys round-trip through verifier key strings and resolve to the national suite")
     func noteKeys() throws {
         let signer = try SM2NoteSigner.generate(name: "creditsync.test/province/310000")

@@ -18,6 +18,9 @@ public struct SyncClient: Sendable {
     let logger: Logger
     /// Fault injection for tests: cut the first upload after this many bytes.
     public var interruptFirstUploadAfterBytes: Int?
+    /// Makes the gzip compressor of an upload; when it fails the upload goes plain, without a
+    /// `Content-Encoding` header. Replaceable for tests.
+    public var makeGzip: @Sendable () throws -> GzipCompressor = { try GzipCompressor() }
 
     public init(configuration: SyncConfiguration, logger: Logger = Logger(label: "creditsync.province.sync")) {
         self.configuration = configuration
@@ -185,7 +188,7 @@ public struct SyncClient: Sendable {
 
     func makeCompressor() -> GzipCompressor? {
         do {
-            return try GzipCompressor()
+            return try makeGzip()
         } catch {
             logger.warning("cannot start gzip; sending the upload uncompressed", metadata: ["error": "\(error)"])
             return nil

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import PKI
+import SwiftASN1
 import X509
 
 struct PKICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pki",
         abstract: "A private CA for CreditSync's mutual TLS (no shell scripts; see ops/pki.md for your own PKI).",
-        subcommands: [InitCA.self, Issue.self]
+        subcommands: [InitCA.self, Issue.self, Serial.self]
     )
 
     struct InitCA: OperatorCommand {
@@ -62,7 +63,33 @@ struct PKICommand: AsyncParsableCommand {
                 subject = .hq(hq)
             }
             let certificate = try authority.issue(subject, to: URL(fileURLWithPath: out), validityDays: days)
-            Output.line("issued \(certificate.subject) (serial \(certificate.serialNumber)) to \(out)")
+            Output.line("issued \(certificate.subject) (serial \(ProvinceIdentity.serial(of: certificate))) to \(out)")
+        }
+    }
+
+    struct Serial: OperatorCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serial",
+            abstract: "Print a certificate's serial number as `hq revoke --serial` takes it."
+        )
+
+        @Option(help: "A certificate (PEM).")
+        var cert: String
+
+        func execute() async throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: cert, encoding: .utf8)
+            } catch {
+                throw PKIError(.unreadable, "cannot read \(cert)", hint: "check the path")
+            }
+            let certificate: Certificate
+            do {
+                certificate = try Certificate(pemEncoded: text)
+            } catch {
+                throw PKIError(.invalid, "\(cert) is not a PEM certificate: \(error)", hint: "pass the cert.pem `creditsync pki issue` wrote")
+            }
+            Output.line(ProvinceIdentity.serial(of: certificate))
         }
     }
 }

@@ -24,7 +24,7 @@ struct ProvinceKey: OperatorCommand {
     @OptionGroup var options: LedgerOptions
 
     func execute() async throws {
-        Output.line(try ProvinceLedger.openStore(directory: options.directory).metadata.verifierKey)
+        Output.line(try await ProvinceLedger.openStore(directory: options.directory).keyHistory().current.verifierKey)
     }
 }
 
@@ -37,7 +37,8 @@ struct ProvinceEntry: OperatorCommand {
     var index: UInt64
 
     func execute() async throws {
-        await Output.raw(try ProvinceLedger.openStore(directory: options.directory).entry(at: index) + [0x0A])
+        try LogNumber.check(index, "--index")
+        Output.raw(try await ProvinceLedger.openStore(directory: options.directory).entry(at: index) + [0x0A])
     }
 }
 
@@ -60,6 +61,8 @@ struct ProvinceProof: AsyncParsableCommand {
         var size: UInt64?
 
         func execute() async throws {
+            try LogNumber.check(index, "--index")
+            try LogNumber.check(size, "--size")
             let proof = try await ProvinceLedger.openStore(directory: options.directory).inclusionProof(index: index, treeSize: size)
             Output.line(proof.jsonText)
         }
@@ -77,6 +80,8 @@ struct ProvinceProof: AsyncParsableCommand {
         var to: UInt64?
 
         func execute() async throws {
+            try LogNumber.check(from, "--from")
+            try LogNumber.check(to, "--to")
             let proof = try await ProvinceLedger.openStore(directory: options.directory).consistencyProof(from: from, to: to)
             Output.line(proof.jsonText)
         }
