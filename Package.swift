@@ -13,6 +13,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "creditsync", targets: ["creditsync"]),
+        // The pure core, for the fuzz targets in Fuzz/ (a package of its own: libFuzzer builds
+        // need their own compiler flags).
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),

@@ -1,3 +1,4 @@
+import Foundation
 import SyncProtocol
 import Testing
 
@@ -82,5 +83,17 @@ struct ProvinceSyncMachineTests {
             if code.httpStatus >= 500 { #expect(code.recovery == .retryLater, "\(code)") }
         }
         #expect(Set(ProblemCode.allCases.map(\.rawValue)).count == ProblemCode.allCases.count)
+    }
+
+    @Test("Protocol/sync.md and openapi.yaml list exactly the problem codes both sides use")
+    func documentedCodes() throws {
+        let protocolDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Protocol")
+        let prose = try String(contentsOf: protocolDirectory.appendingPathComponent("sync.md"), encoding: .utf8)
+        let spec = try String(contentsOf: protocolDirectory.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        for code in ProblemCode.allCases {
+            #expect(prose.contains("| `\(code.rawValue)` | \(code.httpStatus) |"), "sync.md lacks \(code.rawValue) with status \(code.httpStatus)")
+            #expect(spec.contains(code.rawValue), "openapi.yaml lacks \(code.rawValue)")
+        }
     }
 }

@@ -1,0 +1,25 @@
+import LedgerCore
+
+/// RFC 8785 canonicalization of producer JSON, differentially: the streaming canonicalizer and
+/// the tree path (parse, then encode) must agree on every input they both accept, reject the
+/// same inputs, and canonical output must be a fixed point. Then change-record parsing.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let streamed = Result { () throws(LedgerCoreError) in try CanonicalJSON.canonicalize(bytes) }
+    let tree = Result { () throws(LedgerCoreError) in CanonicalJSON.encode(try JSONParser.parse(bytes)) }
+    switch (streamed, tree) {
+    case (.success(let a), .success(let b)):
+        precondition(a == b, "the canonicalizer and the tree path disagree")
+        precondition((try? CanonicalJSON.canonicalize(a)) == a, "canonical output is not a fixed point")
+    case (.failure(let a), .failure(let b)):
+        precondition(a.codeValue == b.codeValue || [a.codeValue, b.codeValue].allSatisfy { $0 == .malformedJSON || $0 == .invalidUTF8 },
+                     "the two paths reject with different codes: \(a.code) vs \(b.code)")
+    default:
+        preconditionFailure("one path accepts what the other rejects")
+    }
+    if let record = try? ChangeRecord(parsing: bytes, province: "440000") {
+        precondition((try? ChangeRecord(canonicalEntry: record.canonicalBytes, province: "440000")) == record)
+    }
+    return 0
+}

@@ -1,0 +1,24 @@
+import LedgerCore
+import SyncProtocol
+
+/// An upload body as HQ reads it: line splitting, the package decoder (canonical entries of
+/// one province, proof lines) and package verification against a signed root.
+let hasher = Suite.sha256Ed25519.treeHasher
+let target = Checkpoint(origin: "o", size: 300, root: hasher.leafHash(Array("target".utf8)))
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    // The first byte picks where the upload starts, so packages of every alignment are decoded.
+    guard size > 0 else { return 0 }
+    let start = UInt64(data[0]) * 2
+    var splitter = LineSplitter(maximumLength: 4096)
+    var decoder = UploadDecoder(start: start, end: 300, province: "440000")
+    var verifier = PackageVerifier(frontier: MerkleFrontier(), target: target, hasher: hasher)
+    _ = try? splitter.feed(UnsafeRawBufferPointer(start: data + 1, count: size - 1)) { line in
+        guard let package = try decoder.consume(line) else { return }
+        _ = try? verifier.verify(package, suite: .sha256Ed25519)
+    }
+    _ = decoder.isComplete
+    _ = decoder.nextIndex
+    return 0
+}
