@@ -4,7 +4,7 @@ import PackageDescription
 // libFuzzer targets over the parsers that take bytes from the network or from files: the
 // add-checkpoint body, the upload decoder, signed notes and the canonicalizer. A package of its
 // own so its flags never touch the main build. Run as README.md here says.
-let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-parse-as-library"])]
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "creditsync-fuzz",

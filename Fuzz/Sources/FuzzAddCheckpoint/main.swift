@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import SyncProtocol
 
@@ -8,8 +9,8 @@ let verifier = try! Ed25519NoteVerifier(name: signer.name, publicKey: signer.pub
 let hasher = Suite.sha256Ed25519.treeHasher
 let held = Checkpoint(origin: signer.name, size: 5, root: hasher.root(leafHashes: (0..<5).map { hasher.leafHash([UInt8($0)]) }))
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = input else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
     guard let request = try? AddCheckpointRequest(parsing: bytes) else { return 0 }
     _ = request.body
@@ -19,3 +20,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                                  oldSize: request.oldSize, proof: request.proof, incoming: unverified.checkpoint, hasher: hasher)
     return 0
 }
+
+// libFuzzer's driver, called from this executable's own main (SwiftPM names every executable's
+// entry point itself, so the runtime's main cannot be used).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runDriver(&argc, &argv, fuzz))

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 
 /// C2SP signed notes, checkpoint bodies, signature lines and verifier key strings, as they
@@ -8,8 +9,8 @@ let rotated = try! Ed25519NoteSigner(name: signer.name, seed: [UInt8](repeating:
 let cosigner = try! Cosigner(name: "creditsync.samr/hq", seed: [UInt8](repeating: 3, count: 32))
 let history = try! LogKeyHistory([(signer.verifierKey, 0), (rotated.verifierKey, 100)], suite: .sha256Ed25519)
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = input else { return 0 }
     guard let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self) else { return 0 }
     _ = try? VerifierKey(parsing: text)
     _ = try? SignedNote.parseSignatureLines(text)
@@ -28,3 +29,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+// libFuzzer's driver, called from this executable's own main (SwiftPM names every executable's
+// entry point itself, so the runtime's main cannot be used).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runDriver(&argc, &argv, fuzz))

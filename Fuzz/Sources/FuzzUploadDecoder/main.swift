@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import SyncProtocol
 
@@ -6,8 +7,8 @@ import SyncProtocol
 let hasher = Suite.sha256Ed25519.treeHasher
 let target = Checkpoint(origin: "o", size: 300, root: hasher.leafHash(Array("target".utf8)))
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = input else { return 0 }
     // The first byte picks where the upload starts, so packages of every alignment are decoded.
     guard size > 0 else { return 0 }
     let start = UInt64(data[0]) * 2
@@ -22,3 +23,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = decoder.nextIndex
     return 0
 }
+
+// libFuzzer's driver, called from this executable's own main (SwiftPM names every executable's
+// entry point itself, so the runtime's main cannot be used).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runDriver(&argc, &argv, fuzz))

@@ -1,10 +1,11 @@
+import Foundation
 import LedgerCore
 
 /// RFC 8785 canonicalization of producer JSON, differentially: the streaming canonicalizer and
 /// the tree path (parse, then encode) must agree on every input they both accept, reject the
 /// same inputs, and canonical output must be a fixed point. Then change-record parsing.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = input else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let streamed = Result { () throws(LedgerCoreError) in try CanonicalJSON.canonicalize(bytes) }
     let tree = Result { () throws(LedgerCoreError) in CanonicalJSON.encode(try JSONParser.parse(bytes)) }
@@ -23,3 +24,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+// libFuzzer's driver, called from this executable's own main (SwiftPM names every executable's
+// entry point itself, so the runtime's main cannot be used).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runDriver(&argc, &argv, fuzz))
