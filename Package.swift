@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: System libraries (OpenSSL 3 only for SM2/SM3; zlib for gzip request bodies)
@@ -98,6 +99,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HQStoragePostgres",
+            dependencies: [
+                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LocalPostgres",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gzip",
             dependencies: ["CZlib"],
             swiftSettings: swiftSettings
@@ -135,7 +151,7 @@ let package = Package(
             name: "HQNode",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
-                "HQStorage", "HQStorageSQLite",
+                "HQStorage", "HQStorageSQLite", "HQStoragePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -157,7 +173,7 @@ let package = Package(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQStorage",
+                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -175,7 +191,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI"],
+            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI", "LocalPostgres"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

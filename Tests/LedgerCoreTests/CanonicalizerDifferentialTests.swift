@@ -1,5 +1,6 @@
 import LedgerCore
 import Testing
+import TestSupport
 
 /// The single-pass canonicalizer (the ingest hot path) against the tree path
 /// (`JSONParser` + `CanonicalJSON.encode`) on generated documents written non-canonically.
@@ -90,6 +91,15 @@ struct CanonicalizerDifferentialTests {
         do { _ = try JSONParser.parse(Array(input.utf8)) } catch { treeCode = error.code }
         #expect(fastCode != nil)
         #expect(fastCode == treeCode)
+    }
+}
+
+extension CanonicalizerDifferentialTests {
+    @Test("an input with two faults (found by the fuzzer) is refused by both paths, each naming the fault it meets first")
+    func twoFaults() throws {
+        let input = try Vectors.data("fuzz/canonicalizer-two-faults.json")
+        #expect { try CanonicalJSON.canonicalize(input) } throws: { ($0 as? LedgerCoreError)?.codeValue == .invalidUTF8 }
+        #expect { try JSONParser.parse(input) } throws: { ($0 as? LedgerCoreError)?.codeValue == .duplicateKey }
     }
 }
 

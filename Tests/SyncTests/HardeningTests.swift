@@ -24,7 +24,7 @@ import X509
 struct HardeningTests {
     @Test("sizes beyond 2^63 − 1 are bad requests, never a crash")
     func hugeNumbers() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         let ledger = try await harness.province("440000", records: 600)
         try await harness.withHQ { hq in
             for query in ["start=600&end=9223372036854775808", "start=9223372036854775808&end=9223372036854775808",
@@ -48,9 +48,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("an upload that goes silent is ended: the verified part is kept and the province released")
-    func silentUpload() async throws {
-        let harness = try SyncHarness()
+    @Test("an upload that goes silent is ended: the verified part is kept and the province released", arguments: StorageBackend.allCases)
+    func silentUpload(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 1000)
         try await harness.withHQ(commitEntries: 256, configure: { $0.uploadIdleTimeoutSeconds = 1 }) { hq in
             let checkpoint = try #require(try await ledger.store.latestCheckpoint())
@@ -83,7 +83,7 @@ struct HardeningTests {
 
     @Test("a connection that never completes a TLS handshake is closed")
     func handshakeTimeout() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         try await harness.withHQ(configure: { $0.handshakeTimeoutSeconds = 1; $0.idleTimeoutSeconds = 600 }) { hq in
             // Nothing at all, and half a ClientHello.
             for bytes in [[], [0x16, 0x03, 0x01, 0x02, 0x00]] as [[UInt8]] {
@@ -96,7 +96,7 @@ struct HardeningTests {
 
     @Test("a connection idle after its handshake is closed")
     func idleTimeout() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         try harness.ca.issue(.province("440000"), to: harness.directory.appending("tls-440000"))
         try await harness.withHQ(configure: { $0.idleTimeoutSeconds = 1 }) { hq in
             let configuration = try harness.syncConfiguration("440000", port: hq.port)
@@ -129,7 +129,7 @@ struct HardeningTests {
 
     @Test("connections beyond max_connections wait until one closes")
     func connectionCap() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         try await harness.withHQ(configure: { $0.maxConnections = 1; $0.handshakeTimeoutSeconds = 2 }) { hq in
             // The first takes the only place; the second is accepted only once the first is
             // closed at its handshake deadline, so it is closed a deadline later.
@@ -144,10 +144,10 @@ struct HardeningTests {
         }
     }
 
-    @Test("concurrent add-checkpoints from two branches: one branch wins, nothing contradictory is stored")
-    func concurrentCheckpoints() async throws {
+    @Test("concurrent add-checkpoints from two branches: one branch wins, nothing contradictory is stored", arguments: StorageBackend.allCases)
+    func concurrentCheckpoints(backend: StorageBackend) async throws {
         for round in 0..<6 {
-            let harness = try SyncHarness()
+            let harness = try await SyncHarness(backend: backend)
             var common = try RawLog()
             common.append(try TestRecords.records(0..<50))
             var a = common
@@ -185,9 +185,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("a signed log that repeats a change_id is mirrored as signed, with an alarm, not a wedge")
-    func repeatedChangeID() async throws {
-        let harness = try SyncHarness()
+    @Test("a signed log that repeats a change_id is mirrored as signed, with an alarm, not a wedge", arguments: StorageBackend.allCases)
+    func repeatedChangeID(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         var log = try RawLog()
         log.append(try TestRecords.records(0..<5) + [try TestRecords.record(2)] + TestRecords.records(5..<300))
         try await harness.hqData.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
@@ -212,7 +212,7 @@ struct HardeningTests {
 
     @Test("gzip: a corrupt, truncated or trailing-garbage body is a client error that keeps verified packages")
     func gzipErrors() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         let ledger = try await harness.province("440000", records: 1000)
         try await harness.withHQ(commitEntries: 256) { hq in
             let checkpoint = try #require(try await ledger.store.latestCheckpoint())
@@ -268,7 +268,7 @@ struct HardeningTests {
 
     @Test("a province whose gzip cannot start uploads plain, without the header")
     func compressorFailure() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         let ledger = try await harness.province("440000", records: 500)
         try await harness.withHQ { hq in
             var client = SyncClient(configuration: try harness.syncConfiguration("440000", port: hq.port, gzip: true))
@@ -280,7 +280,7 @@ struct HardeningTests {
 
     @Test("metrics and health live on the operator listener only")
     func operatorListener() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         _ = try await harness.province("440000", records: 1)
         try await harness.withHQ { hq in
             #expect(try await hq.request(.GET, "/metrics", as: "440000").status == 404)
@@ -293,7 +293,7 @@ struct HardeningTests {
 
     @Test("refused requests are recorded up to a budget, the rest only counted")
     func refusalBudget() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         _ = try await harness.province("440000", records: 1)
         _ = try await harness.province("310000", records: 1)
         try await harness.withHQ(configure: { $0.refusalEventsPerMinute = 3 }) { hq in
@@ -309,7 +309,7 @@ struct HardeningTests {
 
     @Test("certificates that name no province, two provinces, or a malformed one are refused, saying which")
     func certificateShapes() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         _ = try await harness.province("440000", records: 1)
         let shapes: [(String, [String], String)] = [
             ("none", [], "names no province"),
@@ -330,9 +330,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("a revoked certificate is refused at its next request; a revoked log key signs nothing new")
-    func revocation() async throws {
-        let harness = try SyncHarness()
+    @Test("a revoked certificate is refused at its next request; a revoked log key signs nothing new", arguments: StorageBackend.allCases)
+    func revocation(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 10)
         try await harness.withHQ { hq in
             #expect(try await hq.sync(ledger).size == 10)
@@ -359,9 +359,9 @@ struct HardeningTests {
     }
 
     @Test("a province rotates its log key: HQ enrols the new key from the checkpoint both keys sign; old checkpoints still verify",
-          arguments: SuiteID.allCases)
-    func keyRotation(suite: SuiteID) async throws {
-        let harness = try SyncHarness()
+          arguments: StorageBackend.allCases, SuiteID.allCases)
+    func keyRotation(backend: StorageBackend, suite: SuiteID) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let original = try await harness.province("440000", suite: suite, records: 300)
         try await harness.withHQ { hq in
             #expect(try await hq.sync(original).size == 300)

@@ -74,9 +74,9 @@ struct RefusalTests {
         return try await hq.request(.POST, "/v1/provinces/\(ledger.province)/checkpoint", as: tls, body: Array(request.body.utf8))
     }
 
-    @Test("a fork is refused, both checkpoints are kept as evidence, and an alarm is raised")
-    func fork() async throws {
-        let harness = try SyncHarness()
+    @Test("a fork is refused, both checkpoints are kept as evidence, and an alarm is raised", arguments: StorageBackend.allCases)
+    func fork(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 50)
         // A rewritten history under the same key: a copy of the ledger at 50 entries that then
         // diverges from the original.
@@ -132,7 +132,7 @@ struct RefusalTests {
 
     @Test("a certificate from another CA is refused in the handshake")
     func otherCA() async throws {
-        let harness = try SyncHarness()
+        let harness = try await SyncHarness()
         let ledger = try await harness.province("440000", records: 10)
         let rogue = try CertificateAuthority.create(in: harness.directory.appending("rogue-ca"))
         try rogue.issue(.province("440000"), to: harness.directory.appending("tls-rogue"))
@@ -153,9 +153,9 @@ struct RefusalTests {
         }
     }
 
-    @Test("a valid certificate for one province is refused (403, logged) for another province's log")
-    func wrongProvince() async throws {
-        let harness = try SyncHarness()
+    @Test("a valid certificate for one province is refused (403, logged) for another province's log", arguments: StorageBackend.allCases)
+    func wrongProvince(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let guangdong = try await harness.province("440000", records: 10)
         let shanghai = try await harness.province("310000", records: 10)
         try await harness.withHQ { hq in
@@ -179,9 +179,9 @@ struct RefusalTests {
         }
     }
 
-    @Test("bad input of every kind: a clear error, HQ's state exactly as it was")
-    func badInput() async throws {
-        let harness = try SyncHarness()
+    @Test("bad input of every kind: a clear error, HQ's state exactly as it was", arguments: StorageBackend.allCases)
+    func badInput(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 300)
         _ = try await harness.province("120000", records: 5, enroll: false)
         try await harness.withHQ { hq in
@@ -243,9 +243,9 @@ struct RefusalTests {
         }
     }
 
-    @Test("a bad package after good ones keeps the verified packages and nothing after them")
-    func badLaterPackage() async throws {
-        let harness = try SyncHarness()
+    @Test("a bad package after good ones keeps the verified packages and nothing after them", arguments: StorageBackend.allCases)
+    func badLaterPackage(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 1000)
         try await harness.withHQ(commitEntries: 256) { hq in
             let checkpoint = try #require(try await ledger.store.latestCheckpoint())

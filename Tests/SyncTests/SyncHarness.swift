@@ -22,14 +22,22 @@ import TestSupport
 final class SyncHarness: Sendable {
     let directory: TemporaryDirectory
     let ca: CertificateAuthority
+    let backend: StorageBackend
+    /// HQ's storage: a data directory, or a database of its own on the test cluster.
+    let location: HQData.Location
     let hqData: HQData
     let logs = CapturedLogs()
 
-    init() throws {
+    init(backend: StorageBackend = .sqlite) async throws {
         directory = try TemporaryDirectory("creditsync-sync")
         ca = try CertificateAuthority.create(in: directory.appending("ca"))
         try ca.issue(.hq(["127.0.0.1", "localhost"]), to: directory.appending("hq-tls"))
-        hqData = try HQData.initialize(data: directory.appending("hq"))
+        self.backend = backend
+        location = switch backend {
+        case .sqlite: .directory(directory.appending("hq"))
+        case .postgres: .database(try await TestPostgres.database())
+        }
+        hqData = try await HQData.initialize(location, keys: directory.appending("hq-keys"))
     }
 
     var hqKey: String { hqData.keys.cosigner.verifierKey }
@@ -86,7 +94,11 @@ final class SyncHarness: Sendable {
 
     func hqConfiguration(commitEntries: Int = 4096, edit: (inout HQConfiguration.File) -> Void = { _ in }) throws -> HQConfiguration {
         var flags = HQConfiguration.File()
-        flags.data = directory.appending("hq").path
+        switch location {
+        case .directory(let url): flags.data = url.path
+        case .database(let url): flags.databaseURL = url
+        }
+        flags.keys = directory.appending("hq-keys").path
         flags.listen = "127.0.0.1:0"
         flags.operatorListen = "127.0.0.1:0"
         flags.cert = directory.appending("hq-tls/cert.pem").path

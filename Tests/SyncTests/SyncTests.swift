@@ -16,9 +16,9 @@ import TestSupport
 /// Province → HQ sync over real mutual TLS on 127.0.0.1 (DESIGN §6).
 @Suite("Sync over mutual TLS")
 struct SyncTests {
-    @Test("two provinces: first sync, incremental sync, receipts stored and verified")
-    func firstAndIncremental() async throws {
-        let harness = try SyncHarness()
+    @Test("two provinces: first sync, incremental sync, receipts stored and verified", arguments: StorageBackend.allCases)
+    func firstAndIncremental(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let guangdong = try await harness.province("440000", records: 1000)
         let shanghai = try await harness.province("310000", suite: .sm3SM2, records: 300)
         try await harness.withHQ { hq in
@@ -58,9 +58,9 @@ struct SyncTests {
         }
     }
 
-    @Test("an upload cut off mid-stream resumes and ends with exactly the province's log", arguments: [true, false])
-    func interruptedUpload(gzip: Bool) async throws {
-        let harness = try SyncHarness()
+    @Test("an upload cut off mid-stream resumes and ends with exactly the province's log", arguments: StorageBackend.allCases, [true, false])
+    func interruptedUpload(backend: StorageBackend, gzip: Bool) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 3000)
         try await harness.withHQ(commitEntries: 512) { hq in
             // The first request breaks after ~1,100 entries' worth of bytes, inside a package.
@@ -71,9 +71,9 @@ struct SyncTests {
         }
     }
 
-    @Test("an interrupted upload keeps the verified packages at HQ, and a later run resumes from them")
-    func resumeAcrossRuns() async throws {
-        let harness = try SyncHarness()
+    @Test("an interrupted upload keeps the verified packages at HQ, and a later run resumes from them", arguments: StorageBackend.allCases)
+    func resumeAcrossRuns(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 2000)
         try await harness.withHQ(commitEntries: 256) { hq in
             var configuration = try harness.syncConfiguration("440000", port: hq.port)
@@ -103,9 +103,9 @@ struct SyncTests {
         return try await hq.mirror(province).status().nextEntry
     }
 
-    @Test("graceful shutdown during an upload commits what was verified; the sync resumes on restart")
-    func gracefulShutdown() async throws {
-        let harness = try SyncHarness()
+    @Test("graceful shutdown during an upload commits what was verified; the sync resumes on restart", arguments: StorageBackend.allCases)
+    func gracefulShutdown(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 3000)
         let checkpoint = try #require(try await ledger.store.latestCheckpoint())
         try await harness.withHQ(commitEntries: 256) { hq in

@@ -15,6 +15,11 @@ public enum Vectors {
         return object
     }
 
+    /// A file's raw bytes.
+    public static func data(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
     public static func decode<T: Decodable>(_ type: T.Type, from name: String) throws -> T {
         let data = try Data(contentsOf: directory.appendingPathComponent(name))
         let decoder = JSONDecoder()

@@ -13,9 +13,12 @@ func fuzz(_ input: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case (.success(let a), .success(let b)):
         precondition(a == b, "the canonicalizer and the tree path disagree")
         precondition((try? CanonicalJSON.canonicalize(a)) == a, "canonical output is not a fixed point")
-    case (.failure(let a), .failure(let b)):
-        precondition(a.codeValue == b.codeValue || [a.codeValue, b.codeValue].allSatisfy { $0 == .malformedJSON || $0 == .invalidUTF8 },
-                     "the two paths reject with different codes: \(a.code) vs \(b.code)")
+    case (.failure, .failure):
+        // Both refuse. Their codes may differ when an input has several faults: the tree path
+        // reports a duplicate key where it reads it, the canonicalizer when it closes the
+        // object, so an invalid byte in between is found first by one and second by the other
+        // (the unit tests check equal codes for inputs with one fault).
+        break
     default:
         preconditionFailure("one path accepts what the other rejects")
     }

@@ -5,9 +5,11 @@ import LedgerCore
 /// (flags win), with defaults, validated before start. Every key is documented in ops/README.md.
 public struct HQConfiguration: Sendable, Equatable {
     /// The HQ data directory (`hq init --data`): embedded SQLite storage and, unless `keys` says
-    /// otherwise, HQ's keys.
+    /// otherwise, HQ's keys. Exactly one of `data` and `database_url` is set.
     public var data: String?
-    /// Directory of HQ's keys (`cosigner.key`); defaults to `data`.
+    /// PostgreSQL storage shared by several HQ processes (`hq init --database`).
+    public var databaseURL: String?
+    /// Directory of HQ's keys (`cosigner.key`); defaults to `data`; required with `database_url`.
     public var keys: String?
     /// Address of the province listener (mutual TLS), `HOST:PORT`; port 0 picks a free one.
     public var listen: String = "0.0.0.0:8443"
@@ -42,6 +44,7 @@ public struct HQConfiguration: Sendable, Equatable {
     /// must come from the file or a flag.
     public struct File: Decodable, Sendable {
         public var data: String?
+        public var databaseURL: String?
         public var keys: String?
         public var listen: String?
         public var operatorListen: String?
@@ -59,6 +62,7 @@ public struct HQConfiguration: Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case data, keys, listen, cert, key, ca
+            case databaseURL = "database_url"
             case operatorListen = "operator_listen"
             case maxUploadBytes = "max_upload_bytes"
             case commitEntries = "commit_entries"
@@ -97,6 +101,7 @@ public struct HQConfiguration: Sendable, Equatable {
             return value
         }
         data = flags.data ?? file.data
+        databaseURL = flags.databaseURL ?? file.databaseURL
         keys = flags.keys ?? file.keys
         cert = try required("cert", flags.cert ?? file.cert)
         key = try required("key", flags.key ?? file.key)
@@ -111,11 +116,15 @@ public struct HQConfiguration: Sendable, Equatable {
         maxConnections = flags.maxConnections ?? file.maxConnections ?? maxConnections
         refusalEventsPerMinute = flags.refusalEventsPerMinute ?? file.refusalEventsPerMinute ?? refusalEventsPerMinute
         logLevel = flags.logLevel ?? file.logLevel ?? logLevel
-        guard data != nil else {
-            throw HQError(.configuration, "missing setting data", hint: "set \"data\" in the config file or pass --data (the directory `hq init` made)")
+        if data != nil, databaseURL != nil {
+            throw HQError(.configuration, "both data and database_url are set", hint: "HQ stores everything in one place: a data directory (SQLite) or a PostgreSQL database")
+        }
+        guard data != nil || databaseURL != nil else {
+            throw HQError(.configuration, "missing setting data (or database_url)",
+                          hint: "set \"data\" to the directory `hq init` made, or \"database_url\" to HQ's PostgreSQL database")
         }
         guard keyDirectory != nil else {
-            throw HQError(.configuration, "missing setting keys", hint: "set \"keys\" to the directory holding cosigner.key")
+            throw HQError(.configuration, "missing setting keys", hint: "with database_url, set \"keys\" to the directory holding cosigner.key (the same on every HQ process)")
         }
         _ = try Self.address(listen, name: "listen")
         if !operatorListen.isEmpty { _ = try Self.address(operatorListen, name: "operator_listen") }

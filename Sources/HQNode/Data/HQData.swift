@@ -1,5 +1,6 @@
 import Foundation
 import HQStorage
+import HQStoragePostgres
 import HQStorageSQLite
 import LedgerCore
 import NationalCrypto
@@ -17,15 +18,67 @@ public struct HQData: Sendable {
 
     public var registry: any RegistryStore { storage.registry }
 
-    /// Creates embedded storage and keys in `directory` (`hq init --data`).
-    public static func initialize(data directory: URL, keys keyDirectory: URL? = nil, name: String = HQKeys.defaultName) throws -> HQData {
-        let storage = try SQLiteHQStorage.create(at: directory)
-        return HQData(storage: storage, keys: try HQKeys.create(in: keyDirectory ?? directory, name: name))
+    /// Where HQ keeps its data: embedded SQLite files in a directory, or a PostgreSQL database
+    /// shared by several HQ processes.
+    public enum Location: Sendable {
+        case directory(URL)
+        case database(String)
     }
 
-    /// Opens the storage and keys a configuration names.
-    public static func open(data directory: URL, keys keyDirectory: URL? = nil) throws -> HQData {
-        HQData(storage: try SQLiteHQStorage.open(at: directory), keys: try HQKeys.load(from: keyDirectory ?? directory))
+    public static let cosignerMetaKey = "cosigner"
+
+    /// Creates HQ's storage and keys (`hq init`). Keys default to the data directory; with a
+    /// database they need a directory of their own, and the database records the cosigner's
+    /// verifier key so every HQ process can check it signs with the same one.
+    public static func initialize(_ location: Location, keys keyDirectory: URL? = nil, name: String = HQKeys.defaultName) async throws -> HQData {
+        switch location {
+        case .directory(let directory):
+            let storage = try SQLiteHQStorage.create(at: directory)
+            return HQData(storage: storage, keys: try HQKeys.create(in: keyDirectory ?? directory, name: name))
+        case .database(let url):
+            guard let keyDirectory else {
+                throw HQError(.configuration, "a database needs --keys DIR for HQ's keys", hint: "HQ's processes all read the same key directory")
+            }
+            let storage = try await PostgresHQStorage.open(url: url, requireSchema: false)
+            do {
+                try await storage.migrate()
+                if let existing = try await storage.meta(cosignerMetaKey) {
+                    throw HQError(.dataDirectory, "\(storage.location) is already HQ's database (cosigner \(existing))",
+                                  hint: "point each HQ process at it with database_url and the same keys directory; never initialize it twice")
+                }
+                let keys = try HQKeys.create(in: keyDirectory, name: name)
+                try await storage.setMeta(cosignerMetaKey, keys.cosigner.verifierKey)
+                return HQData(storage: storage, keys: keys)
+            } catch {
+                try? await storage.close()
+                throw error
+            }
+        }
+    }
+
+    /// Opens HQ's storage and keys.
+    public static func open(_ location: Location, keys keyDirectory: URL? = nil) async throws -> HQData {
+        switch location {
+        case .directory(let directory):
+            return HQData(storage: try SQLiteHQStorage.open(at: directory), keys: try HQKeys.load(from: keyDirectory ?? directory))
+        case .database(let url):
+            guard let keyDirectory else {
+                throw HQError(.configuration, "a database needs --keys DIR for HQ's keys", hint: "the directory `hq init --database` wrote cosigner.key to")
+            }
+            let keys = try HQKeys.load(from: keyDirectory)
+            let storage = try await PostgresHQStorage.open(url: url)
+            do {
+                let recorded = try await storage.meta(cosignerMetaKey)
+                guard recorded == keys.cosigner.verifierKey else {
+                    throw HQError(.dataDirectory, "the cosigner key in \(keyDirectory.path) is not the one \(storage.location) was initialized with (\(recorded ?? "none"))",
+                                  hint: "every HQ process must use the key directory `hq init --database` wrote")
+                }
+            } catch {
+                try? await storage.close()
+                throw error
+            }
+            return HQData(storage: storage, keys: keys)
+        }
     }
 
     /// Enrols a province's log key and creates its mirror.
@@ -92,13 +145,18 @@ public struct HQData: Sendable {
 extension HQData {
     /// Opens the storage and keys for `hq serve`. Embedded storage is served by one process:
     /// a second `hq serve` on the same directory is refused (its upload leases are in memory).
-    public static func openForServing(_ configuration: HQConfiguration) throws -> HQData {
-        guard let data = configuration.data, let keys = configuration.keyDirectory else {
+    /// A database is served by as many processes as run.
+    public static func openForServing(_ configuration: HQConfiguration) async throws -> HQData {
+        let keys = configuration.keyDirectory.map { URL(fileURLWithPath: $0) }
+        if let url = configuration.databaseURL {
+            return try await open(.database(url), keys: keys)
+        }
+        guard let data = configuration.data else {
             throw HQError(.configuration, "missing setting data", hint: "set \"data\" to the directory `hq init` made")
         }
         let storage = try SQLiteHQStorage.open(at: URL(fileURLWithPath: data))
         try storage.lockForServing()
-        return HQData(storage: storage, keys: try HQKeys.load(from: URL(fileURLWithPath: keys)))
+        return HQData(storage: storage, keys: try HQKeys.load(from: keys ?? URL(fileURLWithPath: data)))
     }
 
     /// Records a revocation of a certificate serial or a log key; effective at the next request.

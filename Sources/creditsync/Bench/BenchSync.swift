@@ -73,7 +73,7 @@ struct BenchSync: OperatorCommand {
         for run in 0..<runs {
             hq?.stop()
             let directory = root.appendingPathComponent("hq-\(run)")
-            let data = try HQData.initialize(data: directory)
+            let data = try await HQData.initialize(.directory(directory))
             try await data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
             let process = try HQProcess(root: root, data: directory)
             let sampler = ProcessMemorySampler(pid: process.pid)

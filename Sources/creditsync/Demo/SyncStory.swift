@@ -27,7 +27,7 @@ struct SyncStory {
             try ca.issue(.province(ledger.province), to: root.appendingPathComponent("pki/\(ledger.province)"))
         }
         let hqDirectory = root.appendingPathComponent("hq")
-        let data = try HQData.initialize(data: hqDirectory)
+        let data = try await HQData.initialize(.directory(hqDirectory))
         for ledger in provinces {
             let enrolment = try await data.enroll(province: ledger.province, verifierKey: ledger.signer.verifierKey, now: Date())
             narrator.say(zh: "登记 \(enrolment.province)：\(enrolment.origin)（\(enrolment.suite.rawValue)）",

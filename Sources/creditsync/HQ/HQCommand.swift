@@ -12,25 +12,25 @@ struct HQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hq",
         abstract: "The headquarters node: enrolment, the mTLS sync server, status, revocation.",
-        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self]
+        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self, HQDatabaseCommand.self]
     )
 }
 
 struct HQInit: OperatorCommand {
-    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create HQ's data directory and its receipt (cosigner) key.")
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create HQ's storage (a data directory, or the schema of a PostgreSQL database) and its receipt (cosigner) key."
+    )
 
-    @Option(help: "HQ's data directory.")
-    var data: String
-
-    @Option(help: "Directory for HQ's keys (default: the data directory).")
-    var keys: String?
+    @OptionGroup var storage: HQDataOptions
 
     @Option(help: "HQ's cosigner key name.")
     var name: String = HQKeys.defaultName
 
     func execute() async throws {
-        let created = try HQData.initialize(data: URL(fileURLWithPath: data), keys: keys.map { URL(fileURLWithPath: $0) }, name: name)
-        Output.line("created HQ data directory \(data)")
+        let created = try await HQData.initialize(storage.location, keys: storage.keyDirectory, name: name)
+        try await created.storage.close()
+        Output.line("created HQ storage \(created.storage.location)")
         Output.line("cosigner key (give it to provinces as hq_key): \(created.keys.cosigner.verifierKey)")
     }
 }
@@ -62,23 +62,28 @@ struct HQEnroll: OperatorCommand {
 
     func execute() async throws {
         let code = try ProvinceCode(province)
-        let data = try storage.open()
+        let rotation: String?
         if rotate {
             guard let checkpoint else {
                 throw ValidationError("--rotate needs --checkpoint FILE (the rotation checkpoint `province rotate-key` wrote)")
             }
-            let note: String
             do {
-                note = try String(contentsOfFile: checkpoint, encoding: .utf8)
+                rotation = try String(contentsOfFile: checkpoint, encoding: .utf8)
             } catch {
                 throw HQError(.configuration, "cannot read the rotation checkpoint \(checkpoint)", hint: "pass the file `creditsync province rotate-key` wrote")
             }
-            let enrolment = try await data.rotateKey(province: code.rawValue, verifierKey: key, rotationCheckpoint: note, now: Date())
-            Output.line("enrolled the new key of \(enrolment.province) from size \(enrolment.keys.last?.fromSize ?? 0): \(enrolment.verifierKey)")
-            return
+        } else {
+            rotation = nil
         }
-        let enrolment = try await data.enroll(province: code.rawValue, verifierKey: key, now: Date())
-        Output.line("enrolled \(enrolment.province): origin \(enrolment.origin), suite \(enrolment.suite.rawValue)")
+        try await storage.with { data in
+            if let rotation {
+                let enrolment = try await data.rotateKey(province: code.rawValue, verifierKey: key, rotationCheckpoint: rotation, now: Date())
+                Output.line("enrolled the new key of \(enrolment.province) from size \(enrolment.keys.last?.fromSize ?? 0): \(enrolment.verifierKey)")
+            } else {
+                let enrolment = try await data.enroll(province: code.rawValue, verifierKey: key, now: Date())
+                Output.line("enrolled \(enrolment.province): origin \(enrolment.origin), suite \(enrolment.suite.rawValue)")
+            }
+        }
     }
 }
 
@@ -91,7 +96,8 @@ struct HQServe: OperatorCommand {
 
     @Option(help: "JSON config file (see ops/hq.example.json).")
     var config: String?
-    @Option(help: "HQ's data directory.") var data: String?
+    @Option(help: "HQ's data directory (embedded SQLite).") var data: String?
+    @Option(help: "HQ's PostgreSQL database URL (instead of --data).") var databaseURL: String?
     @Option(help: "Directory of HQ's keys (default: the data directory).") var keys: String?
     @Option(help: "Province listener address HOST:PORT.") var listen: String?
     @Option(help: "Operator listener address HOST:PORT (/healthz, /metrics); empty turns it off.") var operatorListen: String?
@@ -109,6 +115,7 @@ struct HQServe: OperatorCommand {
     func execute() async throws {
         var flags = HQConfiguration.File()
         flags.data = data
+        flags.databaseURL = databaseURL
         flags.keys = keys
         flags.listen = listen
         flags.operatorListen = operatorListen
@@ -130,7 +137,7 @@ struct HQServe: OperatorCommand {
             return handler
         }
         let logger = Logger(label: "creditsync.hq")
-        let data = try HQData.openForServing(configuration)
+        let data = try await HQData.openForServing(configuration)
         let service = HQService(configuration: configuration, data: data, logger: logger)
         let group = try HQServer.serviceGroup(service: service, logger: logger, onServerRunning: { channel in
             logger.notice("HQ listening for provinces", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? configuration.listen)"])
@@ -170,8 +177,9 @@ struct HQRevoke: OperatorCommand {
 
     func execute() async throws {
         guard (serial == nil) != (key == nil) else { throw ValidationError("give exactly one of --serial and --key") }
-        let data = try storage.open()
-        let revocation = try await data.revoke(serial: serial, key: key, province: province, reason: reason, now: Date())
+        let revocation = try await storage.with { data in
+            try await data.revoke(serial: serial, key: key, province: province, reason: reason, now: Date())
+        }
         Output.line("revoked \(revocation.kind.rawValue) \(revocation.value)")
     }
 }

@@ -19,7 +19,7 @@ struct HQStatusCommand: OperatorCommand {
     var json = false
 
     func execute() async throws {
-        let status = try await HQStatus.gather(try storage.open(), now: Date())
+        let status = try await storage.with { data in try await HQStatus.gather(data, now: Date()) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

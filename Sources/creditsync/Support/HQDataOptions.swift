@@ -1,16 +1,42 @@
 import ArgumentParser
 import Foundation
 import HQNode
+import HQStorage
 
-/// Where HQ's data lives, for the `hq` commands that open it.
+/// Where HQ's data lives, for the `hq` commands that open it: a data directory (embedded
+/// SQLite) or a PostgreSQL database, and the directory of HQ's keys.
 struct HQDataOptions: ParsableArguments {
     @Option(help: "HQ's data directory (embedded SQLite storage and, by default, HQ's keys).")
-    var data: String
+    var data: String?
+
+    @Option(help: "HQ's PostgreSQL database, postgres://USER@HOST:PORT/DB (instead of --data; needs --keys).")
+    var database: String?
 
     @Option(help: "Directory of HQ's keys (cosigner.key); defaults to --data.")
     var keys: String?
 
-    func open() throws -> HQData {
-        try HQData.open(data: URL(fileURLWithPath: data), keys: keys.map { URL(fileURLWithPath: $0) })
+    func validate() throws {
+        guard (data == nil) != (database == nil) else { throw ValidationError("give exactly one of --data DIR and --database URL") }
+        if database != nil, keys == nil { throw ValidationError("--database needs --keys DIR (the directory of HQ's cosigner key)") }
+    }
+
+    var location: HQData.Location {
+        if let database { return .database(database) }
+        return .directory(URL(fileURLWithPath: data ?? "."))
+    }
+
+    var keyDirectory: URL? { keys.map { URL(fileURLWithPath: $0) } }
+
+    /// Opens HQ's data for `body` and closes it after (connections, files), whatever happens.
+    func with<T>(_ body: (HQData) async throws -> T) async throws -> T {
+        let data = try await HQData.open(location, keys: keyDirectory)
+        do {
+            let result = try await body(data)
+            try await data.storage.close()
+            return result
+        } catch {
+            try? await data.storage.close()
+            throw error
+        }
     }
 }

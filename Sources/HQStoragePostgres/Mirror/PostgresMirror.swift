@@ -1,0 +1,182 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import Logging
+import NIOCore
+import PostgresNIO
+import SyncProtocol
+
+/// One province's mirror in PostgreSQL: rows in the province's partitions of the `mirror_*`
+/// tables. Holds nothing between calls; any HQ process may serve any province.
+struct PostgresMirror: MirrorStore {
+    let province: String
+    let origin: String
+    let suite: Suite
+    let client: PostgresClient
+    let logger: Logger
+
+    var hasher: TreeHasher { suite.treeHasher }
+
+    // MARK: - Status and reads
+
+    func status() async throws -> MirrorStatus {
+        try await client.withConnection { connection in
+            // One snapshot for the four reads.
+            try await connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let next = try await nextEntry(connection)
+                let pending = try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) ORDER BY size DESC LIMIT 1").first
+                let complete = try await checkpoints(connection, """
+                    SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size <= \(try PGValue.bigint(next)) ORDER BY size DESC LIMIT 1
+                    """).first
+                var receipts = 0
+                for try await count in try await connection.query("SELECT count(*) FROM mirror_receipt WHERE province = \(province)", logger: logger).decode(Int64.self) {
+                    receipts = Int(count)
+                }
+                try await connection.run("COMMIT", logger: logger)
+                return MirrorStatus(nextEntry: next, pending: pending, complete: complete, receipts: receipts)
+            } catch {
+                try? await connection.run("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    func nextEntry(_ connection: PostgresConnection, lock: Bool = false) async throws -> UInt64 {
+        let query: PostgresQuery = lock
+            ? "SELECT next_entry FROM mirror WHERE province = \(province) FOR UPDATE"
+            : "SELECT next_entry FROM mirror WHERE province = \(province)"
+        for try await next in try await connection.query(query, logger: logger).decode(Int64.self) {
+            return try PGValue.size(next)
+        }
+        throw HQStorageError(.notEnrolled, "the mirror of \(province) has no row", hint: "enrol the province again")
+    }
+
+    func checkpoints(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [StoredCheckpoint] {
+        var result: [StoredCheckpoint] = []
+        for try await (size, root, note, storedAt) in try await connection.query(query, logger: logger).decode((Int64, ByteBuffer, String, Int64).self) {
+            result.append(StoredCheckpoint(size: try PGValue.size(size), root: try PGValue.hash(root), note: note, storedAt: PGValue.date(storedAt)))
+        }
+        return result
+    }
+
+    func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
+        let key = try PGValue.bigint(size)
+        return try await client.withConnection { connection in
+            try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size = \(key)").first
+        }
+    }
+
+    func checkpoints() async throws -> [StoredCheckpoint] {
+        try await client.withConnection { connection in
+            try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) ORDER BY size")
+        }
+    }
+
+    func receipts(size: UInt64?) async throws -> [StoredReceipt] {
+        let key = try size.map { try PGValue.bigint($0) }
+        var receipts: [StoredReceipt] = []
+        for try await (size, cosigner, keyID, time, line) in try await client.query("""
+            SELECT size, cosigner, key_id, time, signature_line FROM mirror_receipt
+            WHERE province = \(province) AND (\(key)::bigint IS NULL OR size = \(key)) ORDER BY size DESC, time DESC
+            """, logger: logger).decode((Int64, String, Int64, Int64, String).self) {
+            receipts.append(StoredReceipt(size: try PGValue.size(size), cosigner: cosigner, keyID: UInt32(truncatingIfNeeded: keyID),
+                                          time: try PGValue.size(time), signature: try SignedNote.parseSignatureLines(line)[0]))
+        }
+        return receipts
+    }
+
+    func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] {
+        let (low, high) = (try PGValue.bigint(start), try PGValue.bigint(end))
+        var entries: [[UInt8]] = []
+        for try await data in try await client.query("""
+            SELECT data FROM mirror_entry WHERE province = \(province) AND idx >= \(low) AND idx < \(high) ORDER BY idx
+            """, logger: logger).decode(String.self) {
+            entries.append(Array(data.utf8))
+        }
+        return entries
+    }
+
+    /// The stored tiles with these keys.
+    func tiles(_ keys: Set<TileKey>, _ connection: PostgresConnection) async throws -> [TileKey: [UInt8]] {
+        guard !keys.isEmpty else { return [:] }
+        let levels = keys.map { Int32($0.level) }
+        let indexes = try keys.map { try PGValue.bigint($0.index) }
+        var tiles: [TileKey: [UInt8]] = [:]
+        for try await (level, index, hashes) in try await connection.query("""
+            SELECT t.level, t.idx, t.hashes FROM mirror_tile t JOIN unnest(\(levels)::integer[], \(indexes)::bigint[]) AS k(level, idx)
+            ON t.level = k.level AND t.idx = k.idx WHERE t.province = \(province)
+            """, logger: logger).decode((Int32, Int64, ByteBuffer).self) {
+            tiles[TileKey(level: Int(level), index: try PGValue.size(index))] = Array(hashes.readableBytesView)
+        }
+        return tiles
+    }
+
+    /// Runs a tree computation over stored tiles: one round trip for the tiles it needs
+    /// (`TileRequirements`), then the computation itself.
+    func withTiles<T>(_ connection: PostgresConnection, _ computation: (any MerkleNodeReader) throws -> T) async throws -> T {
+        let needed = TileRequirements.tiles { reader in _ = try computation(reader) }
+        let fetched = try await tiles(needed, connection)
+        return try computation(TileNodeReader(hasher: hasher) { fetched[$0] })
+    }
+
+    func requireTreeSize(_ size: UInt64, _ connection: PostgresConnection) async throws {
+        let entries = try await nextEntry(connection)
+        guard size <= entries else {
+            throw HQStorageError(.outOfRange, "the mirror holds \(entries) entries; there is no tree of size \(size)", hint: "use a size HQ holds")
+        }
+    }
+
+    func root(size: UInt64) async throws -> Hash {
+        try await client.withConnection { connection in
+            try await requireTreeSize(size, connection)
+            return try await withTiles(connection) { try MerkleProofs(hasher: hasher).root(size: size, reader: $0) }
+        }
+    }
+
+    func inclusionProof(index: UInt64, treeSize: UInt64) async throws -> InclusionProof {
+        try await client.withConnection { connection in
+            try await requireTreeSize(treeSize, connection)
+            guard index < treeSize else {
+                throw HQStorageError(.outOfRange, "entry \(index) is not in the tree of size \(treeSize)", hint: "the index must be below the tree size")
+            }
+            return try await withTiles(connection) { reader in
+                InclusionProof(leafIndex: index, treeSize: treeSize, leafHash: try reader.node(level: 0, index: index),
+                               hashes: try MerkleProofs(hasher: hasher).inclusionProof(index: index, size: treeSize, reader: reader))
+            }
+        }
+    }
+
+    func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof {
+        try await client.withConnection { connection in
+            try await requireTreeSize(newSize, connection)
+            guard oldSize <= newSize else {
+                throw HQStorageError(.outOfRange, "old size \(oldSize) is larger than new size \(newSize)", hint: "prove from an older tree to a newer one")
+            }
+            return try await withTiles(connection) { reader in
+                ConsistencyProof(oldSize: oldSize, newSize: newSize, hashes: try MerkleProofs(hasher: hasher).consistencyProof(from: oldSize, to: newSize, reader: reader))
+            }
+        }
+    }
+
+    func state(category: String, id: String, size: UInt64?) async throws -> MirrorStateItem? {
+        let limit = try PGValue.bigint(size ?? LogLimits.maximumSize)
+        for try await (index, data) in try await client.query("""
+            SELECT idx, data FROM mirror_entry WHERE province = \(province) AND category = \(category) AND id = \(id) AND idx < \(limit)
+            ORDER BY idx DESC LIMIT 1
+            """, logger: logger).decode((Int64, String).self) {
+            return MirrorStateItem(category: category, id: id, index: try PGValue.size(index), data: Array(data.utf8))
+        }
+        return nil
+    }
+
+    func duplicateChanges(limit: Int) async throws -> [DuplicateChange] {
+        var duplicates: [DuplicateChange] = []
+        for try await (index, changeID, first) in try await client.query("""
+            SELECT idx, change_id, first_idx FROM mirror_duplicate_change WHERE province = \(province) ORDER BY idx LIMIT \(Int64(limit))
+            """, logger: logger).decode((Int64, String, Int64).self) {
+            duplicates.append(DuplicateChange(index: try PGValue.size(index), changeID: changeID, firstIndex: try PGValue.size(first)))
+        }
+        return duplicates
+    }
+}

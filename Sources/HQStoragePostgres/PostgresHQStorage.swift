@@ -1,0 +1,148 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import Logging
+import NationalCrypto
+import PostgresNIO
+
+/// HQ's storage on PostgreSQL: one database that several stateless `hq serve` processes share.
+/// Per-province serialization is the database's (a row lock on the province's `mirror` row in
+/// every deciding transaction, an advisory lock per upload held by its connection), never a
+/// process's memory, so no interleaving of requests across processes can store two
+/// contradicting checkpoints, skip or duplicate an entry, or issue a receipt for entries not
+/// stored; a process that dies mid-upload loses its connection, and with it its lock.
+public final class PostgresHQStorage: HQStorage {
+    public let url: PostgresURL
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    public var location: String { url.description }
+    public var registry: any RegistryStore { PostgresRegistry(client: client, logger: logger) }
+
+    private init(url: PostgresURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    /// Connects; with `requireSchema`, refuses a database whose schema is not this build's.
+    public static func open(url text: String, logger: Logger = Logger(label: "creditsync.hq.postgres"), requireSchema: Bool = true) async throws -> PostgresHQStorage {
+        let storage = PostgresHQStorage(url: try PostgresURL(parsing: text), logger: logger)
+        do {
+            let status = try await storage.schemaStatus()
+            if requireSchema, !status.pending.isEmpty {
+                throw HQStorageError(.schema, "the database \(storage.location) lacks schema migrations \(status.pending.map { "\($0.version)" }.joined(separator: ", "))",
+                                     hint: "run `creditsync hq db migrate --database URL` first")
+            }
+            if let newest = status.applied.last?.version, newest > PostgresSchema.latestVersion {
+                throw HQStorageError(.schema, "the database \(storage.location) has schema version \(newest), this build knows up to \(PostgresSchema.latestVersion)",
+                                     hint: "run the CreditSync release that migrated it")
+            }
+        } catch let error as HQStorageError {
+            try? await storage.close()
+            throw error
+        } catch {
+            try? await storage.close()
+            throw HQStorageError(.unavailable, "cannot reach PostgreSQL at \(storage.location): \(String(reflecting: error).prefix(300))",
+                                 hint: "check database_url, that the server runs, and its pg_hba.conf")
+        }
+        return storage
+    }
+
+    public struct SchemaStatus: Sendable {
+        public var applied: [(version: Int, name: String, appliedAt: Date)]
+        public var pending: [(version: Int, name: String)]
+        public var partitions: [String: Int]
+    }
+
+    /// Applied and pending migrations, and the partitions per table.
+    public func schemaStatus() async throws -> SchemaStatus {
+        let status = try await PostgresMigrator.status(client, logger: logger)
+        var partitions: [String: Int] = [:]
+        if status.pending.isEmpty {
+            for try await (table, count) in try await client.query("""
+                SELECT parent.relname, count(child.relname)::bigint FROM pg_inherits
+                JOIN pg_class parent ON pg_inherits.inhparent = parent.oid JOIN pg_class child ON pg_inherits.inhrelid = child.oid
+                WHERE parent.relname LIKE 'mirror_%' GROUP BY parent.relname
+                """, logger: logger).decode((String, Int64).self) {
+                partitions[table] = Int(count)
+            }
+        }
+        return SchemaStatus(applied: status.applied, pending: status.pending, partitions: partitions)
+    }
+
+    /// Applies pending migrations; returns their versions.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await PostgresMigrator.migrate(client, logger: logger)
+    }
+
+    /// A value in `hq_meta` (HQ's cosigner key, so every process can check it uses the same).
+    public func meta(_ key: String) async throws -> String? {
+        for try await value in try await client.query("SELECT value FROM hq_meta WHERE key = \(key)", logger: logger).decode(String.self) {
+            return value
+        }
+        return nil
+    }
+
+    public func setMeta(_ key: String, _ value: String) async throws {
+        try await client.run("INSERT INTO hq_meta (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value", logger: logger)
+    }
+
+    public func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
+        let key = try VerifierKey(parsing: verifierKey)
+        _ = try suite.verifier(forKey: key.string)
+        guard province.utf8.count == 6, province.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw HQStorageError(.enrolment, "\(province) is not a six-digit province code", hint: "e.g. 440000")
+        }
+        let registry = PostgresRegistry(client: client, logger: logger)
+        let at = PGValue.seconds(now)
+        try await client.withTransaction(logger: logger) { connection in
+            // Serializes enrolments of one province across processes.
+            try await connection.run("SELECT pg_advisory_xact_lock(\(Int32(0x4353_454E)), \(Int32(province) ?? 0))", logger: logger)
+            if let existing = try await PostgresRegistry.enrolment(province: province, connection: connection, logger: logger) {
+                guard existing.keys.contains(where: { $0.verifierKey == key.string }) else {
+                    throw HQStorageError(.enrolment, "province \(province) is enrolled with another key (\(existing.verifierKey))",
+                                         hint: "a log key changes only by rotation: `creditsync hq enroll --rotate` with the checkpoint signed by both keys")
+                }
+                return
+            }
+            for try await other in try await connection.query("SELECT province FROM enrolment WHERE origin = \(key.name)", logger: logger).decode(String.self) {
+                throw HQStorageError(.enrolment, "origin \(key.name) is already enrolled for province \(other)", hint: "each province's log has its own origin")
+            }
+            try await connection.run("INSERT INTO enrolment (province, origin, suite, enrolled_at) VALUES (\(province), \(key.name), \(suite.id.rawValue), \(at))", logger: logger)
+            try await connection.run("""
+                INSERT INTO enrolment_key (province, verifier_key, from_size, added_at, rotation_note) VALUES (\(province), \(key.string), 0, \(at), NULL)
+                """, logger: logger)
+            try await connection.run("INSERT INTO mirror (province) VALUES (\(province))", logger: logger)
+            for statement in PostgresSchema.partitionStatements(province: province) {
+                try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+        }
+        guard let enrolment = try await registry.enrolment(province: province) else {
+            throw HQStorageError(.enrolment, "the enrolment of \(province) was not stored", hint: "retry")
+        }
+        return enrolment
+    }
+
+    public func mirror(province: String) async throws -> any MirrorStore {
+        guard let enrolment = try await registry.enrolment(province: province) else {
+            throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                                 hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        return PostgresMirror(province: province, origin: enrolment.origin, suite: Suites.named(enrolment.suite), client: client, logger: logger)
+    }
+
+    public func close() async throws {
+        runner.cancel()
+        await runner.value
+    }
+
+    deinit {
+        // The pool's connections end with its run task.
+        runner.cancel()
+    }
+}

@@ -1,0 +1,181 @@
+/// HQ's PostgreSQL schema as numbered migrations, applied in order by `PostgresMigrator` and
+/// never edited once released (add a new one instead). Every per-province table is declaratively
+/// list-partitioned on the province code (DESIGN §5, §10): each enrolment adds one partition per
+/// table, so a province's rows stay together, and its indexes, vacuum and backups stay
+/// independent. What must never change is refused by the database itself (triggers), as the
+/// SQLite schema does.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    /// Tables partitioned by province; `PostgresHQStorage.enroll` creates a partition of each.
+    static let partitionedTables = ["mirror_entry", "mirror_tile", "mirror_checkpoint", "mirror_seen_checkpoint",
+                                    "mirror_receipt", "mirror_duplicate_change"]
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "registry and mirrors", sql: """
+            CREATE TABLE hq_meta (
+                key text PRIMARY KEY,
+                value text NOT NULL
+            );
+
+            -- Refuses UPDATE and DELETE (and TRUNCATE) on what is kept as recorded.
+            CREATE FUNCTION creditsync_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% is append-only: rows are kept as recorded', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+            END $$;
+
+            CREATE TABLE enrolment (
+                province text PRIMARY KEY CHECK (province ~ '^[0-9]{6}$'),
+                origin text NOT NULL UNIQUE,
+                suite text NOT NULL,
+                enrolled_at bigint NOT NULL
+            );
+            CREATE TABLE enrolment_key (
+                province text NOT NULL REFERENCES enrolment (province),
+                verifier_key text NOT NULL,
+                from_size bigint NOT NULL CHECK (from_size >= 0),
+                added_at bigint NOT NULL,
+                rotation_note text,
+                PRIMARY KEY (province, verifier_key)
+            );
+            CREATE TRIGGER enrolment_key_kept BEFORE UPDATE OR DELETE ON enrolment_key FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            CREATE TABLE sync_event (
+                id bigserial PRIMARY KEY,
+                province text NOT NULL,
+                at bigint NOT NULL,
+                kind text NOT NULL,
+                outcome text NOT NULL,
+                entries bigint NOT NULL DEFAULT 0,
+                bytes bigint NOT NULL DEFAULT 0,
+                size bigint,
+                detail text
+            );
+            CREATE INDEX sync_event_by_province ON sync_event (province, kind, outcome, at);
+            CREATE INDEX sync_event_latest ON sync_event (province, id DESC);
+
+            CREATE TABLE fork_evidence (
+                id bigserial PRIMARY KEY,
+                province text NOT NULL,
+                detected_at bigint NOT NULL,
+                reason text NOT NULL,
+                held_checkpoint text,
+                submitted_checkpoint text NOT NULL,
+                proof text
+            );
+            CREATE TRIGGER fork_evidence_kept BEFORE UPDATE OR DELETE ON fork_evidence FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+            CREATE TABLE alarm (
+                id bigserial PRIMARY KEY,
+                province text,
+                raised_at bigint NOT NULL,
+                kind text NOT NULL,
+                message text NOT NULL
+            );
+            CREATE TRIGGER alarm_kept BEFORE DELETE ON alarm FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+            CREATE TABLE revocation (
+                id bigserial PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('certificate', 'log_key')),
+                value text NOT NULL,
+                province text,
+                reason text NOT NULL,
+                revoked_at bigint NOT NULL,
+                UNIQUE (kind, value)
+            );
+            CREATE TRIGGER revocation_kept BEFORE UPDATE OR DELETE ON revocation FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            -- One row per mirror: what every deciding transaction locks (SELECT … FOR UPDATE), so
+            -- per-province decisions are serialized by the database across all HQ processes.
+            CREATE TABLE mirror (
+                province text PRIMARY KEY REFERENCES enrolment (province),
+                next_entry bigint NOT NULL DEFAULT 0 CHECK (next_entry >= 0),
+                latest_size bigint CHECK (latest_size >= 0)
+            );
+
+            -- The province's log as it signed it (change_id not unique: a repeat is recorded
+            -- below). (province, category, id, idx) is the state projection at any size.
+            CREATE TABLE mirror_entry (
+                province text NOT NULL,
+                idx bigint NOT NULL CHECK (idx >= 0),
+                change_id text NOT NULL,
+                category text NOT NULL,
+                id text NOT NULL,
+                data text NOT NULL CHECK (octet_length(data) BETWEEN 2 AND 65535),
+                PRIMARY KEY (province, idx)
+            ) PARTITION BY LIST (province);
+            CREATE INDEX mirror_entry_by_record ON mirror_entry (province, category, id, idx);
+            CREATE INDEX mirror_entry_by_change ON mirror_entry (province, change_id);
+            CREATE TRIGGER mirror_entry_kept BEFORE UPDATE OR DELETE ON mirror_entry FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            CREATE TABLE mirror_duplicate_change (
+                province text NOT NULL,
+                idx bigint NOT NULL,
+                change_id text NOT NULL,
+                first_idx bigint NOT NULL,
+                PRIMARY KEY (province, idx),
+                CHECK (first_idx < idx)
+            ) PARTITION BY LIST (province);
+            CREATE TRIGGER mirror_duplicate_change_kept BEFORE UPDATE OR DELETE ON mirror_duplicate_change FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            -- Tree hashes as tiles of height 8 (C2SP tlog-tiles layout); the right edge grows.
+            CREATE TABLE mirror_tile (
+                province text NOT NULL,
+                level integer NOT NULL CHECK (level >= 0),
+                idx bigint NOT NULL CHECK (idx >= 0),
+                hashes bytea NOT NULL CHECK (length(hashes) % 32 = 0 AND length(hashes) BETWEEN 32 AND 8192),
+                PRIMARY KEY (province, level, idx)
+            ) PARTITION BY LIST (province);
+
+            CREATE TABLE mirror_checkpoint (
+                province text NOT NULL,
+                size bigint NOT NULL CHECK (size >= 0),
+                root bytea NOT NULL CHECK (length(root) = 32),
+                note text NOT NULL,
+                stored_at bigint NOT NULL,
+                PRIMARY KEY (province, size)
+            ) PARTITION BY LIST (province);
+            CREATE TRIGGER mirror_checkpoint_kept BEFORE UPDATE OR DELETE ON mirror_checkpoint FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            CREATE TABLE mirror_seen_checkpoint (
+                province text NOT NULL,
+                size bigint NOT NULL CHECK (size >= 0),
+                root bytea NOT NULL CHECK (length(root) = 32),
+                note text NOT NULL,
+                seen_at bigint NOT NULL,
+                PRIMARY KEY (province, size, root)
+            ) PARTITION BY LIST (province);
+
+            CREATE TABLE mirror_receipt (
+                province text NOT NULL,
+                size bigint NOT NULL,
+                cosigner text NOT NULL,
+                key_id bigint NOT NULL,
+                time bigint NOT NULL,
+                signature_line text NOT NULL,
+                PRIMARY KEY (province, size, cosigner, key_id)
+            ) PARTITION BY LIST (province);
+            CREATE TRIGGER mirror_receipt_kept BEFORE UPDATE OR DELETE ON mirror_receipt FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            -- TRUNCATE skips row triggers: refuse it too (each partition gets its own at enrolment).
+            CREATE TRIGGER mirror_entry_no_truncate BEFORE TRUNCATE ON mirror_entry FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER mirror_checkpoint_no_truncate BEFORE TRUNCATE ON mirror_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER mirror_receipt_no_truncate BEFORE TRUNCATE ON mirror_receipt FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER fork_evidence_no_truncate BEFORE TRUNCATE ON fork_evidence FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER revocation_no_truncate BEFORE TRUNCATE ON revocation FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            """),
+    ]
+
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// The statements that give a newly enrolled province its partitions and its mirror row.
+    static func partitionStatements(province: String) -> [String] {
+        partitionedTables.map { table in
+            "CREATE TABLE IF NOT EXISTS \(table)_\(province) PARTITION OF \(table) FOR VALUES IN ('\(province)')"
+        } + partitionedTables.filter { ["mirror_entry", "mirror_checkpoint", "mirror_receipt", "mirror_duplicate_change"].contains($0) }.map { table in
+            "CREATE OR REPLACE TRIGGER \(table)_\(province)_no_truncate BEFORE TRUNCATE ON \(table)_\(province) FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept()"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import NIOCore
+
+/// Checked conversions between log sizes (UInt64) and `bigint`, and between hashes and `bytea`.
+enum PGValue {
+    static func bigint(_ value: UInt64) throws(HQStorageError) -> Int64 {
+        guard let integer = Int64(exactly: value) else {
+            throw HQStorageError(.outOfRange, "\(value) is beyond the largest log size a store holds (\(LogLimits.maximumSize))", hint: "sizes are below 2^63")
+        }
+        return integer
+    }
+
+    static func size(_ value: Int64) throws(HQStorageError) -> UInt64 {
+        guard value >= 0 else { throw HQStorageError(.corrupt, "a stored size is negative (\(value))", hint: "restore the database from backup") }
+        return UInt64(value)
+    }
+
+    static func bytes(_ hash: Hash) -> ByteBuffer { ByteBuffer(bytes: hash.bytes) }
+
+    static func hash(_ buffer: ByteBuffer) throws(HQStorageError) -> Hash {
+        guard buffer.readableBytes == Hash.byteCount else {
+            throw HQStorageError(.corrupt, "a stored hash is \(buffer.readableBytes) bytes", hint: "restore the database from backup")
+        }
+        return Hash(Array(buffer.readableBytesView))
+    }
+
+    static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: Double(seconds)) }
+    static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970) }
+
+    /// The advisory lock of a province's uploads: (class "CSUL", the province code).
+    static func uploadLock(_ province: String) -> (Int32, Int32) { (0x4353_554C, Int32(province) ?? 0) }
+}
+
+/// Fields of COPY's text format: tabs separate, a newline ends a row, and backslash, tab, newline
+/// and carriage return inside a value are escaped.
+struct CopyRows {
+    private(set) var buffer = ByteBuffer()
+
+    init(capacity: Int) {
+        buffer.reserveCapacity(capacity)
+    }
+
+    mutating func field(_ bytes: some Sequence<UInt8>, last: Bool = false) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+        buffer.writeInteger(last ? UInt8(0x0A) : UInt8(0x09))
+    }
+
+    mutating func field(_ text: String, last: Bool = false) { field(text.utf8, last: last) }
+    mutating func field(_ number: Int64, last: Bool = false) { field(String(number).utf8, last: last) }
+
+    var readableBytes: Int { buffer.readableBytes }
+
+    mutating func take() -> ByteBuffer {
+        defer { buffer.clear() }
+        return buffer
+    }
+}
+
+import Logging
+import PostgresNIO
+
+extension PostgresConnection {
+    /// Runs a statement, reading whatever rows it returns.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresClient {
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+}
