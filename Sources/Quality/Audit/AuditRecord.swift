@@ -56,11 +56,6 @@ public struct AuditRecord: Sendable {
 
     /// The value at a dotted path (`fields.fine_amount`, `entity.uscc`, `occurred_at`).
     public func value(at path: String) -> JSONValue? {
-        var current = value
-        for component in path.split(separator: ".", omittingEmptySubsequences: false) {
-            guard let next = current[String(component)] else { return nil }
-            current = next
-        }
-        return current
+        RecordPath.lookup(value, RecordPath.components(path))
     }
 }
