@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Quality",
             dependencies: ["LedgerCore"],
-            resources: [.copy("Resources/domain")],
+            resources: [.copy("Resources/domain"), .copy("Resources/rules")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -19,7 +19,15 @@ public enum USCC {
         case wrongOrganizationCheck(expected: Character)
     }
 
+    /// Value of each ASCII byte in `alphabet`, or -1.
+    static let asciiValues: [Int8] = {
+        var table = [Int8](repeating: -1, count: 128)
+        for (value, character) in alphabet.enumerated() { table[Int(character.asciiValue!)] = Int8(value) }
+        return table
+    }()
+
     public static func check(_ code: String) -> Verdict {
+        if let verdict = checkASCII(code.utf8) { return verdict }
         let characters = Array(code)
         guard characters.count == 18 else { return .malformed("a USCC has 18 characters, this has \(characters.count)") }
         var values: [Int] = []
@@ -39,6 +47,42 @@ public enum USCC {
         let expected = checkCharacter(values.prefix(17))
         guard expected == characters[17] else { return .wrongCheckCharacter(expected: expected) }
         return .valid
+    }
+
+    /// The verdict for an 18-byte code of the character set with a digit division code, without
+    /// allocating; nil otherwise (the general path then explains what is malformed).
+    static func checkASCII(_ utf8: String.UTF8View) -> Verdict? {
+        guard utf8.count == 18 else { return nil }
+        var sum = 0
+        var organizationSum = 0
+        var position = 0
+        var organizationCheck: UInt8 = 0
+        for byte in utf8 {
+            guard byte < 0x80 else { return nil }
+            let value = Int(asciiValues[Int(byte)])
+            guard value >= 0 else { return nil }
+            if position >= 2 && position < 8 && value > 9 { return nil }
+            if position >= 8 && position < 16 {
+                // GB 11714 values: digits 0–9, letters A=10 … Z=35.
+                let organizationValue = byte <= 0x39 ? Int(byte - 0x30) : Int(byte - 0x41) + 10
+                organizationSum += organizationValue * organizationWeights[position - 8]
+            }
+            if position == 16 { organizationCheck = byte }
+            if position < 17 {
+                sum += value * weights[position]
+            } else {
+                let expectedOrganization: Character = switch 11 - organizationSum % 11 {
+                case 10: "X"
+                case 11: "0"
+                case let c: Character(Unicode.Scalar(UInt8(0x30 + c)))
+                }
+                guard expectedOrganization.asciiValue == organizationCheck else { return .wrongOrganizationCheck(expected: expectedOrganization) }
+                let expected = alphabet[(31 - sum % 31) % 31]
+                return expected.asciiValue == byte ? .valid : .wrongCheckCharacter(expected: expected)
+            }
+            position += 1
+        }
+        return nil
     }
 
     /// The position-18 check character over the values of positions 1–17.

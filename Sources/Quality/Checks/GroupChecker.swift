@@ -1,0 +1,198 @@
+import LedgerCore
+
+/// Cross-record checks over groups of records that share a key, so a caller can stream groups
+/// out of a database sorted by (grouping, key) with memory bounded by the largest group.
+///
+/// Protocol: for every record, `groupKeys(for:)` names the groups it belongs to; the caller
+/// gathers each group's records and calls `checkGroup(_:records:period:)` once per group. Feed the
+/// current state (one record per (category, id), revoked ones included or not); if several
+/// records of one (category, id) arrive, the one with the highest `index` (else the last) stands
+/// for it. Revoked records are withdrawn: they neither raise nor satisfy any check.
+///
+/// The rules file declares the groupings (`groupings`: key paths, categories, checks) and the
+/// checks' parameters (`relations`, `identical`):
+/// * `relatedness.no_registration`: no registration in the group; every other record is reported;
+/// * `relatedness.name_mismatch`: `entity.name` differs from every registration's name;
+/// * `relatedness.removal_without_listing`: a removal (移出) with no listing (列入) of the same list
+///   decided on or before it;
+/// * `comprehensiveness.annual_report_missing`: once the period ends after the due date (30 June)
+///   of its year, an active registration established before that year with no annual report for
+///   the previous year (reported on the registration);
+/// * `redundancy.duplicate_decision` / `redundancy.identical_record`: several record ids in one
+///   group; the first (lowest index) is the original, each later one is reported, as identical when
+///   its content (the record without `identical.ignore` keys) equals an earlier one's. Content is
+///   hashed only within groups of several records, so a grouping for identical records keys on
+///   what identical records share (category, entity, date) and stays cheap.
+public struct GroupChecker: Sendable {
+    public let rules: QualityRules
+    let catalogue: FindingList.Catalogue
+    /// Groupings in file order, with their key paths split.
+    let groupings: [(rule: GroupingRule, key: [[String]])]
+
+    public init(rules: QualityRules) {
+        self.rules = rules
+        catalogue = FindingList.Catalogue(rules)
+        groupings = rules.groupings.map { ($0, $0.key.map(RecordPath.components)) }
+    }
+
+    /// The groups `record` belongs to: one per grouping whose categories include the record's and
+    /// whose key paths all hold non-empty strings. Keys are opaque strings; equal keys mean one group.
+    public func groupKeys(for record: AuditRecord) -> [(grouping: String, key: String)] {
+        var keys: [(grouping: String, key: String)] = []
+        for (rule, paths) in groupings where rule.categories.contains(record.category) {
+            var key = ""
+            var complete = true
+            for (position, path) in paths.enumerated() {
+                guard let part = RecordPath.string(record.value, path), !part.isEmpty else {
+                    complete = false
+                    break
+                }
+                if position > 0 { key += "\u{1F}" }
+                key += part
+            }
+            if complete { keys.append((rule.name, key)) }
+        }
+        return keys
+    }
+
+    /// Findings for one group: all current records of one (grouping, key). An unknown grouping
+    /// name gives no findings.
+    public func checkGroup(_ grouping: String, records: [AuditRecord], period: AuditPeriod) -> [Finding] {
+        guard let (rule, key) = groupings.first(where: { $0.rule.name == grouping }) else { return [] }
+        let live = Self.current(records).filter { $0.op == .upsert && rule.categories.contains($0.category) }
+        guard !live.isEmpty else { return [] }
+        var findings: [Finding] = []
+        let enabled = Set(rule.checks)
+        if enabled.contains(RuleID.noRegistration) || enabled.contains(RuleID.nameMismatch) {
+            checkRegistration(live, into: &findings, noRegistration: enabled.contains(RuleID.noRegistration),
+                              nameMismatch: enabled.contains(RuleID.nameMismatch))
+        }
+        if enabled.contains(RuleID.removalWithoutListing) { checkLists(live, into: &findings) }
+        if enabled.contains(RuleID.annualReportMissing) { checkAnnualReports(live, period: period, into: &findings) }
+        if enabled.contains(RuleID.duplicateDecision) || enabled.contains(RuleID.identicalRecord) {
+            checkDuplicates(live, key: key, duplicates: enabled.contains(RuleID.duplicateDecision),
+                            identical: enabled.contains(RuleID.identicalRecord), into: &findings)
+        }
+        return findings
+    }
+
+    /// One record per (category, id): the highest index, else the last; in index (else input) order.
+    static func current(_ records: [AuditRecord]) -> [AuditRecord] {
+        var position: [String: Int] = [:]
+        var result: [AuditRecord] = []
+        for record in records {
+            let identity = record.category + "\u{1F}" + record.id
+            if let existing = position[identity] {
+                if (record.index ?? .max) >= (result[existing].index ?? 0) { result[existing] = record }
+            } else {
+                position[identity] = result.count
+                result.append(record)
+            }
+        }
+        if result.allSatisfy({ $0.index != nil }) { result.sort { $0.index! < $1.index! } }
+        return result
+    }
+
+    func add(_ rule: String, _ record: AuditRecord, field: String? = nil, value: String? = nil,
+             detail: (zh: String, en: String) = ("", ""), into findings: inout [Finding]) {
+        var list = FindingList(record, catalogue: catalogue)
+        list.add(rule, field: field, label: field.flatMap(label), value: value, detail: detail)
+        findings += list.findings
+    }
+
+    func label(_ path: String) -> String? {
+        rules.envelope.first { $0.path == path }?.label ?? rules.categories.lazy.compactMap { $0.fields.first { $0.path == path }?.label }.first
+    }
+
+    func checkRegistration(_ live: [AuditRecord], into findings: inout [Finding], noRegistration: Bool, nameMismatch: Bool) {
+        let relations = rules.relations
+        let registrations = live.filter { $0.category == relations.registrationCategory }
+        let others = live.filter { $0.category != relations.registrationCategory && !relations.exemptCategories.contains($0.category) }
+        if registrations.isEmpty {
+            guard noRegistration else { return }
+            for record in others {
+                add(RuleID.noRegistration, record, field: "entity.uscc", value: record.entityUSCC, into: &findings)
+            }
+            return
+        }
+        guard nameMismatch else { return }
+        let names = Set(registrations.compactMap(\.entityName))
+        let registered = names.sorted().joined(separator: "、")
+        for record in others {
+            guard let name = record.entityName, !name.isEmpty, !names.contains(name) else { continue }
+            add(RuleID.nameMismatch, record, field: "entity.name", value: name,
+                detail: ("登记名称为“\(registered)”", "registered as \(registered)"), into: &findings)
+        }
+    }
+
+    func checkLists(_ live: [AuditRecord], into findings: inout [Finding]) {
+        let lists = rules.relations.lists
+        let action = RecordPath.components(lists.action)
+        let datePath = RecordPath.components(lists.date)
+        for removal in live where lists.categories.contains(removal.category) && RecordPath.string(removal.value, action) == lists.removal {
+            let removedOn = RecordPath.string(removal.value, datePath).flatMap { CivilDate(iso: $0) }
+            let listed = live.contains { listing in
+                guard listing.category == removal.category, RecordPath.string(listing.value, action) == lists.listing else { return false }
+                guard let removedOn, let listedOn = RecordPath.string(listing.value, datePath).flatMap({ CivilDate(iso: $0) }) else { return true }
+                return listedOn <= removedOn
+            }
+            if !listed {
+                let name = rules.category(removal.category)?.label ?? removal.category
+                let date = removedOn?.iso ?? "?"
+                add(RuleID.removalWithoutListing, removal, field: lists.action, value: lists.removal,
+                    detail: ("\(name)移出记录（决定日期 \(date)）之前没有该主体的\(lists.listing)记录",
+                             "removal from \(removal.category) decided \(date) has no earlier listing of the entity"),
+                    into: &findings)
+            }
+        }
+    }
+
+    func checkAnnualReports(_ live: [AuditRecord], period: AuditPeriod, into findings: inout [Finding]) {
+        let reports = rules.relations.annualReports
+        let due = CivilDate(year: period.year, month: reports.dueMonth,
+                            day: min(reports.dueDay, CivilDate.daysIn(year: period.year, month: reports.dueMonth)))
+        guard period.lastDay > due else { return }
+        let reportYear = String(period.year - 1)
+        let yearPath = RecordPath.components(reports.year)
+        guard !live.contains(where: { $0.category == reports.category && RecordPath.string($0.value, yearPath) == reportYear }) else { return }
+        let yearEnd = CivilDate(year: period.year - 1, month: 12, day: 31)
+        let status = RecordPath.components(reports.status)
+        let established = RecordPath.components(reports.established)
+        for registration in live where registration.category == rules.relations.registrationCategory {
+            guard let state = RecordPath.string(registration.value, status), reports.active.contains(state),
+                  let since = RecordPath.string(registration.value, established).flatMap({ CivilDate(iso: $0) }), since <= yearEnd else { continue }
+            add(RuleID.annualReportMissing, registration, value: reportYear,
+                detail: ("主体“\(registration.entityName ?? "")”（\(registration.entityUSCC ?? "")）成立于 \(since.iso)，截至 \(due.iso) 未报送 \(reportYear) 年度报告",
+                         "\(registration.entityUSCC ?? "") (established \(since.iso)) has no annual report for \(reportYear), due by \(due.iso)"),
+                into: &findings)
+        }
+    }
+
+    func checkDuplicates(_ live: [AuditRecord], key: [[String]], duplicates: Bool, identical: Bool, into findings: inout [Finding]) {
+        guard live.count > 1 else { return }
+        let shown = key.first { $0 != ["category"] }
+        let original = live[0]
+        var hashes: [String] = identical ? [contentHash(original)] : []
+        for record in live.dropFirst() {
+            let hash = identical ? contentHash(record) : ""
+            if identical, let twin = hashes.firstIndex(of: hash) {
+                let first = live[twin]
+                add(RuleID.identicalRecord, record, detail: ("与记录 \(first.category)/\(first.id) 内容完全相同", "identical to record \(first.category)/\(first.id)"),
+                    into: &findings)
+            } else if duplicates {
+                add(RuleID.duplicateDecision, record, field: shown?.joined(separator: "."), value: shown.flatMap { RecordPath.string(record.value, $0) },
+                    detail: ("与记录 \(original.category)/\(original.id) 为同一决定，以不同记录编号重复归集",
+                             "is the same decision as record \(original.category)/\(original.id), under another record id"),
+                    into: &findings)
+            }
+            if identical { hashes.append(hash) }
+        }
+    }
+
+    /// SHA-256 (hex) of the record's canonical JSON without the `identical.ignore` keys.
+    func contentHash(_ record: AuditRecord) -> String {
+        guard case .object(let members) = record.value else { return "" }
+        let content = JSONValue.object(members.filter { !rules.identicalIgnore.contains($0.key) })
+        return SHA256Algorithm().hash(CanonicalJSON.encode(content)).hex
+    }
+}

@@ -1,0 +1,66 @@
+import LedgerCore
+import Quality
+import Synthetic
+import Testing
+
+@Suite("Cross-record checks")
+struct GroupCheckerTests {
+    let period = try! AuditPeriod("2026-08")
+
+    @Test("every group rule: the clean story gives nothing, the defective one exactly one finding under it",
+          arguments: QualityTestSupport.injector.groupRules)
+    func fixtures(rule: String) throws {
+        let definition = try #require(QualityTestSupport.rules.rule(rule))
+        let (clean, defective) = try #require(QualityTestSupport.injector.groupFixture(rule, period: period, tables: QualityTestSupport.tables))
+        let cleanRecords = try QualityTestSupport.auditRecords(clean)
+        #expect(QualityTestSupport.groupFindings(cleanRecords, period: period).isEmpty)
+        for record in cleanRecords {
+            #expect(QualityTestSupport.checker.check(record, period: try #require(QualityTestSupport.period(of: record))).isEmpty, "\(record.category)")
+        }
+        let findings = QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(defective), period: period)
+        #expect(findings.count == 1, "\(findings.map { "\($0.rule) \($0.category)/\($0.id)" })")
+        #expect(findings.first?.rule == rule)
+        #expect(findings.first?.dimension == definition.dimension)
+        #expect(findings.first.map { !$0.message.isEmpty && !$0.hint.isEmpty && !$0.message.contains("{") } == true)
+    }
+
+    @Test("the annual report is owed only once 30 June of the period's year has passed")
+    func annualReportDue() throws {
+        let (_, defective) = try #require(QualityTestSupport.injector.groupFixture(RuleID.annualReportMissing, period: period, tables: QualityTestSupport.tables))
+        let records = try QualityTestSupport.auditRecords(defective)
+        #expect(QualityTestSupport.groupFindings(records, period: try AuditPeriod("2026-06")).isEmpty)
+        let july = QualityTestSupport.groupFindings(records, period: try AuditPeriod("2026-07"))
+        #expect(july.map(\.rule) == [RuleID.annualReportMissing])
+        #expect(july.first?.category == "registration" && july.first?.value == "2025")
+    }
+
+    @Test("the latest version of a record stands for it; revoked records neither raise nor satisfy checks")
+    func currentRecords() throws {
+        let (clean, _) = try #require(QualityTestSupport.injector.groupFixture(RuleID.duplicateDecision, period: period, tables: QualityTestSupport.tables))
+        let penalty = clean[2]
+        // The same penalty, corrected later under its own id: one record, no duplicate.
+        let corrected = penalty.setting("fields.violation_facts", to: .string("更正后的违法事实"))
+        #expect(QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(clean + [corrected]), period: period).isEmpty)
+        // A duplicate under another id that was revoked is no longer a duplicate.
+        let twin = penalty.setting("id", to: .string("ADM-440000-9999999"))
+        #expect(QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(clean + [twin]), period: period).map(\.rule) == [RuleID.identicalRecord])
+        let revokedTwin = twin.setting("op", to: .string("revoke"))
+        #expect(QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(clean + [twin, revokedTwin]), period: period).isEmpty)
+        // A revoked registration registers nothing.
+        let revokedRegistration = clean[0].setting("op", to: .string("revoke"))
+        let orphans = QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(clean + [revokedRegistration]), period: period)
+        #expect(orphans.map(\.rule) == Array(repeating: RuleID.noRegistration, count: 4))
+    }
+
+    @Test("group keys: entity, decision and content groupings as the rules file declares them")
+    func keys() throws {
+        let (clean, _) = try #require(QualityTestSupport.injector.groupFixture(RuleID.duplicateDecision, period: period, tables: QualityTestSupport.tables))
+        let records = try QualityTestSupport.auditRecords(clean)
+        let groupings = records.map { QualityTestSupport.groups.groupKeys(for: $0).map(\.grouping) }
+        #expect(groupings[0] == ["entity", "content"])      // registration
+        #expect(groupings[2] == ["entity", "decision"])     // penalty
+        let uscc = try #require(records[0].entityUSCC)
+        #expect(records.allSatisfy { QualityTestSupport.groups.groupKeys(for: $0).first?.key == uscc })
+        #expect(QualityTestSupport.groups.checkGroup("no_such_grouping", records: records, period: period).isEmpty)
+    }
+}

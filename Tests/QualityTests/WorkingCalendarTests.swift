@@ -1,0 +1,75 @@
+import Foundation
+import Quality
+import TestSupport
+import Testing
+
+@Suite("Working-day calendar")
+struct WorkingCalendarTests {
+    let calendar = QualityTestSupport.calendar
+
+    struct Vectors: Decodable {
+        struct Deadline: Decodable { var start: String; var plus7: String; var plus20: String }
+        struct Count: Decodable { var a: String; var b: String; var workingDays: Int }
+        var deadlines: [Deadline]
+        var counts: [Count]
+        var yearTotals: [String: Int]
+    }
+
+    func date(_ text: String) throws -> CivilDate { try #require(CivilDate(iso: text)) }
+
+    @Test("every vector of workdays.json")
+    func vectors() throws {
+        let vectors = try TestSupport.Vectors.decode(Vectors.self, from: "workdays.json")
+        #expect(vectors.deadlines.count == 16 && vectors.counts.count == 8 && vectors.yearTotals.count == 4)
+        for deadline in vectors.deadlines {
+            let start = try date(deadline.start)
+            #expect(try calendar.date(7, workingDaysAfter: start).iso == deadline.plus7, "7 after \(deadline.start)")
+            #expect(try calendar.date(20, workingDaysAfter: start).iso == deadline.plus20, "20 after \(deadline.start)")
+            #expect(try calendar.workingDays(after: start, through: date(deadline.plus7)) == 7)
+            #expect(try calendar.workingDays(after: start, through: date(deadline.plus20)) == 20)
+        }
+        for count in vectors.counts {
+            #expect(try calendar.workingDays(after: date(count.a), through: date(count.b)) == count.workingDays, "\(count.a)…\(count.b)")
+        }
+        for (year, total) in vectors.yearTotals {
+            #expect(try calendar.workingDays(inYear: Int(year)!) == total, "\(year)")
+        }
+    }
+
+    @Test("holidays, adjusted weekends and the uncounted start day")
+    func days() throws {
+        #expect(try calendar.isWorkingDay(date("2026-10-01")) == false)  // 国庆节, a Thursday
+        #expect(try calendar.isWorkingDay(date("2026-10-10")) == true)   // 调休上班, a Saturday
+        #expect(try calendar.isWorkingDay(date("2026-10-11")) == false)  // Sunday
+        #expect(try calendar.workingDays(after: date("2026-10-09"), through: date("2026-10-09")) == 0)
+        #expect(try calendar.workingDays(after: date("2026-10-12"), through: date("2026-10-09")) == 0)
+        #expect(try calendar.date(0, workingDaysAfter: date("2026-10-03")).iso == "2026-10-03")
+        // The day before the first covered year may start a period: it is not counted.
+        #expect(try calendar.workingDays(after: date("2022-12-31"), through: date("2023-01-04")) == 2)
+    }
+
+    @Test("a date outside the covered years is an error, never a guess")
+    func uncovered() throws {
+        #expect(calendar.coveredYears == 2023...2026)
+        for (a, b) in [("2026-12-30", "2027-01-05"), ("2022-12-01", "2023-01-05")] {
+            #expect { try calendar.workingDays(after: date(a), through: date(b)) } throws: { ($0 as? QualityError)?.code == "calendar.not-covered" }
+        }
+        #expect { try calendar.isWorkingDay(date("2027-01-04")) } throws: { ($0 as? QualityError)?.code == "calendar.not-covered" }
+        #expect { try calendar.date(5, workingDaysAfter: date("2026-12-28")) } throws: { ($0 as? QualityError)?.code == "calendar.not-covered" }
+    }
+
+    @Test("calendar files with gaps or stray dates are refused, naming the key")
+    func invalid() {
+        func error(_ json: String) -> QualityError? {
+            do {
+                _ = try WorkingCalendar(bytes: Array(json.utf8))
+                return nil
+            } catch { return error }
+        }
+        #expect(error(#"{"covered_years":[2024,2026],"holidays":{},"adjusted_workdays":{}}"#)?.key == "covered_years")
+        #expect(error(#"{"covered_years":[2026],"holidays":{"2027-01-01":"元旦"},"adjusted_workdays":{}}"#)?.key == "holidays.2027-01-01")
+        #expect(error(#"{"covered_years":[2026],"holidays":{},"adjusted_workdays":{},"holiday":{}}"#)?.key == "holiday")
+        #expect(error(#"{"covered_years":[2026],"holidays":{"2026-10-10":"x"},"adjusted_workdays":{"2026-10-10":"x"}}"#)?.key == "adjusted_workdays.2026-10-10")
+        #expect(error("{")?.code == "calendar.invalid")
+    }
+}
