@@ -296,7 +296,9 @@ struct HardeningTests {
         let harness = try await SyncHarness()
         _ = try await harness.province("440000", records: 1)
         _ = try await harness.province("310000", records: 1)
-        try await harness.withHQ(configure: { $0.refusalEventsPerMinute = 3 }) { hq in
+        // A fixed clock: all twelve refusals fall in one minute, however slow the machine.
+        let minute = Date(timeIntervalSince1970: 1_790_000_040)
+        try await harness.withHQ(configure: { $0.refusalEventsPerMinute = 3 }, now: { minute }) { hq in
             for _ in 0..<12 {
                 #expect(try await hq.request(.GET, "/v1/provinces/310000", as: "440000").status == 403)
             }

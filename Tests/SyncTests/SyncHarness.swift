@@ -111,9 +111,10 @@ final class SyncHarness: Sendable {
 
     /// Runs HQ for the duration of `body`, then shuts it down gracefully.
     func withHQ<T: Sendable>(commitEntries: Int = 4096, configure: (inout HQConfiguration.File) -> Void = { _ in },
+                             now: @escaping @Sendable () -> Date = Date.init,
                              _ body: (RunningHQ) async throws -> T) async throws -> T {
         let logger = Logger(label: "creditsync.hq.test") { _ in CapturingLogHandler(logs: self.logs) }
-        let service = HQService(configuration: try hqConfiguration(commitEntries: commitEntries, edit: configure), data: hqData, logger: logger)
+        let service = HQService(configuration: try hqConfiguration(commitEntries: commitEntries, edit: configure), data: hqData, logger: logger, now: now)
         let ports = Mutex<(province: Int?, operator: Int?)>((nil, nil))
         let group = try HQServer.serviceGroup(service: service, logger: logger, signals: [], onServerRunning: { channel in
             ports.withLock { $0.province = channel.localAddress?.port }
