@@ -191,7 +191,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI", "LocalPostgres"],
+            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI", "LocalPostgres", "SyncProtocol"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -222,6 +222,14 @@ let package = Package(
             name: "CLITests",
             dependencies: ["creditsync", "LedgerCore", "NationalCrypto", "TestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HQStorageTests",
+            dependencies: [
+                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "LedgerCore", "NationalCrypto", "SyncProtocol", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -100,7 +100,7 @@ public final class PostgresHQStorage: HQStorage {
         }
         let registry = PostgresRegistry(client: client, logger: logger)
         let at = PGValue.seconds(now)
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             // Serializes enrolments of one province across processes.
             try await connection.run("SELECT pg_advisory_xact_lock(\(Int32(0x4353_454E)), \(Int32(province) ?? 0))", logger: logger)
             if let existing = try await PostgresRegistry.enrolment(province: province, connection: connection, logger: logger) {

@@ -12,7 +12,7 @@ extension PostgresMirror {
     func submitCheckpoint(_ checkpoint: VerifiedCheckpoint, now: Date,
                           decide: @escaping @Sendable (CheckpointArbiter.Facts) -> CheckpointArbiter.Decision) async throws -> CheckpointArbiter.Decision {
         let size = try PGValue.bigint(checkpoint.size)
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             // The province's mirror row, locked: every deciding transaction of this province, in
             // any HQ process, waits here, so the facts cannot change before the outcome is stored.
             let next = try await nextEntry(connection, lock: true)
@@ -85,7 +85,7 @@ extension PostgresMirror {
         }
 
         func append(_ batch: VerifiedBatch, now: Date) async throws -> AppendOutcome {
-            try await connection.withTransaction(logger: mirror.logger) { connection in
+            try await connection.transaction(logger: mirror.logger) { connection in
                 try await mirror.append(batch, connection)
             }
         }
@@ -170,7 +170,7 @@ extension PostgresMirror {
     func receipt(size: UInt64, cosigner: String, keyID: UInt32, now: Date,
                  cosign: @escaping @Sendable (Checkpoint) throws -> NoteSignature) async throws -> NoteSignature {
         let key = try PGValue.bigint(size)
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             let next = try await nextEntry(connection, lock: true)
             guard let stored = try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size = \(key)").first else {
                 throw HQStorageError(.noSuchCheckpoint, "HQ holds no checkpoint of size \(size) for \(province)", hint: "submit the checkpoint first")

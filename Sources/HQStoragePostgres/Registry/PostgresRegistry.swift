@@ -47,7 +47,7 @@ struct PostgresRegistry: RegistryStore {
 
     func rotateKey(province: String, verifierKey: String, fromSize: UInt64, rotationNote: String, now: Date) async throws -> Enrolment {
         let from = try PGValue.bigint(fromSize)
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             try await connection.run("SELECT province FROM mirror WHERE province = \(province) FOR UPDATE", logger: logger)
             guard let existing = try await Self.enrolment(province: province, connection: connection, logger: logger) else {
                 throw HQStorageError(.notEnrolled, "province \(province) is not enrolled", hint: "enrol it first")
@@ -98,7 +98,7 @@ struct PostgresRegistry: RegistryStore {
 
     func recordFork(_ evidence: ForkEvidence) async throws {
         let at = PGValue.seconds(evidence.detectedAt)
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.run("""
                 INSERT INTO fork_evidence (province, detected_at, reason, held_checkpoint, submitted_checkpoint, proof)
                 VALUES (\(evidence.province), \(at), \(evidence.reason), \(evidence.heldCheckpoint), \(evidence.submittedCheckpoint), \(evidence.proof))

@@ -43,7 +43,7 @@ enum PostgresMigrator {
                     done.insert(version)
                 }
                 for migration in PostgresSchema.migrations where !done.contains(migration.version) {
-                    try await connection.withTransaction(logger: logger) { connection in
+                    try await connection.transaction(logger: logger) { connection in
                         for statement in SQLStatements.split(migration.sql) {
                             _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
                         }

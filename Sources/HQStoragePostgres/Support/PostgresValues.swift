@@ -81,3 +81,25 @@ extension PostgresClient {
         _ = try await self.query(query, logger: logger).collect()
     }
 }
+
+extension PostgresClient {
+    /// `withTransaction`, rethrowing the closure's own error (PostgresNIO wraps it, which would
+    /// hide a storage refusal behind a database error).
+    func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+}
+
+extension PostgresConnection {
+    func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+}
