@@ -162,4 +162,26 @@ struct MirrorConformanceTests {
         #expect(try await mirror.duplicateChanges(limit: 10) == expected)
         #expect(try await mirror.verify(keys: try fixture.keys).entries == 302)
     }
+
+    @Test("ids and entries with tabs, newlines, backslashes and quotes are stored byte for byte", arguments: StorageBackend.allCases)
+    func escapes(backend: StorageBackend) async throws {
+        let fixture = try await StorageFixture(backend, records: 0..<0)
+        var building = fixture.log
+        // JSON escapes that decode to a tab, a newline, a carriage return, backslashes and quotes.
+        let tricky = #"{"category":"admin_penalty","change_id":"c\t1\\x\n","entity":{"name":"A\"B\\C\tD"},"id":"P\r\\1","op":"upsert","province":"440000"}"#
+        building.append([try ChangeRecord(parsing: Array(tricky.utf8), province: "440000")] + (try TestRecords.records(0..<20)))
+        let log = building
+        let checkpoint = try log.checkpoint()
+        let hasher = log.suite.treeHasher
+        let mirror = try await fixture.mirror()
+        _ = try await mirror.submitCheckpoint(checkpoint, now: Date()) { facts in
+            CheckpointArbiter.decide(facts, oldSize: 0, proof: [], incoming: checkpoint.checkpoint, hasher: hasher)
+        }
+        _ = try await mirror.withUploadLease { writer in
+            try await writer.append(try log.verifiedBatch(start: 0, end: log.size, frontier: MerkleFrontier()), now: Date())
+        }
+        #expect(try await mirror.entries(from: 0, to: log.size) == log.entries)
+        #expect(try await mirror.state(category: "admin_penalty", id: "P\r\\1", size: nil)?.index == 0)
+        #expect(try await mirror.verify(keys: try fixture.keys).entries == 21)
+    }
 }

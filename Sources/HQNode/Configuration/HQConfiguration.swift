@@ -25,6 +25,10 @@ public struct HQConfiguration: Sendable, Equatable {
     public var maxUploadBytes: Int64 = 8 << 30
     /// Entries per mirror commit (each commit is one transaction).
     public var commitEntries: Int = 4096
+    /// Canonical bytes per mirror commit, whichever of the two comes first: bounds each upload's
+    /// memory (one batch waiting, one being written), so HQ's memory does not grow with the
+    /// number of concurrent uploads beyond a few MiB each.
+    public var commitBytes: Int = 1 << 20
     /// Seconds a TLS handshake may take before the connection is closed.
     public var handshakeTimeoutSeconds: Int = 10
     /// Seconds a connection may stay silent (between requests, or while sending one) before it
@@ -53,6 +57,7 @@ public struct HQConfiguration: Sendable, Equatable {
         public var ca: String?
         public var maxUploadBytes: Int64?
         public var commitEntries: Int?
+        public var commitBytes: Int?
         public var handshakeTimeoutSeconds: Int?
         public var idleTimeoutSeconds: Int?
         public var uploadIdleTimeoutSeconds: Int?
@@ -66,6 +71,7 @@ public struct HQConfiguration: Sendable, Equatable {
             case operatorListen = "operator_listen"
             case maxUploadBytes = "max_upload_bytes"
             case commitEntries = "commit_entries"
+            case commitBytes = "commit_bytes"
             case handshakeTimeoutSeconds = "handshake_timeout_seconds"
             case idleTimeoutSeconds = "idle_timeout_seconds"
             case uploadIdleTimeoutSeconds = "upload_idle_timeout_seconds"
@@ -110,6 +116,7 @@ public struct HQConfiguration: Sendable, Equatable {
         operatorListen = flags.operatorListen ?? file.operatorListen ?? operatorListen
         maxUploadBytes = flags.maxUploadBytes ?? file.maxUploadBytes ?? maxUploadBytes
         commitEntries = flags.commitEntries ?? file.commitEntries ?? commitEntries
+        commitBytes = flags.commitBytes ?? file.commitBytes ?? commitBytes
         handshakeTimeoutSeconds = flags.handshakeTimeoutSeconds ?? file.handshakeTimeoutSeconds ?? handshakeTimeoutSeconds
         idleTimeoutSeconds = flags.idleTimeoutSeconds ?? file.idleTimeoutSeconds ?? idleTimeoutSeconds
         uploadIdleTimeoutSeconds = flags.uploadIdleTimeoutSeconds ?? file.uploadIdleTimeoutSeconds ?? uploadIdleTimeoutSeconds
@@ -130,6 +137,7 @@ public struct HQConfiguration: Sendable, Equatable {
         if !operatorListen.isEmpty { _ = try Self.address(operatorListen, name: "operator_listen") }
         try Self.range("max_upload_bytes", maxUploadBytes, 1...Int64.max, hint: "use e.g. 8589934592 (8 GiB)")
         try Self.range("commit_entries", Int64(commitEntries), 1...1_000_000, hint: "the default 4096 suits most disks")
+        try Self.range("commit_bytes", Int64(commitBytes), 65_536...1 << 30, hint: "the default 1048576 (1 MiB) keeps memory flat")
         try Self.range("handshake_timeout_seconds", Int64(handshakeTimeoutSeconds), 1...600, hint: "the default is 10")
         try Self.range("idle_timeout_seconds", Int64(idleTimeoutSeconds), 1...86_400, hint: "the default is 120")
         try Self.range("upload_idle_timeout_seconds", Int64(uploadIdleTimeoutSeconds), 1...86_400, hint: "the default is 60")

@@ -29,6 +29,9 @@ struct UploadSession: Sendable {
     let gzip: Bool
     let maximumBytes: Int64
     let commitEntries: Int
+    /// Canonical bytes per mirror commit: with `commitEntries`, what bounds an upload's memory
+    /// (a batch waiting plus one being written), so it does not grow with concurrent uploads.
+    let commitBytes: Int
     /// An upload waiting longer than this for its province's next bytes is ended.
     let idleTimeout: Duration
     let shutdown: ShutdownFlag
@@ -129,12 +132,12 @@ struct UploadSession: Sendable {
                     }
                 } catch {
                     // Keep the packages verified before the bad one.
-                    for batch in ready { try await committer.add(batch, threshold: commitEntries) }
+                    for batch in ready { try await committer.add(batch, entries: commitEntries, bytes: commitBytes) }
                     throw error
                 }
                 for batch in ready {
                     verifiedEntries += batch.entries.count
-                    try await committer.add(batch, threshold: commitEntries)
+                    try await committer.add(batch, entries: commitEntries, bytes: commitBytes)
                 }
                 if shutdown.isSet {
                     throw HQError(.shuttingDown, "HQ is shutting down; the verified part of the upload is stored", hint: "retry after HQ restarts")
@@ -190,7 +193,7 @@ struct UploadSession: Sendable {
     }
 }
 
-/// Groups verified packages into commits of about `threshold` entries, one commit in flight
+/// Groups verified packages into commits of about `entries` entries or `bytes` bytes, one commit in flight
 /// while the next group is parsed and verified. What a commit finds (a change_id the log
 /// repeats, a seen checkpoint the entries contradict) becomes an alarm or fork evidence.
 private struct Committer {
@@ -198,6 +201,7 @@ private struct Committer {
     let mirror: MirrorService
     let now: @Sendable () -> Date
     private var pending: VerifiedBatch?
+    private var pendingBytes = 0
     private var inFlight: Task<Void, any Error>?
 
     init(writer: any MirrorWriter, mirror: MirrorService, now: @escaping @Sendable () -> Date) {
@@ -206,14 +210,16 @@ private struct Committer {
         self.now = now
     }
 
-    mutating func add(_ batch: VerifiedBatch, threshold: Int) async throws {
+    mutating func add(_ batch: VerifiedBatch, entries: Int, bytes: Int) async throws {
         if pending == nil { pending = batch } else { pending!.append(batch) }
-        if pending!.entries.count >= threshold { try await flush() }
+        pendingBytes += batch.entries.reduce(0) { $0 + $1.record.canonicalBytes.count }
+        if pending!.entries.count >= entries || pendingBytes >= bytes { try await flush() }
     }
 
     mutating func flush() async throws {
         guard let batch = pending, !batch.isEmpty else { return }
         pending = nil
+        pendingBytes = 0
         try await inFlight?.value
         let (writer, mirror, now) = (writer, mirror, now)
         inFlight = Task {

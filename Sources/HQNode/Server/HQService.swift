@@ -79,7 +79,7 @@ public struct HQService: Sendable {
             let channel = context.channel
             let session = UploadSession(
                 mirror: mirror, start: start, end: end, gzip: encoding == "gzip",
-                maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries,
+                maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries, commitBytes: configuration.commitBytes,
                 idleTimeout: .seconds(configuration.uploadIdleTimeoutSeconds), shutdown: shutdown,
                 metrics: metrics, logger: context.logger, now: now, abortConnection: { channel.close(promise: nil) })
             switch await session.run(body: request.body) {

@@ -32,10 +32,13 @@ final class SQLiteMirror: MirrorStore {
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // 32 mirrors are open at once, each written by its own uploads: a small page cache per
+        // connection and few readers keep HQ's memory flat in the number of uploads.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             // FULL: a receipt or checkpoint must survive power loss once committed.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA cache_size = -4096")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         return configuration

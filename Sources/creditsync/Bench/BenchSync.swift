@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
+import LocalPostgres
 import LedgerCore
 import LedgerStore
 import NationalCrypto
@@ -13,8 +14,11 @@ import Synchronization
 struct BenchSync: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "First and incremental sync over loopback mTLS, beside a raw TLS copy and raw SQLite insert of the same bytes."
+        abstract: "First and incremental sync over loopback mTLS, beside a raw TLS copy and a raw SQLite insert (or PostgreSQL COPY) of the same bytes."
     )
+
+    @Option(help: "HQ's storage: sqlite (a data directory) or postgres (a throwaway cluster started here, durable settings).")
+    var backend: String = "sqlite"
 
     @Option(help: "Records in the first sync.")
     var records: Int = 1_000_000
@@ -39,8 +43,11 @@ struct BenchSync: OperatorCommand {
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bench-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        Output.line("bench sync: \(records) records first, then \(increment); suite \(suite.id.rawValue), gzip \(gzip)")
+        guard ["sqlite", "postgres"].contains(backend) else { throw ValidationError("--backend is sqlite or postgres") }
+        Output.line("bench sync: \(records) records first, then \(increment); suite \(suite.id.rawValue), gzip \(gzip), backend \(backend)")
         Output.line("machine: \(Bench.machine())")
+        let cluster = backend == "postgres" ? try LocalPostgresCluster(durability: .durable) : nil
+        defer { cluster?.stop() }
 
         // PKI, the province ledger.
         let ca = try CertificateAuthority.create(in: root.appendingPathComponent("ca"))
@@ -65,6 +72,8 @@ struct BenchSync: OperatorCommand {
         // First sync onto a fresh HQ, `runs` times, with both baselines measured in each run.
         var tlsTimes: [Double] = []
         var sqliteTimes: [Double] = []
+        var copyTimes: [Double] = []
+        var databaseBytes: [Double] = []
         var firstTimes: [Double] = []
         var earlyRSS: [Double] = []
         var peakRSS: [Double] = []
@@ -73,9 +82,20 @@ struct BenchSync: OperatorCommand {
         for run in 0..<runs {
             hq?.stop()
             let directory = root.appendingPathComponent("hq-\(run)")
-            let data = try await HQData.initialize(.directory(directory))
+            let location: HQData.Location
+            let storageArguments: [String]
+            let keys = root.appendingPathComponent("hq-keys-\(run)")
+            if let cluster {
+                let url = try cluster.createDatabase("bench_\(run)")
+                location = .database(url)
+                storageArguments = ["--database-url", url, "--keys", keys.path]
+            } else {
+                location = .directory(directory)
+                storageArguments = ["--data", directory.path, "--keys", keys.path]
+            }
+            let data = try await HQData.initialize(location, keys: keys)
             try await data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
-            let process = try HQProcess(root: root, data: directory)
+            let process = try HQProcess(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\(run).log"))
             let sampler = ProcessMemorySampler(pid: process.pid)
             let configuration = try syncConfiguration(root, port: process.port, hqKey: data.keys.cosigner.verifierKey)
             let (first, seconds) = try await Bench.time {
@@ -89,7 +109,14 @@ struct BenchSync: OperatorCommand {
             peakRSS.append(sampler.peak)
             tlsTimes.append(try await RawTLSCopy.seconds(file: firstInput, server: serverTLS, client: clientTLS))
             sqliteTimes.append(try Bench.rawSQLiteInsert(firstInput, batchSize: 4096, in: root))
-            Output.line(String(format: "  run %d: first sync %.2fs, raw TLS copy %.2fs, raw SQLite insert %.2fs", run + 1, seconds, tlsTimes.last!, sqliteTimes.last!))
+            if let cluster {
+                copyTimes.append(try await RawPostgresCopy.seconds(url: try cluster.createDatabase("raw_\(run)"), file: firstInput))
+                databaseBytes.append(Double(try cluster.databaseSize("bench_\(run)")))
+                Output.line(String(format: "  run %d: first sync %.2fs, raw TLS copy %.2fs, raw SQLite insert %.2fs, raw PostgreSQL COPY %.2fs",
+                                   run + 1, seconds, tlsTimes.last!, sqliteTimes.last!, copyTimes.last!))
+            } else {
+                Output.line(String(format: "  run %d: first sync %.2fs, raw TLS copy %.2fs, raw SQLite insert %.2fs", run + 1, seconds, tlsTimes.last!, sqliteTimes.last!))
+            }
             hq = process
             hqData = data
         }
@@ -106,6 +133,12 @@ struct BenchSync: OperatorCommand {
                            records, firstSeconds, Bench.rate(records, firstSeconds), firstSeconds / slower))
         Output.line(String(format: "  HQ resident memory: %.0f MiB after 10%% of the upload, %.0f MiB peak (flat if close; compare runs of different sizes)",
                            Bench.median(earlyRSS), Bench.median(peakRSS)))
+        if cluster != nil {
+            let copy = Bench.median(copyTimes)
+            Output.line(String(format: "  baseline raw PostgreSQL COPY of the same bytes into a bare table: %.2fs (%@)", copy, Bench.rate(records, copy)))
+            Output.line(String(format: "  first sync into PostgreSQL: %.2f× the raw COPY rate (target ≥ 0.3); database %.0f MiB, %.0f MiB per million entries",
+                               copy / firstSeconds, Bench.median(databaseBytes) / 1_048_576, Bench.median(databaseBytes) / 1_048_576 / Double(records) * 1_000_000))
+        }
         let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosigner.verifierKey)
 
         // Incremental: `increment` records onto the large mirror, vs the same onto an empty one.
@@ -198,31 +231,38 @@ final class HQProcess: Sendable {
     let port: Int
     var pid: Int32 { process.processIdentifier }
 
-    init(root: URL, data: URL) throws {
+    /// `storage`: `["--data", DIR]` or `["--database-url", URL, "--keys", DIR]`; `log` names the
+    /// file its standard error goes to.
+    init(root: URL, storage: [String], log: URL, commitEntries: Int? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
-        process.arguments = ["hq", "serve", "--data", data.path, "--listen", "127.0.0.1:0",
+        process.arguments = ["hq", "serve"] + storage + ["--listen", "127.0.0.1:0", "--operator-listen", "",
                              "--cert", root.appendingPathComponent("hq-tls/cert.pem").path, "--key", root.appendingPathComponent("hq-tls/key.pem").path,
                              "--ca", root.appendingPathComponent("ca/ca.pem").path, "--log-level", "notice"]
-        let log = data.appendingPathComponent("hq.log")
+            + (commitEntries.map { ["--commit-entries", String($0)] } ?? [])
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        // The address is logged once listening: "…:PORT [creditsync] HQ listening".
+        // The address is logged once listening: "…:PORT [creditsync] HQ listening for provinces".
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("HQ listening") }),
+            if let line = text.split(separator: "\n").first(where: { $0.contains("HQ listening for provinces") }),
                let match = line.firstMatch(of: /:(\d+) \[creditsync\]/), let port = Int(match.1) {
                 self.port = port
                 return
             }
+            guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         process.terminate()
         throw ValidationError("HQ did not start; see \(log.path)")
+    }
+
+    convenience init(root: URL, data: URL) throws {
+        try self.init(root: root, storage: ["--data", data.path], log: data.appendingPathComponent("hq.log"))
     }
 
     func stop() {
