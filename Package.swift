@@ -65,6 +65,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reconcile",
+            dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SyncProtocol",
             dependencies: ["LedgerCore"],
             swiftSettings: swiftSettings
@@ -119,6 +124,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LineInput",
+            dependencies: ["Gzip"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PKI",
             dependencies: [
                 "LedgerCore", "SecretFiles",
@@ -138,7 +148,7 @@ let package = Package(
         .target(
             name: "ProvinceNode",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "SecretFiles",
+                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "LineInput", "SecretFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -151,7 +161,7 @@ let package = Package(
             name: "HQNode",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
-                "HQStorage", "HQStorageSQLite", "HQStoragePostgres",
+                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "Quality", "Reconcile", "LineInput",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -19,6 +19,8 @@ public protocol HQStorage: Sendable {
     var location: String { get }
 
     var registry: any RegistryStore { get }
+    var register: any RegisterStore { get }
+    var audits: any AuditStore { get }
 
     /// Enrols a province's log key and creates its empty mirror, atomically where the backend
     /// can. Enrolling the same key again is a no-op; another key for an enrolled province is

@@ -43,6 +43,10 @@ public protocol MirrorStore: Sendable {
     /// The latest entry of a business record among the first `size` entries (the state projection
     /// at that size), or nil.
     func state(category: String, id: String, size: UInt64?) async throws -> MirrorStateItem?
+    /// The state at `size` in key order (category, then id, by bytes): up to `limit` records
+    /// after the key `after`, each the latest entry of its key among the first `size` entries.
+    /// Audits page through it with flat memory.
+    func state(size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry]
     /// Entries the province's signed log holds twice under one change_id (an audit finding).
     func duplicateChanges(limit: Int) async throws -> [DuplicateChange]
 

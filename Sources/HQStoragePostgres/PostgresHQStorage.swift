@@ -19,6 +19,8 @@ public final class PostgresHQStorage: HQStorage {
 
     public var location: String { url.description }
     public var registry: any RegistryStore { PostgresRegistry(client: client, logger: logger) }
+    public var register: any RegisterStore { PostgresRegister(client: client, logger: logger) }
+    public var audits: any AuditStore { PostgresAudits(client: client, logger: logger) }
 
     private init(url: PostgresURL, logger: Logger) {
         self.url = url

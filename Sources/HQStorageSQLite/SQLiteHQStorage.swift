@@ -14,20 +14,25 @@ import Synchronization
 public final class SQLiteHQStorage: HQStorage {
     public let directory: URL
     let sqliteRegistry: SQLiteRegistry
+    let sqliteRegister: SQLiteRegister
     let leases = UploadLeases()
     private let mirrors = Mutex<[String: SQLiteMirror]>([:])
     /// The descriptor holding `serve.lock`, kept open while this process serves.
     private let serveLock = Mutex<Int32?>(nil)
 
     public static let registryFile = "hq.sqlite"
+    public static let registerFile = "register.sqlite"
     public static let mirrorsDirectory = "mirrors"
 
     public var location: String { "sqlite:\(directory.path)" }
     public var registry: any RegistryStore { sqliteRegistry }
+    public var register: any RegisterStore { sqliteRegister }
+    public var audits: any AuditStore { SQLiteAudits(pool: sqliteRegistry.pool) }
 
     private init(directory: URL) throws {
         self.directory = directory
         sqliteRegistry = try SQLiteRegistry(path: directory.appendingPathComponent(Self.registryFile).path)
+        sqliteRegister = try SQLiteRegister(path: directory.appendingPathComponent(Self.registerFile).path)
     }
 
     /// Creates the storage in `directory` (created if missing); fails if it already holds HQ data.
@@ -98,6 +103,7 @@ public final class SQLiteHQStorage: HQStorage {
     public func close() async throws {
         for mirror in mirrors.withLock({ Array($0.values) }) { try mirror.close() }
         try sqliteRegistry.close()
+        try sqliteRegister.close()
     }
 }
 

@@ -56,6 +56,14 @@ public struct HQData: Sendable {
         }
     }
 
+    /// Opens HQ's storage alone, for the commands that need no key (register import, audits).
+    public static func openStorage(_ location: Location) async throws -> any HQStorage {
+        switch location {
+        case .directory(let directory): try SQLiteHQStorage.open(at: directory)
+        case .database(let url): try await PostgresHQStorage.open(url: url)
+        }
+    }
+
     /// Opens HQ's storage and keys.
     public static func open(_ location: Location, keys keyDirectory: URL? = nil) async throws -> HQData {
         switch location {

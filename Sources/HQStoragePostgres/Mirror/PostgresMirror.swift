@@ -170,6 +170,29 @@ struct PostgresMirror: MirrorStore {
         return nil
     }
 
+    func state(size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
+        let bound = try PGValue.bigint(size)
+        // Per key the entry with the largest index below `size`, from mirror_entry_state.
+        let query: PostgresQuery = if let after {
+            """
+            SELECT DISTINCT ON (category, id) category, id, idx, data FROM mirror_entry
+            WHERE province = \(province) AND idx < \(bound) AND (category, id) > (\(after.category), \(after.id))
+            ORDER BY category, id, idx DESC LIMIT \(Int64(limit))
+            """
+        } else {
+            """
+            SELECT DISTINCT ON (category, id) category, id, idx, data FROM mirror_entry
+            WHERE province = \(province) AND idx < \(bound)
+            ORDER BY category, id, idx DESC LIMIT \(Int64(limit))
+            """
+        }
+        var entries: [StateEntry] = []
+        for try await (category, id, index, data) in try await client.query(query, logger: logger).decode((String, String, Int64, String).self) {
+            entries.append(StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(index), data: Array(data.utf8)))
+        }
+        return entries
+    }
+
     func duplicateChanges(limit: Int) async throws -> [DuplicateChange] {
         var duplicates: [DuplicateChange] = []
         for try await (index, changeID, first) in try await client.query("""

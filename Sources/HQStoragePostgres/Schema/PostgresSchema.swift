@@ -15,6 +15,11 @@ enum PostgresSchema {
     static let partitionedTables = ["mirror_entry", "mirror_tile", "mirror_checkpoint", "mirror_seen_checkpoint",
                                     "mirror_receipt", "mirror_duplicate_change"]
 
+    /// The register's partition of a province (created at its first import).
+    static func registerPartition(province: String) -> String {
+        "CREATE TABLE IF NOT EXISTS register_change_\(province) PARTITION OF register_change FOR VALUES IN ('\(province)')"
+    }
+
     static let migrations: [Migration] = [
         Migration(version: 1, name: "registry and mirrors", sql: """
             CREATE TABLE hq_meta (
@@ -165,6 +170,47 @@ enum PostgresSchema {
             CREATE TRIGGER mirror_receipt_no_truncate BEFORE TRUNCATE ON mirror_receipt FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
             CREATE TRIGGER fork_evidence_no_truncate BEFORE TRUNCATE ON fork_evidence FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
             CREATE TRIGGER revocation_no_truncate BEFORE TRUNCATE ON revocation FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            """),
+        Migration(version: 2, name: "byte-ordered state, central register, audits", sql: """
+            -- Keys compare by bytes (the order audits merge in, as SQLite's BINARY does), and the
+            -- state at a size is per key the entry with the largest index below it.
+            DROP INDEX mirror_entry_by_record;
+            ALTER TABLE mirror_entry ALTER COLUMN category TYPE text COLLATE "C", ALTER COLUMN id TYPE text COLLATE "C";
+            CREATE INDEX mirror_entry_state ON mirror_entry (province, category, id, idx DESC);
+
+            -- The central register: each province's imported changes in order, each change_id once.
+            CREATE TABLE register_change (
+                province text NOT NULL CHECK (province ~ '^[0-9]{6}$'),
+                seq bigint NOT NULL CHECK (seq >= 0),
+                change_id text NOT NULL,
+                category text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                data text NOT NULL,
+                imported_at bigint NOT NULL,
+                PRIMARY KEY (province, seq),
+                UNIQUE (province, change_id)
+            ) PARTITION BY LIST (province);
+            CREATE INDEX register_state ON register_change (province, category, id, seq DESC);
+            CREATE TRIGGER register_change_kept BEFORE UPDATE OR DELETE ON register_change FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+            CREATE TABLE register_province (
+                province text PRIMARY KEY,
+                next_seq bigint NOT NULL DEFAULT 0
+            );
+
+            CREATE TABLE audit (
+                id bigserial PRIMARY KEY,
+                province text NOT NULL,
+                month text NOT NULL CHECK (length(month) = 7),
+                created_at bigint NOT NULL,
+                mirror_size bigint NOT NULL,
+                mirror_root text NOT NULL,
+                register_size bigint NOT NULL,
+                rules_version text NOT NULL,
+                rules_sha256 text NOT NULL,
+                summary text NOT NULL
+            );
+            CREATE INDEX audit_by_month ON audit (month, province, id);
+            CREATE TRIGGER audit_kept BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
             """),
     ]
 

@@ -198,6 +198,27 @@ final class SQLiteMirror: MirrorStore {
         }
     }
 
+    func state(size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
+        let bound = try SQLiteInteger.from(size)
+        return try await pool.read { db in
+            let keyCondition = after == nil ? "" : "AND (category, id) > (?, ?)"
+            var arguments: StatementArguments = [bound]
+            if let after { arguments += [after.category, after.id] }
+            arguments += [limit]
+            // Per key the largest index below `size`, read in key order from entry_by_record.
+            return try Row.fetchAll(db, sql: """
+                SELECT s.category, s.id, s.idx, t.data FROM (
+                    SELECT category, id, max(idx) AS idx FROM entry
+                    WHERE idx < ? \(keyCondition)
+                    GROUP BY category, id ORDER BY category, id LIMIT ?
+                ) s JOIN entry t ON t.idx = s.idx
+                ORDER BY s.category, s.id
+                """, arguments: arguments).map {
+                StateEntry(key: StateKey(category: $0["category"], id: $0["id"]), index: try SQLiteInteger.size($0["idx"]), data: [UInt8]($0["data"] as Data))
+            }
+        }
+    }
+
     func duplicateChanges(limit: Int) async throws -> [DuplicateChange] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT idx, change_id, first_idx FROM duplicate_change ORDER BY idx LIMIT ?", arguments: [limit]).map {

@@ -83,6 +83,26 @@ enum RegistrySchema {
                 BEGIN SELECT RAISE(ABORT, 'revocations are kept'); END;
                 """)
         }
+        // Audits kept for the trend and for anyone rerunning one (issue "HQ reconciliation audit").
+        migrator.registerMigration("v3-audits") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    province TEXT NOT NULL,
+                    month TEXT NOT NULL CHECK (length(month) = 7),
+                    created_at INTEGER NOT NULL,
+                    mirror_size INTEGER NOT NULL,
+                    mirror_root TEXT NOT NULL,
+                    register_size INTEGER NOT NULL,
+                    rules_version TEXT NOT NULL,
+                    rules_sha256 TEXT NOT NULL,
+                    summary TEXT NOT NULL
+                );
+                CREATE INDEX audit_by_month ON audit (month, province, id);
+                CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audits are kept as run'); END;
+                """)
+        }
         return migrator
     }
 }

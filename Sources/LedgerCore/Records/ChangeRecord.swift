@@ -28,8 +28,9 @@ public struct ChangeRecord: Sendable, Equatable {
     private static let requiredKeyBytes = (changeID: Array("change_id".utf8), province: Array("province".utf8), category: Array("category".utf8),
                                            id: Array("id".utf8), op: Array("op".utf8))
 
-    /// Parses producer JSON (any formatting) into a record of `province`.
-    public init(parsing bytes: [UInt8], province expected: String) throws(LedgerCoreError) {
+    /// Parses producer JSON (any formatting) into a record of `province`; nil accepts any
+    /// province (HQ's central register holds every province's records).
+    public init(parsing bytes: [UInt8], province expected: String?) throws(LedgerCoreError) {
         guard bytes.count <= Self.maximumSize else {
             throw LedgerCoreError(.recordTooLarge, "record is \(bytes.count) bytes, over the \(Self.maximumSize)-byte limit")
         }
@@ -49,7 +50,7 @@ public struct ChangeRecord: Sendable, Equatable {
         try self.init(canonical: canonical, members: members, province: expected)
     }
 
-    private init(canonical canonicalBytes: [UInt8], members: [Canonicalizer.Member], province expected: String) throws(LedgerCoreError) {
+    private init(canonical canonicalBytes: [UInt8], members: [Canonicalizer.Member], province expected: String?) throws(LedgerCoreError) {
         guard canonicalBytes.first == UInt8(ascii: "{") else {
             throw LedgerCoreError(.recordNotObject, "a change record must be a JSON object")
         }
@@ -82,7 +83,7 @@ public struct ChangeRecord: Sendable, Equatable {
             throw LedgerCoreError(.invalidField, "op must be \"upsert\" or \"revoke\", got \"\(op)\"")
         }
         self.operation = operation
-        guard province == expected else {
+        if let expected, province != expected {
             throw LedgerCoreError(.wrongProvince, "record is for province \(province), this ledger holds \(expected)")
         }
         // The content members, in canonical order (a subset of a sorted list stays sorted).

@@ -1,6 +1,8 @@
 import Foundation
+import Gzip
 import LedgerCore
 import LedgerStore
+import LineInput
 
 /// Streams NDJSON change records from files or standard input into a province ledger.
 ///
@@ -110,7 +112,14 @@ actor BatchParser {
                 }
                 current = (source, LineReader(handle: handle, maximumLength: ChangeRecord.maximumSize))
             }
-            guard let line = try current!.reader.next() else {
+            let next: LineReader.Line?
+            do {
+                next = try current!.reader.next()
+            } catch let error as GzipError {
+                throw ProvinceNodeError(.input, "\(current!.source.name) is damaged gzip: \(error.description)",
+                                        hint: "check the file with `gzip -t`; nothing from the batch in progress was stored")
+            }
+            guard let line = next else {
                 current = nil
                 continue
             }

@@ -11,8 +11,9 @@ import ServiceLifecycle
 struct HQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hq",
-        abstract: "The headquarters node: enrolment, the mTLS sync server, status, revocation.",
-        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self, HQDatabaseCommand.self]
+        abstract: "The headquarters node: enrolment, the mTLS sync server, status, revocation, the central register and audits.",
+        subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self, HQDatabaseCommand.self,
+                      HQRegisterCommand.self, HQAuditCommand.self]
     )
 }
 

@@ -40,3 +40,34 @@ struct HQDataOptions: ParsableArguments {
         }
     }
 }
+
+/// Where HQ's data lives, for the `hq` commands that need its storage but not its keys.
+struct HQStorageOptions: ParsableArguments {
+    @Option(help: "HQ's data directory (embedded SQLite storage).")
+    var data: String?
+
+    @Option(help: "HQ's PostgreSQL database, postgres://USER@HOST:PORT/DB (instead of --data).")
+    var database: String?
+
+    func validate() throws {
+        guard (data == nil) != (database == nil) else { throw ValidationError("give exactly one of --data DIR and --database URL") }
+    }
+
+    var location: HQData.Location {
+        if let database { return .database(database) }
+        return .directory(URL(fileURLWithPath: data ?? "."))
+    }
+
+    /// Opens HQ's storage for `body` and closes it after, whatever happens.
+    func with<T>(_ body: (any HQStorage) async throws -> T) async throws -> T {
+        let storage = try await HQData.openStorage(location)
+        do {
+            let result = try await body(storage)
+            try await storage.close()
+            return result
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+    }
+}

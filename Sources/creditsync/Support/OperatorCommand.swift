@@ -5,6 +5,7 @@ import HQStorage
 import LedgerCore
 import LedgerStore
 import ProvinceNode
+import Quality
 import SyncProtocol
 
 /// A command whose failures are reported as `error:` and `hint:` lines with a stable exit code.
@@ -60,8 +61,15 @@ enum ExitCodes {
              LedgerCoreError.Code.invalidField.rawValue,
              "hq.configuration", "hq.data-directory", "hq.enrolment", ProblemCode.notEnrolled.rawValue,
              HQStorageError.Code.enrolment.rawValue, HQStorageError.Code.notEnrolled.rawValue, HQStorageError.Code.schema.rawValue,
-             HQStorageError.Code.unavailable.rawValue, HQStorageError.Code.outOfRange.rawValue, "file.secret":
+             HQStorageError.Code.unavailable.rawValue, HQStorageError.Code.outOfRange.rawValue, "file.secret",
+             AuditError.Code.notEnrolled.rawValue, AuditError.Code.noSuchSize.rawValue, AuditError.Code.rules.rawValue,
+             QualityError.Code.invalidRules.rawValue, QualityError.Code.invalidCalendar.rawValue, QualityError.Code.invalidPeriod.rawValue,
+             QualityError.Code.unreadableFile.rawValue:
             configuration
+        case AuditError.Code.input.rawValue:
+            inputRejected
+        case AuditError.Code.corrupt.rawValue:
+            verificationFailed
         default:
             failure
         }

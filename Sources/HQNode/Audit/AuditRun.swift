@@ -1,0 +1,207 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import Quality
+import Reconcile
+
+/// One audit in progress: its checkers, counts and open output files (see `ProvinceAuditor`).
+struct AuditRun {
+    let plan: AuditPlan
+    let staging: URL
+    let checker: RecordChecker
+    let groups: GroupChecker
+    let scratch: AuditScratch
+    var tally: AuditTally
+    let findingsCSV: FindingsCSV
+    let gapsCSV: GapsCSV
+    /// The `findings` and `gaps` arrays of audit.json, one element per line, joined at the end.
+    let findingLines: OutputFile
+    let gapLines: OutputFile
+    let encoder = AuditDocument.encoder()
+    var findingCount = 0
+    var gapCount = 0
+
+    init(plan: AuditPlan, staging: URL) throws {
+        self.plan = plan
+        self.staging = staging
+        checker = RecordChecker(rules: plan.rules, calendar: plan.calendar)
+        groups = GroupChecker(rules: plan.rules)
+        scratch = try AuditScratch(url: staging.appendingPathComponent("work.sqlite"))
+        tally = AuditTally(examplesPerRule: plan.examplesPerRule)
+        findingsCSV = try FindingsCSV(url: staging.appendingPathComponent(AuditFiles.findings), language: plan.language, rules: plan.rules)
+        gapsCSV = try GapsCSV(url: staging.appendingPathComponent(AuditFiles.gaps), language: plan.language)
+        findingLines = try OutputFile(staging.appendingPathComponent("findings.jsonl"))
+        gapLines = try OutputFile(staging.appendingPathComponent("gaps.jsonl"))
+    }
+
+    // MARK: Pass 1: merge
+
+    mutating func merge(mirror: any MirrorStore, mirrorSize: UInt64, register: any RegisterStore, registerSize: UInt64) async throws {
+        let province = plan.province
+        var local = StateCursor(side: "mirror", pageSize: plan.pageSize) { after, limit in
+            try await mirror.state(size: mirrorSize, after: after, limit: limit)
+        }
+        var central = StateCursor(side: "central register", pageSize: plan.pageSize) { after, limit in
+            try await register.state(province: province, size: registerSize, after: after, limit: limit)
+        }
+        defer {
+            local.cancel()
+            central.cancel()
+        }
+        var localHead = try await local.next()
+        var centralHead = try await central.next()
+        while let (gap, advance) = GapClassifier.step(local: localHead?.row, central: centralHead?.row) {
+            if let gap { try write(gap) }
+            switch advance {
+            case .local:
+                try checkLocal(localHead!, gap: gap)
+                localHead = try await local.next()
+            case .central:
+                try checkCentralOnly(centralHead!.row, gap: gap)
+                centralHead = try await central.next()
+            case .both:
+                try checkLocal(localHead!, gap: gap, central: centralHead!.row)
+                tally.centralRecords += 1
+                localHead = try await local.next()
+                centralHead = try await central.next()
+            }
+        }
+    }
+
+    /// A local state record: its own checks, a conflict with the centre if any, and a place in
+    /// the work table if cross-record checks concern it.
+    mutating func checkLocal(_ head: (row: StateRow, data: [UInt8]), gap: Gap?, central: StateRow? = nil) throws {
+        let row = head.row
+        let record = try AuditRecord(value: row.value, index: row.index)
+        var findings = checker.check(record, period: plan.period)
+        if let gap, gap.kind == .conflict, let central {
+            for path in gap.fields {
+                let (mine, theirs) = (record.value(at: path).map(Self.text) ?? "", Self.lookup(central.value, path).map(Self.text) ?? "")
+                let finding = checker.callerFinding(RuleID.centralLocalDiffers, for: record, field: path, value: mine,
+                                                    detail: ("地方为“\(mine)”，总局为“\(theirs)”", "local \"\(mine)\", central \"\(theirs)\""))
+                if let finding { findings.append(finding) }
+            }
+        }
+        tally.checked[row.category, default: 0] += 1
+        if row.revoked { tally.revokedRecords += 1 }
+        if checker.isTimelinessChecked(record, period: plan.period) { tally.timeliness[row.category, default: 0] += 1 }
+        var seen: Set<String> = []
+        let mask = tally.count(findings, category: row.category, seen: &seen)
+        for finding in findings { try write(finding) }
+        if !row.revoked, !groups.groupKeys(for: record).isEmpty, let uscc = record.entityUSCC {
+            try scratch.add(uscc: uscc, .init(index: row.index, mask: mask, data: head.data))
+        } else {
+            tally.settle(category: row.category, mask: mask)
+        }
+    }
+
+    /// A central record the province lacks (or holds revoked where the centre does too).
+    mutating func checkCentralOnly(_ row: StateRow, gap: Gap?) throws {
+        tally.centralRecords += 1
+        guard let gap, gap.kind == .missingLocal else { return }
+        let label = plan.rules.category(row.category)?.label ?? row.category
+        let record = try AuditRecord(value: row.value, index: nil)
+        let finding = checker.callerFinding(RuleID.missingLocal, for: record, value: row.id,
+                                            detail: ("\(label) \(row.id)（总局登记序号 \(row.index)）", "\(row.category) \(row.id) (central sequence \(row.index))"))
+        tally.countMissingLocal(finding, category: row.category)
+        if let finding { try write(finding) }
+    }
+
+    /// The value at a dotted path (as `ContentDiff` names them).
+    static func lookup(_ value: JSONValue, _ path: String) -> JSONValue? {
+        var current: JSONValue? = value
+        for key in path.split(separator: ".", omittingEmptySubsequences: false) { current = current?[String(key)] }
+        return current
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        if case .string(let text) = value { return text }
+        return String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
+    }
+
+    // MARK: Pass 2: groups
+
+    mutating func checkGroups() throws {
+        let period = plan.period
+        try scratch.forEachEntity { _, rows in
+            var records: [AuditRecord] = []
+            records.reserveCapacity(rows.count)
+            for row in rows { records.append(try AuditRecord(bytes: row.data, index: row.index)) }
+            var members: [String: [AuditRecord]] = [:]
+            var order: [String] = []
+            for record in records {
+                for (grouping, key) in groups.groupKeys(for: record) {
+                    let name = grouping + "\u{1E}" + key
+                    if members[name] == nil { order.append(name) }
+                    members[name, default: []].append(record)
+                }
+            }
+            var findingsByIndex: [UInt64: [Finding]] = [:]
+            for name in order {
+                let grouping = String(name[..<name.firstIndex(of: "\u{1E}")!])
+                for finding in groups.checkGroup(grouping, records: members[name]!, period: period) {
+                    findingsByIndex[finding.index ?? .max, default: []].append(finding)
+                }
+            }
+            for (row, record) in zip(rows, records) {
+                let findings = findingsByIndex[row.index] ?? []
+                var seen: Set<String> = []
+                let mask = row.mask | tally.count(findings, category: record.category, seen: &seen)
+                for finding in findings { try write(finding) }
+                tally.settle(category: record.category, mask: mask)
+            }
+        }
+    }
+
+    // MARK: Output
+
+    mutating func write(_ finding: Finding) throws {
+        try findingsCSV.write(finding)
+        if findingCount > 0 { try findingLines.write(",\n") }
+        try findingLines.write(try encoder.encode(finding))
+        findingCount += 1
+    }
+
+    mutating func write(_ gap: Gap) throws {
+        tally.count(gap)
+        try gapsCSV.write(gap)
+        if gapCount > 0 { try gapLines.write(",\n") }
+        try gapLines.write(try encoder.encode(gap))
+        gapCount += 1
+    }
+
+    /// Scores, writes audit.json and report.html, and closes every file.
+    func finish(read: AuditDocument.MirrorRead, registerSize: UInt64, previous: AuditSummary?, now: Date) throws -> AuditDocument {
+        try findingsCSV.close()
+        try gapsCSV.close()
+        try findingLines.close()
+        try gapLines.close()
+        let score = Scorer(rules: plan.rules).score(tally.scoreInput)
+        let document = AuditDocument(plan: plan, score: score, tally: tally, read: read, registerSize: registerSize,
+                                     previous: previous, createdAt: now)
+        let json = try OutputFile(staging.appendingPathComponent(AuditFiles.document))
+        var header = try encoder.encode(document)
+        header.removeLast()  // the closing brace: the arrays follow
+        try json.write(header)
+        try json.write(",\n\"findings\":[\n")
+        try Self.copy(findingLines.url, into: json)
+        try json.write("\n],\n\"gaps\":[\n")
+        try Self.copy(gapLines.url, into: json)
+        try json.write("\n]}\n")
+        try json.close()
+        try? FileManager.default.removeItem(at: findingLines.url)
+        try? FileManager.default.removeItem(at: gapLines.url)
+        let html = try OutputFile(staging.appendingPathComponent(AuditFiles.report))
+        try html.write(AuditReportHTML(document: document, tally: tally, rules: plan.rules, language: plan.language).render())
+        try html.close()
+        return document
+    }
+
+    static func copy(_ url: URL, into file: OutputFile) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw AuditError(.output, "cannot read back \(url.path)", hint: "check the output directory")
+        }
+        defer { try? handle.close() }
+        while let chunk = try handle.read(upToCount: OutputFile.capacity), !chunk.isEmpty { try file.write(chunk) }
+    }
+}

@@ -1,0 +1,81 @@
+import Quality
+import Reconcile
+
+/// What an audit counts while it streams: the scorer's numerators and denominators (distinct
+/// records), and a bounded sample of findings and gaps for the report. Memory is the number of
+/// categories × rules, plus the samples.
+struct AuditTally {
+    /// Local records checked per category (every state row, revoked ones included).
+    var checked: [String: Int] = [:]
+    /// Records in the timeliness population per category.
+    var timeliness: [String: Int] = [:]
+    /// Central records missing locally per category: they join the comprehensiveness denominator.
+    var missingLocal: [String: Int] = [:]
+    var failing: [String: [String: Int]] = [:]
+    var failingByDimension: [QualityDimension: [String: Int]] = [:]
+    var failingAny: [String: Int] = [:]
+    /// Finding rows per rule (a record may have several under one rule, e.g. two bad fields).
+    var rows: [String: Int] = [:]
+    var findings = 0
+    var examples: [String: [Finding]] = [:]
+    var gapCounts: [Gap.Kind: Int] = [:]
+    var gapExamples: [Gap.Kind: [Gap]] = [:]
+    var centralRecords = 0
+    var revokedRecords = 0
+    let examplesPerRule: Int
+
+    init(examplesPerRule: Int) { self.examplesPerRule = examplesPerRule }
+
+    static func bit(_ dimension: QualityDimension) -> UInt8 { 1 << UInt8(QualityDimension.allCases.firstIndex(of: dimension)!) }
+
+    /// Counts a record's findings of one pass under their rules, once per rule, and returns the
+    /// dimensions they fail. `seen` holds the rules already counted for this record.
+    mutating func count(_ findings: [Finding], category: String, seen: inout Set<String>) -> UInt8 {
+        var mask: UInt8 = 0
+        for finding in findings {
+            mask |= Self.bit(finding.dimension)
+            rows[finding.rule, default: 0] += 1
+            self.findings += 1
+            if examples[finding.rule, default: []].count < examplesPerRule { examples[finding.rule, default: []].append(finding) }
+            if seen.insert(finding.rule).inserted { failing[category, default: [:]][finding.rule, default: 0] += 1 }
+        }
+        return mask
+    }
+
+    /// Settles a local record once all its findings are in: the dimensions it failed, and
+    /// whether it failed any.
+    mutating func settle(category: String, mask: UInt8) {
+        guard mask != 0 else { return }
+        failingAny[category, default: 0] += 1
+        for dimension in QualityDimension.allCases where mask & Self.bit(dimension) != 0 {
+            failingByDimension[dimension, default: [:]][category, default: 0] += 1
+        }
+    }
+
+    mutating func count(_ gap: Gap) {
+        gapCounts[gap.kind, default: 0] += 1
+        if gapExamples[gap.kind, default: []].count < examplesPerRule { gapExamples[gap.kind, default: []].append(gap) }
+    }
+
+    /// The scorer's input: comprehensiveness also counts the central records missing locally.
+    var scoreInput: ScoreInput {
+        var checked = self.checked
+        for category in missingLocal.keys where checked[category] == nil { checked[category] = 0 }
+        var comprehensiveness = checked
+        for (category, count) in missingLocal { comprehensiveness[category, default: 0] += count }
+        return ScoreInput(checked: checked, checkedByDimension: [.timeliness: timeliness, .comprehensiveness: comprehensiveness],
+                          failing: failing, failingByDimension: failingByDimension, failingAny: failingAny)
+    }
+}
+
+extension AuditTally {
+    /// Counts a central record the province lacks: a comprehensiveness failure of its category,
+    /// not a failure of any local record.
+    mutating func countMissingLocal(_ finding: Finding?, category: String) {
+        missingLocal[category, default: 0] += 1
+        guard let finding else { return }
+        var seen: Set<String> = []
+        _ = count([finding], category: category, seen: &seen)
+        failingByDimension[finding.dimension, default: [:]][category, default: 0] += 1
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Quality
+import Reconcile
+
+/// `audit.json` without its `findings` and `gaps` arrays, which are streamed after it
+/// (Protocol/audit.md). Everything a rerun needs is named: the mirror checkpoint, the register
+/// size, the rules file and the calendar.
+public struct AuditDocument: Codable, Sendable, Equatable {
+    public static let schemaName = "creditsync/audit/v1"
+
+    public var schema = AuditDocument.schemaName
+    public var province: String
+    public var provinceName: String?
+    public var month: String
+    public var periodStart: String
+    public var periodEnd: String
+    public var createdAt: String
+    public var mirror: MirrorRead
+    public var register: RegisterRead
+    public var rules: RulesUsed
+    public var calendarSHA256: String
+    public var records: RecordCounts
+    public var overall: Overall
+    /// Keyed by the English dimension name (`accuracy`).
+    public var scores: [String: DimensionEntry]
+    /// Every rule of the catalogue, in catalogue order.
+    public var ruleCounts: [RuleEntry]
+    /// Keyed by gap kind (`missing_local`), every kind present.
+    public var gapCounts: [String: Int]
+    public var trend: Trend?
+
+    enum CodingKeys: String, CodingKey {
+        case schema, province, month, mirror, register, rules, records, overall, scores, trend
+        case provinceName = "province_name"
+        case periodStart = "period_start"
+        case periodEnd = "period_end"
+        case createdAt = "created_at"
+        case calendarSHA256 = "calendar_sha256"
+        case ruleCounts = "rule_counts"
+        case gapCounts = "gap_counts"
+    }
+
+    public struct MirrorRead: Codable, Sendable, Equatable {
+        public var origin: String
+        public var size: UInt64
+        /// Base64, as in the checkpoint.
+        public var root: String
+        /// The signed checkpoint read, as the province signed it (absent for an empty mirror).
+        public var checkpoint: String?
+    }
+
+    public struct RegisterRead: Codable, Sendable, Equatable {
+        public var size: UInt64
+    }
+
+    public struct RulesUsed: Codable, Sendable, Equatable {
+        public var version: String
+        public var sha256: String
+    }
+
+    public struct RecordCounts: Codable, Sendable, Equatable {
+        /// State records read from the mirror (the latest of each key), revoked ones included.
+        public var local: Int
+        public var revoked: Int
+        /// Records recorded in the month: the timeliness population.
+        public var recordedInPeriod: Int
+        /// State records read from the central register.
+        public var central: Int
+        public var findings: Int
+        public var gaps: Int
+
+        enum CodingKeys: String, CodingKey {
+            case local, revoked, central, findings, gaps
+            case recordedInPeriod = "recorded_in_period"
+        }
+    }
+
+    public struct Overall: Codable, Sendable, Equatable {
+        public var score: Double?
+        public var failing: Int
+        public var checked: Int
+    }
+
+    public struct DimensionEntry: Codable, Sendable, Equatable {
+        public var nameZh: String
+        /// 0–100, two decimals; null when nothing was checked for it.
+        public var score: Double?
+        public var failing: Int
+        public var checked: Int
+        public var weight: Double
+        public var categories: [CategoryScore]
+
+        enum CodingKeys: String, CodingKey {
+            case score, failing, checked, weight, categories
+            case nameZh = "name_zh"
+        }
+    }
+
+    public struct RuleEntry: Codable, Sendable, Equatable {
+        public var rule: String
+        public var dimension: QualityDimension
+        public var name: String
+        public var nameEn: String
+        public var weight: Double
+        /// Distinct records failing the rule, over every category.
+        public var failing: Int
+        /// Records checked for the rule's dimension, over every category.
+        public var checked: Int
+        /// Finding rows (a record may fail one rule in two fields).
+        public var findings: Int
+
+        enum CodingKeys: String, CodingKey {
+            case rule, dimension, name, weight, failing, checked, findings
+            case nameEn = "name_en"
+        }
+    }
+
+    public struct Trend: Codable, Sendable, Equatable {
+        public var previousMonth: String
+        public var previousCreatedAt: String
+        public var overall: Change
+        public var scores: [String: Change]
+
+        enum CodingKeys: String, CodingKey {
+            case overall, scores
+            case previousMonth = "previous_month"
+            case previousCreatedAt = "previous_created_at"
+        }
+    }
+
+    public struct Change: Codable, Sendable, Equatable {
+        public var previous: Double?
+        public var current: Double?
+        /// current − previous, two decimals; null unless both are known.
+        public var change: Double?
+
+        init(previous: Double?, current: Double?) {
+            self.previous = previous
+            self.current = current
+            change = previous.flatMap { p in current.map { (($0 - p) * 100).rounded(.toNearestOrAwayFromZero) / 100 } }
+        }
+    }
+}
+
+extension AuditDocument {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The whole-file reader for tools and tests: the header plus the streamed arrays.
+    public struct File: Decodable, Sendable {
+        public var header: AuditDocument
+        public var findings: [Finding]
+        public var gaps: [Gap]
+
+        enum CodingKeys: String, CodingKey { case findings, gaps }
+
+        public init(from decoder: any Decoder) throws {
+            header = try AuditDocument(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            findings = try container.decode([Finding].self, forKey: .findings)
+            gaps = try container.decode([Gap].self, forKey: .gaps)
+        }
+    }
+
+    /// Reads an `audit.json`.
+    public static func read(_ url: URL) throws -> File {
+        try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import LedgerCore
+
+/// The central register at HQ (issue "HQ reconciliation audit"): the central system's view of
+/// each province's records, imported as change records and applied in order. Per province it is
+/// a sequence of changes (`seq` from 0), each `change_id` once, so a re-import adds nothing;
+/// its state at any size is the latest change per `(category, id)`, as for a mirror.
+public protocol RegisterStore: Sendable {
+    /// Appends the records not imported before (by `change_id`), in order; returns how many were
+    /// new. One transaction.
+    func importChanges(province: String, _ records: [ChangeRecord], now: Date) async throws -> Int
+    /// Changes imported for `province` so far: the register's size, which audits name.
+    func size(province: String) async throws -> UInt64
+    /// Provinces with imported changes.
+    func provinces() async throws -> [String]
+    /// The state at `size` in key order (category, then id, by bytes): up to `limit` rows after
+    /// the key `after`.
+    func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry]
+}
+
+/// A business record's key.
+public struct StateKey: Sendable, Equatable {
+    public var category: String
+    public var id: String
+
+    public init(category: String, id: String) {
+        self.category = category
+        self.id = id
+    }
+}
+
+/// The latest entry of a business record in a log or the register, with its position.
+public struct StateEntry: Sendable, Equatable {
+    public var key: StateKey
+    public var index: UInt64
+    public var data: [UInt8]
+
+    public init(key: StateKey, index: UInt64, data: [UInt8]) {
+        self.key = key
+        self.index = index
+        self.data = data
+    }
+}
+
+/// Audits HQ keeps, for the trend against the previous month and for anyone rerunning one.
+public protocol AuditStore: Sendable {
+    func save(_ audit: StoredAudit) async throws
+    /// The latest audit of `province` for `month` (`YYYY-MM`), if any.
+    func latest(province: String, month: String) async throws -> StoredAudit?
+    /// Every province's latest audit for `month`.
+    func latest(month: String) async throws -> [StoredAudit]
+}
+
+/// One audit's summary as HQ keeps it: what it read and what it scored (the full report is
+/// the audit's files).
+public struct StoredAudit: Sendable, Equatable {
+    public var province: String
+    public var month: String
+    public var createdAt: Date
+    public var mirrorSize: UInt64
+    public var mirrorRoot: String
+    public var registerSize: UInt64
+    public var rulesVersion: String
+    public var rulesSHA256: String
+    /// The audit summary as JSON (scores, counts per rule and gap kind).
+    public var summary: String
+
+    public init(province: String, month: String, createdAt: Date, mirrorSize: UInt64, mirrorRoot: String, registerSize: UInt64,
+                rulesVersion: String, rulesSHA256: String, summary: String) {
+        self.province = province
+        self.month = month
+        self.createdAt = createdAt
+        self.mirrorSize = mirrorSize
+        self.mirrorRoot = mirrorRoot
+        self.registerSize = registerSize
+        self.rulesVersion = rulesVersion
+        self.rulesSHA256 = rulesSHA256
+        self.summary = summary
+    }
+}

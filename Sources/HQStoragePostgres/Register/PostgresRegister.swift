@@ -1,0 +1,135 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import Logging
+import PostgresNIO
+
+/// The central register in PostgreSQL, partitioned by province like the mirrors.
+struct PostgresRegister: RegisterStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    func importChanges(province: String, _ records: [ChangeRecord], now: Date) async throws -> Int {
+        guard province.utf8.count == 6, province.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw HQStorageError(.outOfRange, "\(province) is not a six-digit province code", hint: "records carry their province as six digits")
+        }
+        return try await client.transaction(logger: logger) { connection in
+            try await connection.run(PostgresQuery(unsafeSQL: PostgresSchema.registerPartition(province: province)), logger: logger)
+            try await connection.run("INSERT INTO register_province (province) VALUES (\(province)) ON CONFLICT DO NOTHING", logger: logger)
+            var next: Int64 = 0
+            for try await value in try await connection.query("SELECT next_seq FROM register_province WHERE province = \(province) FOR UPDATE",
+                                                               logger: logger).decode(Int64.self) {
+                next = value
+            }
+            // Stage the batch, then insert in order what was not imported before.
+            try await connection.run("CREATE TEMPORARY TABLE register_batch (ord bigint, change_id text, category text, id text, data text) ON COMMIT DROP",
+                                     logger: logger)
+            var rows = CopyRows(capacity: records.reduce(0) { $0 + $1.canonicalBytes.count + 64 })
+            for (order, record) in records.enumerated() {
+                rows.field(Int64(order))
+                rows.field(record.changeID)
+                rows.field(record.category)
+                rows.field(record.id)
+                rows.field(record.canonicalBytes, last: true)
+            }
+            let copy = rows.take()
+            try await connection.copyFrom(table: "register_batch", columns: ["ord", "change_id", "category", "id", "data"], logger: logger) { writer in
+                try await writer.write(copy)
+            }
+            var added: Int64 = 0
+            for try await count in try await connection.query("""
+                WITH fresh AS (
+                    SELECT DISTINCT ON (b.change_id) b.ord, b.change_id, b.category, b.id, b.data FROM register_batch b
+                    WHERE NOT EXISTS (SELECT 1 FROM register_change r WHERE r.province = \(province) AND r.change_id = b.change_id)
+                    ORDER BY b.change_id, b.ord
+                ), numbered AS (
+                    SELECT \(next) + row_number() OVER (ORDER BY ord) - 1 AS seq, change_id, category, id, data FROM fresh
+                ), inserted AS (
+                    INSERT INTO register_change (province, seq, change_id, category, id, data, imported_at)
+                    SELECT \(province), seq, change_id, category, id, data, \(PGValue.seconds(now)) FROM numbered RETURNING 1
+                )
+                SELECT count(*) FROM inserted
+                """, logger: logger).decode(Int64.self) {
+                added = count
+            }
+            try await connection.run("UPDATE register_province SET next_seq = next_seq + \(added) WHERE province = \(province)", logger: logger)
+            return Int(added)
+        }
+    }
+
+    func size(province: String) async throws -> UInt64 {
+        for try await next in try await client.query("SELECT next_seq FROM register_province WHERE province = \(province)", logger: logger).decode(Int64.self) {
+            return try PGValue.size(next)
+        }
+        return 0
+    }
+
+    func provinces() async throws -> [String] {
+        var provinces: [String] = []
+        for try await province in try await client.query("SELECT province FROM register_province WHERE next_seq > 0 ORDER BY province",
+                                                         logger: logger).decode(String.self) {
+            provinces.append(province)
+        }
+        return provinces
+    }
+
+    func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
+        let bound = try PGValue.bigint(size)
+        let query: PostgresQuery = if let after {
+            """
+            SELECT DISTINCT ON (category, id) category, id, seq, data FROM register_change
+            WHERE province = \(province) AND seq < \(bound) AND (category, id) > (\(after.category), \(after.id))
+            ORDER BY category, id, seq DESC LIMIT \(Int64(limit))
+            """
+        } else {
+            """
+            SELECT DISTINCT ON (category, id) category, id, seq, data FROM register_change
+            WHERE province = \(province) AND seq < \(bound)
+            ORDER BY category, id, seq DESC LIMIT \(Int64(limit))
+            """
+        }
+        var entries: [StateEntry] = []
+        for try await (category, id, seq, data) in try await client.query(query, logger: logger).decode((String, String, Int64, String).self) {
+            entries.append(StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(seq), data: Array(data.utf8)))
+        }
+        return entries
+    }
+}
+
+/// Audits kept in PostgreSQL.
+struct PostgresAudits: AuditStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    func save(_ audit: StoredAudit) async throws {
+        try await client.run("""
+            INSERT INTO audit (province, month, created_at, mirror_size, mirror_root, register_size, rules_version, rules_sha256, summary)
+            VALUES (\(audit.province), \(audit.month), \(PGValue.seconds(audit.createdAt)), \(try PGValue.bigint(audit.mirrorSize)), \(audit.mirrorRoot),
+                    \(try PGValue.bigint(audit.registerSize)), \(audit.rulesVersion), \(audit.rulesSHA256), \(audit.summary))
+            """, logger: logger)
+    }
+
+    func latest(province: String, month: String) async throws -> StoredAudit? {
+        try await audits("""
+            SELECT province, month, created_at, mirror_size, mirror_root, register_size, rules_version, rules_sha256, summary FROM audit
+            WHERE province = \(province) AND month = \(month) ORDER BY id DESC LIMIT 1
+            """).first
+    }
+
+    func latest(month: String) async throws -> [StoredAudit] {
+        try await audits("""
+            SELECT DISTINCT ON (province) province, month, created_at, mirror_size, mirror_root, register_size, rules_version, rules_sha256, summary
+            FROM audit WHERE month = \(month) ORDER BY province, id DESC
+            """)
+    }
+
+    private func audits(_ query: PostgresQuery) async throws -> [StoredAudit] {
+        var audits: [StoredAudit] = []
+        for try await (province, month, created, size, root, register, version, sha, summary) in try await client.query(query, logger: logger)
+            .decode((String, String, Int64, Int64, String, Int64, String, String, String).self) {
+            audits.append(StoredAudit(province: province, month: month, createdAt: PGValue.date(created), mirrorSize: try PGValue.size(size),
+                                      mirrorRoot: root, registerSize: try PGValue.size(register), rulesVersion: version, rulesSHA256: sha, summary: summary))
+        }
+        return audits
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import HQStorage
+import LedgerCore
+import LedgerStore
+
+/// The central register in `register.sqlite`: every province's imported changes in order, each
+/// `change_id` once per province; `(province, category, id, seq)` indexes the state at any size.
+final class SQLiteRegister: RegisterStore {
+    let pool: DatabasePool
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("register-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE register_change (
+                    province TEXT NOT NULL CHECK (length(province) = 6),
+                    seq INTEGER NOT NULL CHECK (seq >= 0),
+                    change_id TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    data BLOB NOT NULL,
+                    imported_at INTEGER NOT NULL,
+                    UNIQUE (province, seq),
+                    UNIQUE (province, change_id)
+                );
+                CREATE INDEX register_state ON register_change (province, category, id, seq);
+                CREATE TRIGGER register_change_kept_update BEFORE UPDATE ON register_change
+                BEGIN SELECT RAISE(ABORT, 'imported changes are kept as imported'); END;
+                """)
+        }
+        return migrator
+    }
+
+    func close() throws { try pool.close() }
+
+    func importChanges(province: String, _ records: [ChangeRecord], now: Date) async throws -> Int {
+        try await pool.write { db in
+            var next = try SQLiteInteger.size(try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM register_change WHERE province = ?",
+                                                                 arguments: [province]) ?? 0)
+            let insert = try RawStatement(db, sql: """
+                INSERT INTO register_change (province, seq, change_id, category, id, data, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (province, change_id) DO NOTHING
+                """)
+            let at = Int64(now.timeIntervalSince1970)
+            var added = 0
+            for record in records {
+                let inserted = try record.canonicalBytes.withUnsafeBytes { data in
+                    try insert.run(.text(province), .integer(try SQLiteInteger.from(next)), .text(record.changeID), .text(record.category),
+                                   .text(record.id), .blob(data), .integer(at))
+                }
+                if inserted == 1 {
+                    next += 1
+                    added += 1
+                }
+            }
+            return added
+        }
+    }
+
+    func size(province: String) async throws -> UInt64 {
+        try await pool.read { db in
+            try SQLiteInteger.size(try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM register_change WHERE province = ?",
+                                                      arguments: [province]) ?? 0)
+        }
+    }
+
+    func provinces() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT province FROM register_change ORDER BY province") }
+    }
+
+    func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
+        let bound = try SQLiteInteger.from(size)
+        return try await pool.read { db in
+            let keyCondition = after == nil ? "" : "AND (category, id) > (?, ?)"
+            var arguments: StatementArguments = [province, bound]
+            if let after { arguments += [after.category, after.id] }
+            arguments += [limit, province]
+            // Per key the largest seq below `size`, read in key order from register_state.
+            return try Row.fetchAll(db, sql: """
+                SELECT s.category, s.id, s.seq, t.data FROM (
+                    SELECT category, id, max(seq) AS seq FROM register_change
+                    WHERE province = ? AND seq < ? \(keyCondition)
+                    GROUP BY category, id ORDER BY category, id LIMIT ?
+                ) s JOIN register_change t ON t.province = ? AND t.seq = s.seq
+                ORDER BY s.category, s.id
+                """, arguments: arguments).map {
+                StateEntry(key: StateKey(category: $0["category"], id: $0["id"]), index: try SQLiteInteger.size($0["seq"]), data: [UInt8]($0["data"] as Data))
+            }
+        }
+    }
+}

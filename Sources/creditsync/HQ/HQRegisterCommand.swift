@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import HQNode
+import HQStorage
+import Quality
+
+struct HQRegisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "HQ's central register: the central system's view of every province's records, which audits compare with the mirrors.",
+        subcommands: [Import.self]
+    )
+
+    struct Import: OperatorCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Import change records (NDJSON, plain or gzip) into the central register, each under its own province.",
+            discussion: """
+                Records are applied in file order: the latest change of each (category, id) is the register's state. \
+                Importing a file again adds nothing (each change_id once per province). Unusable lines are reported \
+                as FILE:LINE: reason on standard error and skipped; the rest are stored. Exit status 3 if any line \
+                was rejected.
+                """
+        )
+
+        @OptionGroup var storage: HQStorageOptions
+
+        @Argument(help: "NDJSON files (.ndjson or gzip).")
+        var files: [String]
+
+        func execute() async throws {
+            guard !files.isEmpty else { throw ValidationError("name at least one NDJSON file") }
+            let provinces = Set(try DomainTables.bundled().nodes.keys)
+            let summary = try await storage.with { storage in
+                try await RegisterImporter(register: storage.register, provinces: provinces)
+                    .run(files.map { RegisterImporter.Source(name: $0, path: $0) }) { Output.error($0.description) }
+            }
+            Output.line("read \(summary.read) records: \(summary.imported) new, \(summary.repeated) imported before, \(summary.rejected) lines rejected")
+            for (province, count) in summary.byProvince.sorted(by: { $0.key < $1.key }) where count > 0 {
+                Output.line("  \(province): \(count) new")
+            }
+            if summary.rejected > 0 { throw ExitCode(ExitCodes.inputRejected) }
+        }
+    }
+}
