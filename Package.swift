@@ -183,7 +183,7 @@ let package = Package(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres",
+                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres", "Gzip",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -234,11 +234,28 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "HQTestSupport",
+            dependencies: [
+                "HQNode", "HQStorage", "LedgerCore", "SyncProtocol", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/HQTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HQStorageTests",
             dependencies: [
                 "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "LedgerCore", "NationalCrypto", "SyncProtocol", "TestSupport",
+                "HQTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: [
+                "HQNode", "HQStorage", "Quality", "Reconcile", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,7 @@ import HQStorage
 import LedgerCore
 import SyncProtocol
 import Testing
+import HQTestSupport
 import TestSupport
 
 /// One conformance suite for every HQ storage backend (DESIGN §5): the same test code, run on
@@ -62,7 +63,7 @@ struct MirrorConformanceTests {
         // second process only on PostgreSQL.
         let second = backend == .postgres ? otherMirror : mirror
         try await mirror.withUploadLease { _ in
-            await #expect { try await second.withUploadLease { _ in () } } throws: { ($0 as? HQStorageError)?.codeValue == .uploadInProgress }
+            _ = await #expect { try await second.withUploadLease { _ in () } } throws: { ($0 as? HQStorageError)?.codeValue == .uploadInProgress }
         }
         struct Boom: Error {}
         await #expect(throws: Boom.self) { try await mirror.withUploadLease { _ in throw Boom() } }

@@ -3,6 +3,7 @@ import HQNode
 import HQStorage
 import LedgerCore
 import Testing
+import HQTestSupport
 import TestSupport
 
 @Suite("Registry storage conformance")

@@ -26,7 +26,7 @@ struct MultiProcessTests {
 
         init(database: String, keys: String, harness: SyncHarness, name: String) async throws {
             log = harness.directory.appending("\(name).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw VectorError("cannot create \(log.path)") }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["hq", "serve", "--database-url", database, "--keys", keys, "--listen", "127.0.0.1:0", "--operator-listen", "",

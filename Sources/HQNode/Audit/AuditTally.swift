@@ -63,6 +63,16 @@ struct AuditTally {
         for category in missingLocal.keys where checked[category] == nil { checked[category] = 0 }
         var comprehensiveness = checked
         for (category, count) in missingLocal { comprehensiveness[category, default: 0] += count }
+        // Every category named with its count, zero included: the scorer reads a category left
+        // out as "not counted" and falls back to an estimate.
+        var timeliness = self.timeliness
+        var failingAny = self.failingAny
+        var failingByDimension = self.failingByDimension
+        for category in checked.keys {
+            timeliness[category, default: 0] += 0
+            failingAny[category, default: 0] += 0
+            for dimension in QualityDimension.allCases { failingByDimension[dimension, default: [:]][category, default: 0] += 0 }
+        }
         return ScoreInput(checked: checked, checkedByDimension: [.timeliness: timeliness, .comprehensiveness: comprehensiveness],
                           failing: failing, failingByDimension: failingByDimension, failingAny: failingAny)
     }

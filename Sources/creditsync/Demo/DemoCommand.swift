@@ -20,6 +20,9 @@ struct DemoCommand: OperatorCommand {
     @Option(help: "Keep the demo's files in this directory instead of a temporary one.")
     var keep: String?
 
+    @Option(help: "Where the audit reports go (default: KEEP/reports, else ./creditsync-demo-reports).")
+    var reports: String?
+
     func execute() async throws {
         let narrator = Narrator(language: Narrator.Language(rawValue: lang) ?? .zh)
         let root = keep.map { URL(fileURLWithPath: $0) }
@@ -29,6 +32,8 @@ struct DemoCommand: OperatorCommand {
         narrator.say(zh: "演示目录：\(root.path)", en: "demo folder: \(root.path)")
         let provinces = try await LedgerStory(root: root, narrator: narrator).run()
         try await SyncStory(root: root, narrator: narrator, provinces: provinces).run(firstStep: 9)
+        let reportDirectory = URL(fileURLWithPath: reports ?? keep.map { $0 + "/reports" } ?? "creditsync-demo-reports", isDirectory: true)
+        try await AuditStory(root: root, reports: reportDirectory.standardizedFileURL, narrator: narrator).run(firstStep: 13)
         narrator.say(zh: "", en: "")
         narrator.say(zh: "演示完成。", en: "Demo complete.")
     }

@@ -8,14 +8,19 @@ import TestSupport
 
 /// HQ's storage on one backend, with a province enrolled from a hand-built log, and raw SQL for
 /// what an attacker or a careless operator would run against the database directly.
-struct StorageFixture {
-    let backend: StorageBackend
-    let directory: TemporaryDirectory
-    let location: HQData.Location
-    let data: HQData
-    let log: RawLog
+public struct StorageFixture {
+    public let backend: StorageBackend
+    public let directory: TemporaryDirectory
+    public let location: HQData.Location
+    public let data: HQData
+    public private(set) var log: RawLog
 
-    init(_ backend: StorageBackend, records: Range<Int> = 0..<600) async throws {
+    public init(_ backend: StorageBackend, records: Range<Int> = 0..<600) async throws {
+        try await self.init(backend, records: try TestRecords.records(records))
+    }
+
+    /// HQ's storage with 440000 enrolled from a log of `records` (not yet mirrored).
+    public init(_ backend: StorageBackend, records: [ChangeRecord]) async throws {
         self.backend = backend
         directory = try TemporaryDirectory("creditsync-storage")
         location = switch backend {
@@ -24,27 +29,27 @@ struct StorageFixture {
         }
         data = try await HQData.initialize(location, keys: directory.appending("keys"))
         var log = try RawLog()
-        log.append(try TestRecords.records(records))
+        log.append(records)
         self.log = log
         try await data.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
     }
 
-    var storage: any HQStorage { data.storage }
+    public var storage: any HQStorage { data.storage }
 
-    func mirror() async throws -> any MirrorStore { try await storage.mirror(province: "440000") }
+    public func mirror() async throws -> any MirrorStore { try await storage.mirror(province: "440000") }
 
     /// A second connection to the same storage, as another HQ process would open it.
-    func openAgain() async throws -> HQData {
+    public func openAgain() async throws -> HQData {
         try await HQData.open(location, keys: directory.appending("keys"))
     }
 
-    var keys: LogKeyHistory {
+    public var keys: LogKeyHistory {
         get throws { try LogKeyHistory([(log.signer.verifierKey, 0)], suite: .sha256Ed25519) }
     }
 
     /// Submits the log's checkpoint of `size` with a proof from `old`, through the arbiter.
     @discardableResult
-    func submit(_ log: RawLog? = nil, size: UInt64, old: UInt64) async throws -> CheckpointArbiter.Decision {
+    public func submit(_ log: RawLog? = nil, size: UInt64, old: UInt64) async throws -> CheckpointArbiter.Decision {
         let log = log ?? self.log
         let checkpoint = try log.checkpoint(size)
         let proof = try log.consistency(from: old, to: size)
@@ -54,8 +59,13 @@ struct StorageFixture {
         }
     }
 
+    /// Appends records to the province's log (mirror them with `mirrorLog(to:)`).
+    public mutating func append(_ records: [ChangeRecord]) {
+        log.append(records)
+    }
+
     /// Submits and uploads [0, size) through one lease.
-    func mirrorLog(to size: UInt64) async throws {
+    public func mirrorLog(to size: UInt64) async throws {
         let status = try await mirror().status()
         if status.pendingSize < size { try await submit(size: size, old: status.pendingSize) }
         let log = log
@@ -66,7 +76,7 @@ struct StorageFixture {
     }
 
     /// Runs SQL directly against the database holding the mirror of 440000.
-    func rawSQL(_ sql: String) async throws {
+    public func rawSQL(_ sql: String) async throws {
         switch location {
         case .directory(let url):
             let queue = try DatabaseQueue(path: url.appendingPathComponent("mirrors/440000.sqlite").path)

@@ -1,0 +1,127 @@
+import Foundation
+import HQNode
+import HQStorage
+import HQTestSupport
+import LedgerCore
+import Quality
+import Reconcile
+import Synthetic
+import Testing
+import TestSupport
+
+@Suite("Audits find every injected defect and gap, and nothing on clean records")
+struct AuditCorrectnessTests {
+    typealias Key = AuditScenario.Key
+
+    /// Mirrors `scenario.local` for 440000, imports `scenario.central` and returns the storage.
+    static func load(_ scenario: AuditScenario, backend: StorageBackend) async throws -> StorageFixture {
+        var fixture = try await StorageFixture(backend, records: [])
+        fixture.append(try scenario.localRecords)
+        try await fixture.mirrorLog(to: UInt64(scenario.local.count))
+        let files = try scenario.writeCentral(to: fixture.directory.url)
+        let summary = try await RegisterImporter(register: fixture.storage.register, provinces: ["440000", "310000"])
+            .run(files.map { .init(name: $0.lastPathComponent, path: $0.path) }) { Issue.record("rejected \($0)") }
+        #expect(summary.imported == scenario.central.count)
+        return fixture
+    }
+
+    static func audit(_ fixture: StorageFixture, period: AuditPeriod, into name: String) async throws -> AuditDocument.File {
+        let plan = AuditPlan(province: "440000", period: period, rules: AuditScenario.rules, calendar: AuditScenario.calendar, pageSize: 37)
+        let directory = fixture.directory.appending(name)
+        _ = try await ProvinceAuditor(storage: fixture.storage).run(plan, output: directory)
+        return try AuditDocument.read(directory.appendingPathComponent(AuditFiles.document))
+    }
+
+    @Test("clean data against an equal register: no finding, no gap, every score 100", arguments: StorageBackend.allCases)
+    func clean(backend: StorageBackend) async throws {
+        let scenario = AuditScenario.clean(count: 1_500, seed: 11)
+        let fixture = try await Self.load(scenario, backend: backend)
+        let file = try await Self.audit(fixture, period: scenario.period, into: "clean")
+        #expect(file.findings.isEmpty, "\(file.findings.prefix(3).map { "\($0.rule) \($0.category)/\($0.id) \($0.messageEn)" })")
+        #expect(file.gaps.isEmpty)
+        let header = file.header
+        #expect(header.overall.score == 100)
+        #expect(QualityDimension.allCases.allSatisfy { header.scores[$0.rawValue]?.score == 100 })
+        #expect(header.records.local == Set(scenario.local.map(AuditScenario.key)).count)
+        #expect(header.records.recordedInPeriod > 0)
+        #expect(header.mirror.size == UInt64(scenario.local.count) && header.mirror.checkpoint != nil)
+        #expect(header.register.size == UInt64(scenario.central.count))
+    }
+
+    @Test("every rule and gap kind found where it was put, under its dimension", arguments: StorageBackend.allCases)
+    func defects(backend: StorageBackend) async throws {
+        let scenario = try AuditScenario.withDefects(count: 2_500, seed: 2026)
+        let fixture = try await Self.load(scenario, backend: backend)
+        let file = try await Self.audit(fixture, period: scenario.period, into: "audit")
+        let rules = AuditScenario.rules
+
+        // Per-record rules, each in the month that judges it.
+        var audits: [AuditPeriod: AuditDocument.File] = [scenario.period: file]
+        for expected in scenario.injected {
+            if audits[expected.month] == nil { audits[expected.month] = try await Self.audit(fixture, period: expected.month, into: "audit-\(expected.month)") }
+            let found = audits[expected.month]!.findings.filter { $0.rule == expected.rule && Key(category: $0.category, id: $0.id) == expected.key }
+            #expect(found.count == 1, "\(expected.rule) on \(expected.key) in \(expected.month)")
+            #expect(found.first?.dimension == rules.rule(expected.rule)?.dimension)
+        }
+        #expect(Set(scenario.injected.map(\.rule)) == Set(AuditScenario.injector.recordRules))
+        // Cross-record rules, each in its entity story.
+        for (rule, keys) in scenario.stories {
+            let found = file.findings.filter { $0.rule == rule && keys.contains(Key(category: $0.category, id: $0.id)) }
+            #expect(found.count == 1, "\(rule) in its story: \(found.map { "\($0.category)/\($0.id)" })")
+            #expect(found.first?.dimension == rules.rule(rule)?.dimension)
+        }
+        #expect(Set(scenario.stories.keys) == Set(AuditScenario.injector.groupRules))
+
+        // Gaps: exactly the keys changed, under their kinds.
+        var gaps: [Gap.Kind: Set<Key>] = [:]
+        for gap in file.gaps { gaps[gap.kind, default: []].insert(Key(category: gap.category, id: gap.id)) }
+        #expect(gaps == scenario.gaps)
+        #expect(Set(gaps.keys) == Set(Gap.Kind.allCases))
+        for gap in file.gaps where gap.kind == .conflict {
+            #expect(gap.fields == [scenario.conflictPaths[Key(category: gap.category, id: gap.id)]!])
+        }
+        // The caller rules: a conflict is an accuracy finding, a record missing locally a comprehensiveness one.
+        let differs = Set(file.findings.filter { $0.rule == RuleID.centralLocalDiffers }.map { Key(category: $0.category, id: $0.id) })
+        #expect(differs == scenario.gaps[.conflict])
+        let missing = Set(file.findings.filter { $0.rule == RuleID.missingLocal }.map { Key(category: $0.category, id: $0.id) })
+        #expect(missing == scenario.gaps[.missingLocal])
+
+        // Nothing on clean records: every finding is on a record changed on purpose or on an entity one touches.
+        var entity: [Key: String] = [:]
+        for value in scenario.local { entity[AuditScenario.key(value)] = value.value(at: "entity.uscc")?.stringValue }
+        let changed = Set(scenario.injected.map(\.key)).union(scenario.stories.values.joined()).union(differs).union(missing)
+        let stray = file.findings.filter { finding in
+            let key = Key(category: finding.category, id: finding.id)
+            return !changed.contains(key) && !(entity[key].map(scenario.touchedEntities.contains) ?? false)
+        }
+        #expect(stray.isEmpty, "\(stray.prefix(5).map { "\($0.rule) \($0.category)/\($0.id): \($0.messageEn)" })")
+
+        // The scores' numerators are the distinct records the findings name.
+        let header = file.header
+        var failing: [QualityDimension: Set<Key>] = [:]
+        for finding in file.findings { failing[finding.dimension, default: []].insert(Key(category: finding.category, id: finding.id)) }
+        for dimension in QualityDimension.allCases {
+            #expect(header.scores[dimension.rawValue]?.failing == failing[dimension]?.count ?? 0, "\(dimension)")
+        }
+        let localFailing = Set(file.findings.filter { $0.rule != RuleID.missingLocal }.map { Key(category: $0.category, id: $0.id) })
+        #expect(header.overall.failing == localFailing.count)
+        // Denominators: the local state, plus the central records missing locally for comprehensiveness.
+        let state = Set(scenario.local.map(AuditScenario.key))
+        #expect(header.overall.checked == state.count)
+        #expect(header.scores["comprehensiveness"]?.checked == state.count + scenario.gaps[.missingLocal]!.count)
+        #expect(header.scores["accuracy"]?.checked == state.count)
+        let withDeadlines = Set(rules.deadlines.flatMap(\.categories))
+        var latest: [Key: JSONValue] = [:]
+        for value in scenario.local { latest[AuditScenario.key(value)] = value }
+        let recordedInPeriod = latest.values.filter { value in
+            value["op"]?.stringValue == "upsert" && withDeadlines.contains(value["category"]!.stringValue!)
+                && (value["recorded_at"]?.stringValue.flatMap { CivilDate(dateTime: $0) }).map(scenario.period.contains) == true
+        }
+        #expect(header.scores["timeliness"]?.checked == recordedInPeriod.count)
+        for dimension in QualityDimension.allCases { #expect((header.scores[dimension.rawValue]?.score ?? 0) < 100 || failing[dimension] == nil) }
+
+        // The audit names what it read.
+        #expect(header.mirror.size == UInt64(scenario.local.count))
+        #expect(header.rules.sha256 == rules.sha256 && header.calendarSHA256 == AuditScenario.calendar.sha256)
+    }
+}

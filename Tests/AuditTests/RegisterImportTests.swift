@@ -1,0 +1,75 @@
+import Foundation
+import Gzip
+import HQNode
+import HQStorage
+import HQTestSupport
+import LedgerCore
+import Testing
+import TestSupport
+
+@Suite("Central register import")
+struct RegisterImportTests {
+    static func importer(_ fixture: StorageFixture, batchSize: Int = 10_000) -> RegisterImporter {
+        RegisterImporter(register: fixture.storage.register, provinces: ["440000", "310000"], batchSize: batchSize)
+    }
+
+    @Test("NDJSON and gzip, each record under its province, bad lines reported as FILE:LINE, re-import adds nothing",
+          arguments: StorageBackend.allCases)
+    func importing(backend: StorageBackend) async throws {
+        let fixture = try await StorageFixture(backend, records: [])
+        let plain = fixture.directory.appending("central.ndjson")
+        let lines = [
+            TestRecords.json(1), TestRecords.json(2, province: "310000"), "{\"v\":1,", TestRecords.json(3, province: "990000"),
+            "", TestRecords.json(4), TestRecords.json(1), String(repeating: "x", count: ChangeRecord.maximumSize + 1), TestRecords.json(5, province: "310000"),
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(to: plain, atomically: true, encoding: .utf8)
+        let gzip = fixture.directory.appending("more.gz")
+        let compressor = try GzipCompressor()
+        try Data(compressor.compress(Array((TestRecords.json(6) + "\n" + TestRecords.json(7, op: "revoke", id: "ADM-1") + "\n").utf8)) + compressor.finish())
+            .write(to: gzip)
+
+        var rejections: [String] = []
+        let sources = [RegisterImporter.Source(name: "central.ndjson", path: plain.path), .init(name: "more.gz", path: gzip.path)]
+        // Batches of two: the batch boundaries fall inside the file.
+        let summary = try await Self.importer(fixture, batchSize: 2).run(sources) { rejections.append($0.description) }
+        #expect(rejections.count == 3)
+        #expect(rejections[0].hasPrefix("central.ndjson:3: "))
+        #expect(rejections[1].hasPrefix("central.ndjson:4: ") && rejections[1].contains("990000"))
+        #expect(rejections[2].hasPrefix("central.ndjson:8: ") && rejections[2].contains("65535"))
+        #expect(summary.imported == 6 && summary.repeated == 1 && summary.rejected == 3 && summary.read == 7)
+        #expect(summary.byProvince == ["440000": 4, "310000": 2])
+        let register = fixture.storage.register
+        #expect(try await register.size(province: "440000") == 4)
+        #expect(try await register.size(province: "310000") == 2)
+        #expect(try await register.provinces() == ["310000", "440000"])
+
+        // The state: the latest change per key in key order (by bytes: "A" before "P"); a size cuts it.
+        let full = try await register.state(province: "440000", size: 4, after: nil, limit: 100)
+        #expect(full.map(\.key.id) == ["ADM-1", "P-1", "P-2", "P-6"])
+        #expect(full.map(\.index) == [3, 0, 1, 2])
+        #expect(try await register.state(province: "440000", size: 2, after: nil, limit: 100).map(\.key.id) == ["P-1", "P-2"])
+        #expect(try await register.state(province: "440000", size: 4, after: full[0].key, limit: 1) == [full[1]])
+        #expect(try await register.state(province: "310000", size: 2, after: nil, limit: 100).map(\.key.id) == ["P-2", "P-5"])
+
+        // Again: nothing new.
+        let again = try await Self.importer(fixture).run(sources) { _ in }
+        #expect(again.imported == 0 && again.repeated == 7)
+        #expect(try await register.size(province: "440000") == 4)
+    }
+
+    @Test("a damaged gzip file stops the import with the file named; a missing file stores nothing")
+    func damaged() async throws {
+        let fixture = try await StorageFixture(.sqlite, records: [])
+        let gzip = fixture.directory.appending("bad.gz")
+        let compressor = try GzipCompressor()
+        let bytes = compressor.compress(Array((TestRecords.json(1) + "\n").utf8)) + compressor.finish()
+        try Data(bytes.dropLast(6)).write(to: gzip)
+        await #expect(throws: AuditError.self) {
+            _ = try await Self.importer(fixture).run([.init(name: "bad.gz", path: gzip.path)]) { _ in }
+        }
+        await #expect(throws: AuditError.self) {
+            _ = try await Self.importer(fixture).run([.init(name: "good", path: gzip.path), .init(name: "missing", path: "/nonexistent/x.ndjson")]) { _ in }
+        }
+        #expect(try await fixture.storage.register.size(province: "440000") == 0)
+    }
+}
