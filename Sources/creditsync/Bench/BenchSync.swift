@@ -147,7 +147,7 @@ struct BenchSync: OperatorCommand {
         var offset = records
         for run in 0..<increments {
             let batch = root.appendingPathComponent("batch-\(run).ndjson")
-            try slice(input, from: offset, count: increment, to: batch)
+            try Self.slice(input, from: offset, count: increment, to: batch)
             offset += increment
             _ = try await Ingestor(ledger: ledger).ingest([.init(name: "batch", path: batch.path)], onRejection: { _ in })
             let (summary, seconds) = try await Bench.time { try await SyncClient(configuration: configuration).sync(ledger.store) }
@@ -186,6 +186,10 @@ struct BenchSync: OperatorCommand {
     }
 
     func syncConfiguration(_ root: URL, port: Int, hqKey: String, tls: String = "gd-tls") throws -> SyncConfiguration {
+        try Self.syncConfiguration(root, port: port, hqKey: hqKey, tls: tls, gzip: gzip)
+    }
+
+    static func syncConfiguration(_ root: URL, port: Int, hqKey: String, tls: String = "gd-tls", gzip: Bool) throws -> SyncConfiguration {
         var flags = SyncConfiguration.File()
         flags.hqURL = "https://127.0.0.1:\(port)"
         flags.cert = root.appendingPathComponent("\(tls)/cert.pem").path
@@ -203,10 +207,10 @@ struct BenchSync: OperatorCommand {
     }
 
     func head(_ input: URL, lines count: Int, to output: URL) throws {
-        try slice(input, from: 0, count: count, to: output)
+        try Self.slice(input, from: 0, count: count, to: output)
     }
 
-    func slice(_ input: URL, from start: Int, count: Int, to output: URL) throws {
+    static func slice(_ input: URL, from start: Int, count: Int, to output: URL) throws {
         guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: output)
         defer { try? handle.close() }
