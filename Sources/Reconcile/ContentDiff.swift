@@ -22,7 +22,7 @@ public enum ContentDiff {
             return
         }
         var keys = left.map(\.key)
-        for member in right where !keys.contains(where: { $0.utf8.elementsEqual(member.key.utf8) }) { keys.append(member.key) }
+        for member in right where !keys.contains(where: { $0.hasSameBytes(as: member.key) }) { keys.append(member.key) }
         for key in keys {
             let path = prefix + "." + key
             switch (a[key], b[key]) {

@@ -43,10 +43,10 @@ public struct StateRow: Sendable {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
         case let (.number(x), .number(y)): return x == y
-        case let (.string(x), .string(y)): return x.utf8.elementsEqual(y.utf8)
+        case let (.string(x), .string(y)): return x.hasSameBytes(as: y)
         case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
         case let (.object(x), .object(y)):
-            return x.count == y.count && zip(x, y).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && identical($0.value, $1.value) }
+            return x.count == y.count && zip(x, y).allSatisfy { $0.key.hasSameBytes(as: $1.key) && identical($0.value, $1.value) }
         default: return false
         }
     }

@@ -178,10 +178,10 @@ struct LedgerStoreTests {
     func appendOnlySchema(suite: SuiteID) async throws {
         let ledger = try LedgerFixture(suite: suite)
         try await ledger.append(0..<5)
-        await #expect(throws: DatabaseError.self) { try await ledger.tamper("UPDATE entry SET data = data WHERE idx = 1") }
-        await #expect(throws: DatabaseError.self) { try await ledger.tamper("DELETE FROM entry WHERE idx = 4") }
-        await #expect(throws: DatabaseError.self) { try await ledger.tamper("DELETE FROM checkpoint") }
-        await #expect(throws: DatabaseError.self) { try await ledger.tamper("UPDATE checkpoint SET note = 'x'") }
+        #expect(throws: DatabaseError.self) { try ledger.tamper("UPDATE entry SET data = data WHERE idx = 1") }
+        #expect(throws: DatabaseError.self) { try ledger.tamper("DELETE FROM entry WHERE idx = 4") }
+        #expect(throws: DatabaseError.self) { try ledger.tamper("DELETE FROM checkpoint") }
+        #expect(throws: DatabaseError.self) { try ledger.tamper("UPDATE checkpoint SET note = 'x'") }
         await #expect(try ledger.store.verify().entries == 5)
     }
 }

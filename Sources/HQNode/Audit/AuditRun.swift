@@ -36,14 +36,30 @@ struct AuditRun {
 
     // MARK: Pass 1: merge
 
+    /// What the mirror's cursor works out for each local record off the merge's path: its own
+    /// findings, whether timeliness judges it this month, and its projection for the group pass.
+    struct LocalCheck: Sendable {
+        var findings: [Finding]
+        var timeliness: Bool
+        var projection: (uscc: String, row: AuditScratch.Row)?
+    }
+
     mutating func merge(mirror: any MirrorStore, mirrorSize: UInt64, register: any RegisterStore, registerSize: UInt64) async throws {
-        let province = plan.province
-        var local = StateCursor(side: "mirror", pageSize: plan.pageSize) { after, limit in
+        let (province, period, checker, groups) = (plan.province, plan.period, checker, groups)
+        var local = StateCursor(side: "mirror", pageSize: plan.pageSize, fetch: { after, limit in
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
-        }
-        var central = StateCursor(side: "central register", pageSize: plan.pageSize) { after, limit in
+        }, prepare: { row, _ in
+            let record = try AuditRecord(value: row.value, index: row.index)
+            let projection = groups.projection(record).flatMap { projected in
+                projected.entityUSCC.map { ($0, AuditScratch.Row(index: row.index, mask: 0, data: CanonicalJSON.encode(projected.value),
+                                                                 digest: projected.contentDigest)) }
+            }
+            return LocalCheck(findings: checker.check(record, period: period), timeliness: checker.isTimelinessChecked(record, period: period),
+                              projection: projection)
+        })
+        var central = StateCursor(side: "central register", pageSize: plan.pageSize, fetch: { after, limit in
             try await register.state(province: province, size: registerSize, after: after, limit: limit)
-        }
+        }, prepare: { _, _ in () })
         defer {
             local.cancel()
             central.cancel()
@@ -54,13 +70,13 @@ struct AuditRun {
             if let gap { try write(gap) }
             switch advance {
             case .local:
-                try checkLocal(localHead!, gap: gap)
+                try checkLocal(localHead!.row, localHead!.extra, gap: gap)
                 localHead = try await local.next()
             case .central:
                 try checkCentralOnly(centralHead!.row, gap: gap)
                 centralHead = try await central.next()
             case .both:
-                try checkLocal(localHead!, gap: gap, central: centralHead!.row)
+                try checkLocal(localHead!.row, localHead!.extra, gap: gap, central: centralHead!.row)
                 tally.centralRecords += 1
                 localHead = try await local.next()
                 centralHead = try await central.next()
@@ -68,15 +84,14 @@ struct AuditRun {
         }
     }
 
-    /// A local state record: its own checks, a conflict with the centre if any, and a place in
-    /// the work table if cross-record checks concern it.
-    mutating func checkLocal(_ head: (row: StateRow, data: [UInt8]), gap: Gap?, central: StateRow? = nil) throws {
-        let row = head.row
-        let record = try AuditRecord(value: row.value, index: row.index)
-        var findings = checker.check(record, period: plan.period)
+    /// A local state record: its own findings, a conflict with the centre if any, and its
+    /// projection in the work table if cross-record checks concern it.
+    mutating func checkLocal(_ row: StateRow, _ check: LocalCheck, gap: Gap?, central: StateRow? = nil) throws {
+        var findings = check.findings
         if let gap, gap.kind == .conflict, let central {
+            let record = try AuditRecord(value: row.value, index: row.index)
             for path in gap.fields {
-                let (mine, theirs) = (record.value(at: path).map(Self.text) ?? "", Self.lookup(central.value, path).map(Self.text) ?? "")
+                let (mine, theirs) = (Self.lookup(row.value, path).map(Self.text) ?? "", Self.lookup(central.value, path).map(Self.text) ?? "")
                 let finding = checker.callerFinding(RuleID.centralLocalDiffers, for: record, field: path, value: mine,
                                                     detail: ("地方为“\(mine)”，总局为“\(theirs)”", "local \"\(mine)\", central \"\(theirs)\""))
                 if let finding { findings.append(finding) }
@@ -84,12 +99,13 @@ struct AuditRun {
         }
         tally.checked[row.category, default: 0] += 1
         if row.revoked { tally.revokedRecords += 1 }
-        if checker.isTimelinessChecked(record, period: plan.period) { tally.timeliness[row.category, default: 0] += 1 }
+        if check.timeliness { tally.timeliness[row.category, default: 0] += 1 }
         var seen: Set<String> = []
         let mask = tally.count(findings, category: row.category, seen: &seen)
         for finding in findings { try write(finding) }
-        if !row.revoked, !groups.groupKeys(for: record).isEmpty, let uscc = record.entityUSCC {
-            try scratch.add(uscc: uscc, .init(index: row.index, mask: mask, data: head.data))
+        if var projection = check.projection {
+            projection.row.mask = mask
+            try scratch.add(uscc: projection.uscc, projection.row)
         } else {
             tally.settle(category: row.category, mask: mask)
         }
@@ -126,7 +142,11 @@ struct AuditRun {
         try scratch.forEachEntity { _, rows in
             var records: [AuditRecord] = []
             records.reserveCapacity(rows.count)
-            for row in rows { records.append(try AuditRecord(bytes: row.data, index: row.index)) }
+            for row in rows {
+                var record = try AuditRecord(bytes: row.data, index: row.index)
+                record.contentDigest = row.digest
+                records.append(record)
+            }
             var members: [String: [AuditRecord]] = [:]
             var order: [String] = []
             for record in records {

@@ -1,19 +1,23 @@
 import Foundation
 import GRDB
 
-/// The audit's work table on local disk: the live records that take part in cross-record
-/// checks, written in key order during the merge, read back grouped by entity (`entity.uscc`)
-/// for `GroupChecker`. An external sort by SQLite, so memory stays at the largest entity's
-/// records whatever the province's size; the file is deleted when the audit ends.
+/// The audit's work table on local disk: the projections (`GroupChecker.projection`) of the
+/// live records that take part in cross-record checks, written in key order during the merge,
+/// read back grouped by entity (`entity.uscc`) for `GroupChecker`. An external sort by SQLite, so
+/// memory stays at the largest entity's records whatever the province's size; the file is
+/// deleted when the audit ends.
 ///
-/// The records' bytes are copied here rather than fetched again by index, so the group pass
-/// reads local pages in order instead of making a million lookups against PostgreSQL.
+/// Projections are copied here rather than records fetched again by index: the group pass reads
+/// a local file of a few hundred bytes per record instead of making a million lookups against
+/// PostgreSQL.
 final class AuditScratch {
     struct Row {
         var index: UInt64
         /// The dimensions the record already failed (bit i: `QualityDimension.allCases[i]`).
         var mask: UInt8
+        /// The projection's canonical JSON.
         var data: [UInt8]
+        var digest: String?
     }
 
     let url: URL
@@ -31,7 +35,7 @@ final class AuditScratch {
         }
         queue = try DatabaseQueue(path: url.path, configuration: configuration)
         try queue.inDatabase { db in
-            try db.execute(sql: "CREATE TABLE work (uscc TEXT NOT NULL, idx INTEGER NOT NULL, mask INTEGER NOT NULL, data BLOB NOT NULL)")
+            try db.execute(sql: "CREATE TABLE work (uscc TEXT NOT NULL, idx INTEGER NOT NULL, mask INTEGER NOT NULL, data BLOB NOT NULL, digest TEXT)")
         }
     }
 
@@ -45,9 +49,9 @@ final class AuditScratch {
         let rows = pending
         pending.removeAll(keepingCapacity: true)
         try queue.inTransaction { db in
-            let insert = try db.cachedStatement(sql: "INSERT INTO work (uscc, idx, mask, data) VALUES (?, ?, ?, ?)")
+            let insert = try db.cachedStatement(sql: "INSERT INTO work (uscc, idx, mask, data, digest) VALUES (?, ?, ?, ?, ?)")
             for (uscc, row) in rows {
-                try insert.execute(arguments: [uscc, Int64(bitPattern: row.index), Int64(row.mask), Data(row.data)])
+                try insert.execute(arguments: [uscc, Int64(bitPattern: row.index), Int64(row.mask), Data(row.data), row.digest])
             }
             return .commit
         }
@@ -58,7 +62,7 @@ final class AuditScratch {
         try flush()
         try queue.inDatabase { db in
             try db.execute(sql: "CREATE INDEX work_by_entity ON work (uscc, idx)")
-            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT uscc, idx, mask, data FROM work ORDER BY uscc, idx")
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT uscc, idx, mask, data, digest FROM work ORDER BY uscc, idx")
             var current: String?
             var rows: [Row] = []
             while let next = try cursor.next() {
@@ -69,7 +73,8 @@ final class AuditScratch {
                     rows.removeAll(keepingCapacity: true)
                 }
                 let data: Data = next[3]
-                rows.append(Row(index: UInt64(bitPattern: next[1] as Int64), mask: UInt8(truncatingIfNeeded: next[2] as Int64), data: [UInt8](data)))
+                rows.append(Row(index: UInt64(bitPattern: next[1] as Int64), mask: UInt8(truncatingIfNeeded: next[2] as Int64), data: [UInt8](data),
+                                digest: next[4]))
             }
             if let current { try body(current, rows) }
         }

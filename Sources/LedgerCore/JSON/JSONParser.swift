@@ -84,7 +84,7 @@ public struct JSONParser {
                 // Keys are compared by their UTF-8 bytes: I-JSON keys that are canonically
                 // equivalent Unicode (é and e + U+0301) are distinct, as Swift's `==` would not say.
                 if members.count < 16 {
-                    for member in members where member.key.utf8.elementsEqual(key.utf8) {
+                    for member in members where member.key.hasSameBytes(as: key) {
                         position = keyStart
                         throw error("duplicate key \"\(key)\"", code: .duplicateKey)
                     }

@@ -21,7 +21,7 @@ public enum JSONValue: Sendable, Equatable {
     /// The member named `key` of an object, or nil (also for non-objects).
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        for member in members where member.key.utf8.elementsEqual(key.utf8) { return member.value }
+        for member in members where member.key.hasSameBytes(as: key) { return member.value }
         return nil
     }
 

@@ -11,6 +11,9 @@ public struct AuditRecord: Sendable {
     public let value: JSONValue
     /// The record's index in its log, if known; findings carry it.
     public let index: UInt64?
+    /// The digest `GroupChecker` compares for identical records, when it was taken from the whole
+    /// record before the record was reduced (`GroupChecker.projection`).
+    public var contentDigest: String?
 
     /// Parses the record's canonical (or any) JSON bytes.
     public init(bytes: some Collection<UInt8>, index: UInt64? = nil) throws(QualityError) {

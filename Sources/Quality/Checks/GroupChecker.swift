@@ -28,11 +28,22 @@ public struct GroupChecker: Sendable {
     let catalogue: FindingList.Catalogue
     /// Groupings in file order, with their key paths split.
     let groupings: [(rule: GroupingRule, key: [[String]])]
+    /// Every path a group check reads (see `projection`).
+    let projectedPaths: [[String]]
+    /// Groupings that compare records' whole content.
+    let identicalGroupings: Set<String>
 
     public init(rules: QualityRules) {
         self.rules = rules
         catalogue = FindingList.Catalogue(rules)
         groupings = rules.groupings.map { ($0, $0.key.map(RecordPath.components)) }
+        let relations = rules.relations
+        var paths = ["category", "id", "op", "entity.uscc", "entity.name", relations.lists.action, relations.lists.date,
+                     relations.annualReports.year, relations.annualReports.established, relations.annualReports.status]
+        for grouping in rules.groupings { paths += grouping.key }
+        var seen: Set<String> = []
+        projectedPaths = paths.filter { seen.insert($0).inserted }.map(RecordPath.components)
+        identicalGroupings = Set(rules.groupings.filter { $0.checks.contains(RuleID.identicalRecord) }.map(\.name))
     }
 
     /// The groups `record` belongs to: one per grouping whose categories include the record's and
@@ -53,6 +64,38 @@ public struct GroupChecker: Sendable {
             if complete { keys.append((rule.name, key)) }
         }
         return keys
+    }
+
+    /// `record` reduced to what the group checks read (its key, `op`, the groupings' key paths,
+    /// the relation rules' paths) with its identical-content digest taken from the whole record;
+    /// nil when it is revoked or in no group. Checking projections gives the same findings as
+    /// checking the records, so an audit can sort a few hundred bytes per record instead of the
+    /// record (a fifth of the bytes of a generated record).
+    public func projection(_ record: AuditRecord) -> AuditRecord? {
+        guard record.op == .upsert else { return nil }
+        let keys = groupKeys(for: record)
+        guard !keys.isEmpty else { return nil }
+        var reduced: [JSONValue.Member] = []
+        for path in projectedPaths {
+            guard let value = RecordPath.lookup(record.value, path) else { continue }
+            Self.insert(value, at: path[...], into: &reduced)
+        }
+        guard var projected = try? AuditRecord(value: .object(reduced), index: record.index) else { return nil }
+        if keys.contains(where: { identicalGroupings.contains($0.grouping) }) { projected.contentDigest = contentHash(record) }
+        return projected
+    }
+
+    static func insert(_ value: JSONValue, at path: ArraySlice<String>, into members: inout [JSONValue.Member]) {
+        guard let first = path.first else { return }
+        let index = members.firstIndex { $0.key.hasSameBytes(as: first) }
+        if path.count == 1 {
+            if let index { members[index].value = value } else { members.append(.init(first, value)) }
+            return
+        }
+        var children: [JSONValue.Member] = []
+        if let index, case .object(let existing) = members[index].value { children = existing }
+        insert(value, at: path.dropFirst(), into: &children)
+        if let index { members[index].value = .object(children) } else { members.append(.init(first, .object(children))) }
     }
 
     /// Findings for one group: all current records of one (grouping, key). An unknown grouping
@@ -189,8 +232,10 @@ public struct GroupChecker: Sendable {
         }
     }
 
-    /// SHA-256 (hex) of the record's canonical JSON without the `identical.ignore` keys.
+    /// SHA-256 (hex) of the record's canonical JSON without the `identical.ignore` keys, or the
+    /// digest a projection carries.
     func contentHash(_ record: AuditRecord) -> String {
+        if let digest = record.contentDigest { return digest }
         guard case .object(let members) = record.value else { return "" }
         let content = JSONValue.object(members.filter { !rules.identicalIgnore.contains($0.key) })
         return SHA256Algorithm().hash(CanonicalJSON.encode(content)).hex

@@ -22,11 +22,14 @@ struct BenchAudit: OperatorCommand {
     @Option(help: "Audits timed at the full size; medians are reported.")
     var runs: Int = 3
 
+    @Option(help: "Keep the working files (HQ's data, the log) in this new directory, for profiling.")
+    var keep: String?
+
     func execute() async throws {
         guard ["sqlite", "postgres"].contains(backend) else { throw ValidationError("--backend is sqlite or postgres") }
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bench-audit-\(UUID().uuidString)")
+        let root = keep.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bench-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         Output.line("bench audit: \(records) records, backend \(backend)")
         Output.line("machine: \(Bench.machine())")
         let cluster = backend == "postgres" ? try LocalPostgresCluster(durability: .durable) : nil
