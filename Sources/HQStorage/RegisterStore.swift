@@ -19,7 +19,7 @@ public protocol RegisterStore: Sendable {
 }
 
 /// A business record's key.
-public struct StateKey: Sendable, Equatable {
+public struct StateKey: Sendable, Hashable {
     public var category: String
     public var id: String
 

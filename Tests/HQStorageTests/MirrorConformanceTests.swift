@@ -37,6 +37,34 @@ struct MirrorConformanceTests {
         #expect(try await mirror.state(category: record.category, id: record.id, size: 102) == nil)
     }
 
+    @Test("the state at a size, paged in key order, is per key the latest entry below it", arguments: StorageBackend.allCases)
+    func statePages(backend: StorageBackend) async throws {
+        let fixture = try await StorageFixture(backend)
+        try await fixture.mirrorLog(to: 600)
+        let mirror = try await fixture.mirror()
+        for size in [150, 257, 600] as [UInt64] {
+            // Expected from the log itself: the last entry of each key below `size`, keys by bytes.
+            var latest: [StateKey: UInt64] = [:]
+            for (index, entry) in fixture.log.entries.prefix(Int(size)).enumerated() {
+                let value = try JSONParser.parse(entry)
+                latest[StateKey(category: try #require(value["category"]?.stringValue), id: try #require(value["id"]?.stringValue))] = UInt64(index)
+            }
+            let expected = latest.sorted { Array($0.key.category.utf8).lexicographicallyPrecedes($1.key.category.utf8)
+                || ($0.key.category == $1.key.category && Array($0.key.id.utf8).lexicographicallyPrecedes($1.key.id.utf8)) }
+            var read: [StateEntry] = []
+            var after: StateKey?
+            while true {
+                let page = try await mirror.state(size: size, after: after, limit: 7)
+                read += page
+                guard page.count == 7 else { break }
+                after = page.last?.key
+            }
+            #expect(read.map(\.key) == expected.map(\.key), "size \(size)")
+            #expect(read.map(\.index) == expected.map(\.value), "size \(size)")
+            #expect(read.allSatisfy { $0.data == fixture.log.entries[Int($0.index)] })
+        }
+    }
+
     @Test("an append not at the next entry changes nothing", arguments: StorageBackend.allCases)
     func compareAndSet(backend: StorageBackend) async throws {
         let fixture = try await StorageFixture(backend)

@@ -80,21 +80,19 @@ final class SQLiteRegister: RegisterStore {
     func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
         let bound = try SQLiteInteger.from(size)
         return try await pool.read { db in
-            let keyCondition = after == nil ? "" : "AND (category, id) > (?, ?)"
+            let keyCondition = after == nil ? "" : "AND (e.category, e.id) > (?, ?)"
             var arguments: StatementArguments = [province, bound]
             if let after { arguments += [after.category, after.id] }
-            arguments += [limit, province]
-            // Per key the largest seq below `size`, read in key order from register_state.
-            return try Row.fetchAll(db, sql: """
-                SELECT s.category, s.id, s.seq, t.data FROM (
-                    SELECT category, id, max(seq) AS seq FROM register_change
-                    WHERE province = ? AND seq < ? \(keyCondition)
-                    GROUP BY category, id ORDER BY category, id LIMIT ?
-                ) s JOIN register_change t ON t.province = ? AND t.seq = s.seq
-                ORDER BY s.category, s.id
-                """, arguments: arguments).map {
-                StateEntry(key: StateKey(category: $0["category"], id: $0["id"]), index: try SQLiteInteger.size($0["seq"]), data: [UInt8]($0["data"] as Data))
-            }
+            arguments += [bound, limit]
+            // Per key the largest seq below `size`, walking register_state in key order (as the
+            // mirror's state: no sort, no materialized page).
+            return try StatePage.fetch(db, sql: """
+                SELECT e.category, e.id, e.seq, e.data FROM register_change e
+                WHERE e.province = ? AND e.seq < ? \(keyCondition)
+                  AND e.seq = (SELECT max(f.seq) FROM register_change f
+                               WHERE f.province = e.province AND f.category = e.category AND f.id = e.id AND f.seq < ?)
+                ORDER BY e.category, e.id LIMIT ?
+                """, arguments: arguments, limit: limit)
         }
     }
 }
