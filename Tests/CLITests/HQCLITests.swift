@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 
@@ -87,5 +88,16 @@ struct HQCLITests {
         await CLI.waitForExit(server)
         #expect(server.terminationReason == .exit && server.terminationStatus == 0)
         #expect(try String(contentsOf: log, encoding: .utf8).contains("HQ stopped"))
+
+        // HQ's fsck: the mirror verifies; one changed entry (its trigger dropped first) is named, exit 4.
+        #expect(try await ok(["hq", "verify", "--data", path("hq")]).contains("310000 ok: 600 entries"))
+        let mirror = try DatabaseQueue(path: path("hq/mirrors/310000.sqlite"))
+        try await mirror.write { db in
+            try db.execute(sql: "DROP TRIGGER entry_append_only_update")
+            try db.execute(sql: #"UPDATE entry SET data = CAST(replace(CAST(data AS TEXT), '"op"', ' "op"') AS BLOB) WHERE idx = 437"#)
+        }
+        try mirror.close()
+        let tampered = try await CLI.run(["hq", "verify", "--data", path("hq"), "--province", "310000"])
+        #expect(tampered.status == 4 && tampered.stdout.contains("310000 FAILED") && tampered.stderr.contains("437"), "\(tampered.stdout) \(tampered.stderr)")
     }
 }

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import HQNode
+import HQStorage
+import LedgerCore
+import NationalCrypto
+
+/// `hq verify`: HQ's fsck. Recomputes every mirror's tree from its entries and checks its tiles,
+/// state and every stored checkpoint against the province's enrolled keys, on either backend (the
+/// check itself is the shared `LogVerifier`). For after a restore, and monthly.
+struct HQVerifyCommand: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify every mirror (or --province): entries, tree tiles, state and checkpoints; exit 4 names the first failure."
+    )
+
+    @OptionGroup var storage: HQDataOptions
+
+    @Option(help: "Only this province (six-digit code).")
+    var province: String?
+
+    func execute() async throws {
+        let failure: (any Error)? = try await storage.with { data in
+            var enrolments = try await data.registry.enrolments()
+            if let province {
+                enrolments = enrolments.filter { $0.province == province }
+                guard !enrolments.isEmpty else {
+                    throw HQError(.notEnrolled, "province \(province) is not enrolled", hint: "`creditsync hq status` lists the enrolled provinces")
+                }
+            }
+            var first: (any Error)?
+            for enrolment in enrolments {
+                do {
+                    let keys = try enrolment.keyHistory(suite: Suites.named(enrolment.suite))
+                    let report = try await data.storage.mirror(province: enrolment.province).verify(keys: keys)
+                    Output.line("\(enrolment.province) ok: \(report.entries) entries, \(report.tiles) tiles, \(report.stateItems) state items, \(report.checkpoints) checkpoints")
+                } catch {
+                    Output.line("\(enrolment.province) FAILED: \(error)")
+                    first = first ?? error
+                }
+            }
+            return first
+        }
+        if let failure { throw failure }
+    }
+}
