@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: [
-                "HQNode", "HQStorage", "Quality", "Reconcile", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
+                "creditsync", "HQNode", "HQStorage", "Quality", "Reconcile", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -42,27 +42,70 @@ public final class LocalPostgresCluster: Sendable {
     /// Creates and starts a cluster; `settings` are extra `-c name=value` server settings.
     public init(durability: Durability = .throwaway, settings: [String: String] = [:]) throws {
         binaries = try Self.findBinaries()
-        directory = "/tmp/creditsync-pg-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let asRoot = getuid() == 0
-        if asRoot {
-            try Self.run("/bin/chown", ["postgres:postgres", directory])
-        }
+        directory = try Self.makeDirectory()
         try Self.run(binaries + "/initdb", ["-D", directory + "/data", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"],
-                     asPostgres: asRoot)
-        var options = ["-c listen_addresses=127.0.0.1", "-k \(directory)", "-c max_connections=200"]
+                     asPostgres: getuid() == 0)
+        var options: [String] = []
         if durability == .throwaway {
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         }
         options += settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }
+        port = try Self.start(binaries: binaries, directory: directory, options: options)
+    }
+
+    private init(binaries: String, directory: String, port: Int) {
+        self.binaries = binaries
+        self.directory = directory
+        self.port = port
+    }
+
+    /// A hot standby of this cluster, as operations run one: a base backup taken with
+    /// `pg_basebackup -R` (streaming replication from this server), started read-only on a port
+    /// of its own. Every database of this cluster, present and future, replicates to it.
+    public func standby() throws -> LocalPostgresCluster {
+        let standbyDirectory = try Self.makeDirectory()
+        // A fast checkpoint: the default spreads the backup's checkpoint over minutes.
+        try Self.run(binaries + "/pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-D", standbyDirectory + "/data",
+                                                   "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"], asPostgres: getuid() == 0)
+        let standbyPort = try Self.start(binaries: binaries, directory: standbyDirectory, options: ["-c hot_standby=on"])
+        return LocalPostgresCluster(binaries: binaries, directory: standbyDirectory, port: standbyPort)
+    }
+
+    /// Waits until this standby has replayed everything `primary` had written when called.
+    public func waitForReplay(of primary: LocalPostgresCluster, timeout: Duration = .seconds(30)) throws {
+        let lsn = try primary.query("SELECT pg_current_wal_lsn()")
+        let deadline = ContinuousClock.now + timeout
+        while try query("SELECT pg_last_wal_replay_lsn() >= '\(lsn)'::pg_lsn") != "t" {
+            guard ContinuousClock.now < deadline else { throw Failure(description: "the standby did not replay up to \(lsn) in \(timeout)") }
+            usleep(20_000)
+        }
+    }
+
+    /// One value from `sql`, run with psql on the `postgres` database.
+    public func query(_ sql: String, database: String = "postgres") throws -> String {
+        try Self.run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-At", "-c", sql, database])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func makeDirectory() throws -> String {
+        let directory = "/tmp/creditsync-pg-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if getuid() == 0 {
+            try run("/bin/chown", ["postgres:postgres", directory])
+        }
+        return directory
+    }
+
+    /// Starts the server of `directory` on a free loopback port (and a socket in `directory`).
+    static func start(binaries: String, directory: String, options: [String]) throws -> Int {
+        let options = ["-c listen_addresses=127.0.0.1", "-k \(directory)", "-c max_connections=200"] + options
         var lastError: (any Error)?
         for _ in 0..<5 {
-            let candidate = try Self.freePort()
+            let candidate = try freePort()
             do {
-                try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-w", "-t", "60", "-l", directory + "/server.log",
-                                                     "-o", (["-p \(candidate)"] + options).joined(separator: " "), "start"], asPostgres: asRoot)
-                port = candidate
-                return
+                try run(binaries + "/pg_ctl", ["-D", directory + "/data", "-w", "-t", "60", "-l", directory + "/server.log",
+                                                "-o", (["-p \(candidate)"] + options).joined(separator: " "), "start"], asPostgres: getuid() == 0)
+                return candidate
             } catch {
                 lastError = error
             }
@@ -83,9 +126,7 @@ public final class LocalPostgresCluster: Sendable {
 
     /// Bytes the database `name` takes on disk.
     public func databaseSize(_ name: String) throws -> Int64 {
-        let output = try Self.run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-At", "-c",
-                                                    "SELECT pg_database_size('\(name)')", name])
-        return Int64(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        Int64(try query("SELECT pg_database_size('\(name)')", database: name)) ?? 0
     }
 
     /// Stops the server at once and removes its folder.

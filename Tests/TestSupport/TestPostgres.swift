@@ -39,7 +39,41 @@ public enum TestPostgres {
         get throws { try cluster.get() }
     }
 
+    /// A hot standby of the shared cluster (started at first use; every database replicates).
+    private static let standbyCluster: Result<LocalPostgresCluster, LocalPostgresCluster.Failure> = {
+        do {
+            let standby = try cluster.get().standby()
+            atexit { TestPostgres.stopStandby() }  // runs before the primary's (registered earlier)
+            return .success(standby)
+        } catch let failure as LocalPostgresCluster.Failure {
+            return .failure(failure)
+        } catch {
+            return .failure(.init(description: "\(error)"))
+        }
+    }()
+
+    /// The URL of `url`'s database on the standby, once the standby has replayed everything
+    /// written so far.
+    public static func onStandby(_ url: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let standby = try standbyCluster.get()
+                    try standby.waitForReplay(of: try cluster.get())
+                    guard let name = URLComponents(string: url)?.path.dropFirst(), !name.isEmpty else {
+                        throw LocalPostgresCluster.Failure(description: "no database name in \(url)")
+                    }
+                    return standby.url(database: String(name))
+                })
+            }
+        }
+    }
+
     static func stop() {
         if case .success(let cluster) = cluster { cluster.stop() }
+    }
+
+    static func stopStandby() {
+        if case .success(let standby) = standbyCluster { standby.stop() }
     }
 }

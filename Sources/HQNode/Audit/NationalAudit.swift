@@ -7,9 +7,12 @@ import Quality
 /// against the previous month.
 public struct NationalAudit: Sendable {
     public let storage: any HQStorage
+    public let audits: any AuditStore
 
-    public init(storage: any HQStorage) {
+    /// `storage` is read (HQ's, or a hot standby's); audits are kept in `audits` (HQ's primary).
+    public init(storage: any HQStorage, audits: (any AuditStore)? = nil) {
         self.storage = storage
+        self.audits = audits ?? storage.audits
     }
 
     /// One row of the ranking.
@@ -58,7 +61,7 @@ public struct NationalAudit: Sendable {
         guard !enrolments.isEmpty else {
             throw AuditError(.notEnrolled, "no province is enrolled at HQ", hint: "enrol provinces with `creditsync hq enroll` first")
         }
-        let auditor = ProvinceAuditor(storage: storage)
+        let auditor = ProvinceAuditor(storage: storage, audits: audits)
         var entries: [Entry] = []
         for enrolment in enrolments {
             var provincePlan = plan

@@ -19,10 +19,15 @@ import Reconcile
 /// sample per rule stay in memory. The outputs are written under a temporary name and moved
 /// into place at the end, so a failed audit leaves the previous one's files as they were.
 public struct ProvinceAuditor: Sendable {
+    /// Where the mirrors, the registry and the central register are read: HQ's storage, or a
+    /// hot standby of its database.
     public let storage: any HQStorage
+    /// Where audits are kept (the previous month's, and this one): always HQ's primary storage.
+    public let audits: any AuditStore
 
-    public init(storage: any HQStorage) {
+    public init(storage: any HQStorage, audits: (any AuditStore)? = nil) {
         self.storage = storage
+        self.audits = audits ?? storage.audits
     }
 
     /// What an audit wrote and scored.
@@ -56,7 +61,7 @@ public struct ProvinceAuditor: Sendable {
             let document = try run.finish(read: read, registerSize: registerSize, previous: before, now: now)
             let summary = AuditSummary(document)
             try Self.publish(staging, to: directory)
-            try await storage.audits.save(StoredAudit(
+            try await audits.save(StoredAudit(
                 province: plan.province, month: plan.period.description, createdAt: now, mirrorSize: read.size, mirrorRoot: read.root,
                 registerSize: registerSize, rulesVersion: plan.rules.version, rulesSHA256: plan.rules.sha256, summary: try summary.json()))
             return Outcome(document: document, summary: summary, directory: directory)
@@ -70,7 +75,7 @@ public struct ProvinceAuditor: Sendable {
     func previous(_ plan: AuditPlan) async throws -> AuditSummary? {
         let (year, month) = plan.period.month == 1 ? (plan.period.year - 1, 12) : (plan.period.year, plan.period.month - 1)
         let before = try AuditPeriod(year: year, month: month)
-        return try await storage.audits.latest(province: plan.province, month: before.description).flatMap { try AuditSummary(stored: $0) }
+        return try await audits.latest(province: plan.province, month: before.description).flatMap { try AuditSummary(stored: $0) }
     }
 
     /// Audits group records by entity, so every grouping must key on `entity.uscc`.

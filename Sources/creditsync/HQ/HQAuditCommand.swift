@@ -49,11 +49,15 @@ struct HQAuditCommand: OperatorCommand {
     @Option(help: "Findings per rule shown in report.html (findings.csv has them all).")
     var examples: Int = 20
 
+    @Option(help: "A hot standby of --database to read the mirrors and the central register from; the audit is still kept in --database.")
+    var standby: String?
+
     func validate() throws {
         guard (province == nil) != !all else { throw ValidationError("give --province CODE or --all") }
         if all, mirrorSize != nil || registerSize != nil { throw ValidationError("--mirror-size and --register-size rerun one province's audit") }
         guard ReportLanguage(rawValue: lang) != nil else { throw ValidationError("--lang is zh or en") }
         guard examples >= 0 else { throw ValidationError("--examples must not be negative") }
+        if standby != nil, storage.database == nil { throw ValidationError("--standby reads a standby of --database: give --database URL (the primary)") }
     }
 
     func execute() async throws {
@@ -64,15 +68,15 @@ struct HQAuditCommand: OperatorCommand {
         var plan = AuditPlan(province: province ?? "", period: period, rules: rulesFile, calendar: calendarFile,
                              mirrorSize: mirrorSize, registerSize: registerSize, language: language, examplesPerRule: examples)
         let directory = URL(fileURLWithPath: out, isDirectory: true)
-        try await storage.with { storage in
+        try await storage.with(standby: standby) { storage, audits in
             if all {
-                let ranking = try await NationalAudit(storage: storage).run(plan, output: directory) { outcome in
+                let ranking = try await NationalAudit(storage: storage, audits: audits).run(plan, output: directory) { outcome in
                     Output.line(Self.line(outcome.summary, name: outcome.document.provinceName))
                 }
                 Output.line("national ranking \(ranking.month): \(directory.appendingPathComponent(NationalAudit.reportFile).path)")
             } else {
                 plan.province = try ProvinceCode(province ?? "").rawValue
-                let outcome = try await ProvinceAuditor(storage: storage).run(plan, output: directory)
+                let outcome = try await ProvinceAuditor(storage: storage, audits: audits).run(plan, output: directory)
                 Self.print(outcome)
             }
         }

@@ -58,6 +58,23 @@ struct HQStorageOptions: ParsableArguments {
         return .directory(URL(fileURLWithPath: data ?? "."))
     }
 
+    /// Opens HQ's storage, and the standby at `standby` if given, for `body`: what to read (the
+    /// standby, else HQ's storage) and where audits are kept (always HQ's storage).
+    func with<T>(standby: String?, _ body: (any HQStorage, any AuditStore) async throws -> T) async throws -> T {
+        try await with { primary in
+            guard let standby else { return try await body(primary, primary.audits) }
+            let replica = try await HQData.openStorage(.database(standby))
+            do {
+                let result = try await body(replica, primary.audits)
+                try await replica.close()
+                return result
+            } catch {
+                try? await replica.close()
+                throw error
+            }
+        }
+    }
+
     /// Opens HQ's storage for `body` and closes it after, whatever happens.
     func with<T>(_ body: (any HQStorage) async throws -> T) async throws -> T {
         let storage = try await HQData.openStorage(location)
