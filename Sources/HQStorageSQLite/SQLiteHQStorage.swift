@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import GRDB
+import GRDBSQLite
 import HQStorage
 import LedgerCore
 import NationalCrypto
@@ -28,6 +29,12 @@ public final class SQLiteHQStorage: HQStorage {
     public var registry: any RegistryStore { sqliteRegistry }
     public var register: any RegisterStore { sqliteRegister }
     public var audits: any AuditStore { SQLiteAudits(pool: sqliteRegistry.pool) }
+
+    /// SQLite's memory in a serving process (page caches above all), a soft limit: one upload's
+    /// mirror keeps its full 4 MiB cache, while with 32 uploads at once SQLite recycles cache
+    /// pages instead of holding 32 full caches (128 MiB with 4 MiB each). Set by
+    /// `lockForServing`, so audits and other commands keep their caches.
+    static let servingMemoryLimit: Int64 = 32 << 20
 
     private init(directory: URL) throws {
         self.directory = directory
@@ -98,6 +105,7 @@ public final class SQLiteHQStorage: HQStorage {
                                  hint: "embedded storage is served by one process; run several HQ processes on PostgreSQL (`database_url`)")
         }
         serveLock.withLock { $0 = descriptor }
+        sqlite3_soft_heap_limit64(Self.servingMemoryLimit)
     }
 
     public func close() async throws {

@@ -130,17 +130,22 @@ struct HardeningTests {
     @Test("connections beyond max_connections wait until one closes")
     func connectionCap() async throws {
         let harness = try await SyncHarness()
-        try await harness.withHQ(configure: { $0.maxConnections = 1; $0.handshakeTimeoutSeconds = 2 }) { hq in
+        try await harness.withHQ(configure: { $0.maxConnections = 1; $0.handshakeTimeoutSeconds = 3 }) { hq in
             // The first takes the only place; the second is accepted only once the first is
-            // closed at its handshake deadline, so it is closed a deadline later.
+            // closed at its handshake deadline, so it is closed a deadline later. The second
+            // starts a second after the first, so that HQ has accepted the first even when the
+            // whole suite loads the machine (both in one accept batch would both get in).
+            let start = ContinuousClock.now
             async let first = RawConnection.secondsUntilClosed(port: hq.port, timeout: .seconds(30))
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .seconds(1))
+            let gap = start.duration(to: .now)
             async let second = RawConnection.secondsUntilClosed(port: hq.port, timeout: .seconds(30))
             let (a, b) = try await (first, second)
             let firstClosed = try #require(a)
-            let secondClosed = try #require(b)
-            #expect(firstClosed >= 1.5 && firstClosed < 10)
-            #expect(secondClosed + 0.2 >= firstClosed + 1.5, "the second connection was served while the first held the only place (\(firstClosed), \(secondClosed))")
+            // Both from the first's start.
+            let secondClosed = try #require(b) + Double(gap.components.seconds) + Double(gap.components.attoseconds) / 1e18
+            #expect(firstClosed >= 2.5 && firstClosed < 15)
+            #expect(secondClosed >= firstClosed + 2.5, "the second connection was served while the first held the only place (\(firstClosed), \(secondClosed))")
         }
     }
 

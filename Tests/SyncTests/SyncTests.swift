@@ -71,6 +71,26 @@ struct SyncTests {
         }
     }
 
+    @Test("uploads at once share one upload budget smaller than their batches: each waits its turn, none is stuck, every mirror is whole",
+          .timeLimit(.minutes(3)), arguments: StorageBackend.allCases)
+    func sharedUploadBudget(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        var ledgers: [ProvinceLedger] = []
+        for code in ["440000", "310000", "110000", "320000", "330000", "510000"] {
+            ledgers.append(try await harness.province(code, records: 3000))
+        }
+        // 1 MiB for all six uploads of ~2 MiB each, in commits of up to 1 MiB: most must wait.
+        try await harness.withHQ(configure: { $0.uploadBufferBytes = 1 << 20 }) { hq in
+            try await withThrowingTaskGroup(of: SyncClient.Summary.self) { group in
+                for ledger in ledgers { group.addTask { try await hq.sync(ledger, gzip: false) } }
+                for try await summary in group { #expect(summary.size == 3000) }
+            }
+            for ledger in ledgers { try await harness.expectIdentical(ledger) }
+            let metrics = try await hq.operatorRequest("/metrics").body
+            #expect(metrics.contains("creditsync_hq_upload_budget_waits_total"), "no upload waited: the budget was not exercised")
+        }
+    }
+
     @Test("an interrupted upload keeps the verified packages at HQ, and a later run resumes from them", arguments: StorageBackend.allCases)
     func resumeAcrossRuns(backend: StorageBackend) async throws {
         let harness = try await SyncHarness(backend: backend)

@@ -26,10 +26,12 @@ public struct HQConfiguration: Sendable, Equatable {
     /// Entries per mirror commit (each commit is one transaction).
     public var commitEntries: Int = 4096
     /// Canonical bytes per mirror commit, whichever of the two comes first: bounds each upload's
-    /// memory (one batch waiting, one being written), so HQ's memory does not grow with the
-    /// number of concurrent uploads beyond a few MiB each. 256 KiB rather than 1 MiB took HQ
-    /// from 401 to 261 MiB with 32 uploads at once (33,271 and 32,460 records/s in total).
-    public var commitBytes: Int = 1 << 18
+    /// memory (one batch waiting, one being written).
+    public var commitBytes: Int = 1 << 20
+    /// Canonical bytes that all uploads of this process may hold at once, waiting for or inside
+    /// a commit (`CommitBudget`): one upload alone is not slowed, many at once share it, so HQ's
+    /// memory does not grow with the number of concurrent uploads.
+    public var uploadBufferBytes: Int = 8 << 20
     /// Seconds a TLS handshake may take before the connection is closed.
     public var handshakeTimeoutSeconds: Int = 10
     /// Seconds a connection may stay silent (between requests, or while sending one) before it
@@ -59,6 +61,7 @@ public struct HQConfiguration: Sendable, Equatable {
         public var maxUploadBytes: Int64?
         public var commitEntries: Int?
         public var commitBytes: Int?
+        public var uploadBufferBytes: Int?
         public var handshakeTimeoutSeconds: Int?
         public var idleTimeoutSeconds: Int?
         public var uploadIdleTimeoutSeconds: Int?
@@ -73,6 +76,7 @@ public struct HQConfiguration: Sendable, Equatable {
             case maxUploadBytes = "max_upload_bytes"
             case commitEntries = "commit_entries"
             case commitBytes = "commit_bytes"
+            case uploadBufferBytes = "upload_buffer_bytes"
             case handshakeTimeoutSeconds = "handshake_timeout_seconds"
             case idleTimeoutSeconds = "idle_timeout_seconds"
             case uploadIdleTimeoutSeconds = "upload_idle_timeout_seconds"
@@ -118,6 +122,7 @@ public struct HQConfiguration: Sendable, Equatable {
         maxUploadBytes = flags.maxUploadBytes ?? file.maxUploadBytes ?? maxUploadBytes
         commitEntries = flags.commitEntries ?? file.commitEntries ?? commitEntries
         commitBytes = flags.commitBytes ?? file.commitBytes ?? commitBytes
+        uploadBufferBytes = flags.uploadBufferBytes ?? file.uploadBufferBytes ?? uploadBufferBytes
         handshakeTimeoutSeconds = flags.handshakeTimeoutSeconds ?? file.handshakeTimeoutSeconds ?? handshakeTimeoutSeconds
         idleTimeoutSeconds = flags.idleTimeoutSeconds ?? file.idleTimeoutSeconds ?? idleTimeoutSeconds
         uploadIdleTimeoutSeconds = flags.uploadIdleTimeoutSeconds ?? file.uploadIdleTimeoutSeconds ?? uploadIdleTimeoutSeconds
@@ -138,7 +143,8 @@ public struct HQConfiguration: Sendable, Equatable {
         if !operatorListen.isEmpty { _ = try Self.address(operatorListen, name: "operator_listen") }
         try Self.range("max_upload_bytes", maxUploadBytes, 1...Int64.max, hint: "use e.g. 8589934592 (8 GiB)")
         try Self.range("commit_entries", Int64(commitEntries), 1...1_000_000, hint: "the default 4096 suits most disks")
-        try Self.range("commit_bytes", Int64(commitBytes), 65_536...1 << 30, hint: "the default 262144 (256 KiB) keeps memory flat")
+        try Self.range("commit_bytes", Int64(commitBytes), 65_536...1 << 30, hint: "the default 1048576 (1 MiB) suits most disks")
+        try Self.range("upload_buffer_bytes", Int64(uploadBufferBytes), 1 << 20...1 << 34, hint: "the default 8388608 (8 MiB) keeps memory flat")
         try Self.range("handshake_timeout_seconds", Int64(handshakeTimeoutSeconds), 1...600, hint: "the default is 10")
         try Self.range("idle_timeout_seconds", Int64(idleTimeoutSeconds), 1...86_400, hint: "the default is 120")
         try Self.range("upload_idle_timeout_seconds", Int64(uploadIdleTimeoutSeconds), 1...86_400, hint: "the default is 60")

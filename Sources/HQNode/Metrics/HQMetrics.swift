@@ -42,6 +42,11 @@ public struct HQMetrics: Sendable {
         count("creditsync_hq_verify_failures_total", 1, [("province", province), ("kind", kind)])
     }
 
+    /// An upload that found the process's upload budget spent and waited (`CommitBudget`).
+    func uploadBudgetWait(province: String) {
+        count("creditsync_hq_upload_budget_waits_total", 1, [("province", province)])
+    }
+
     func fork(province: String) {
         count("creditsync_hq_forks_total", 1, [("province", province)])
     }

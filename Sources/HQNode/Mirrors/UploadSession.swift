@@ -30,8 +30,10 @@ struct UploadSession: Sendable {
     let maximumBytes: Int64
     let commitEntries: Int
     /// Canonical bytes per mirror commit: with `commitEntries`, what bounds an upload's memory
-    /// (a batch waiting plus one being written), so it does not grow with concurrent uploads.
+    /// (a batch waiting plus one being written).
     let commitBytes: Int
+    /// What all uploads of this process may hold at once, so memory does not grow with them.
+    let budget: CommitBudget
     /// An upload waiting longer than this for its province's next bytes is ended.
     let idleTimeout: Duration
     let shutdown: ShutdownFlag
@@ -84,7 +86,7 @@ struct UploadSession: Sendable {
         defer { watchdog.stop() }
         var splitter = LineSplitter()
         var decoder = UploadDecoder(start: start, end: end, province: province)
-        var committer = Committer(writer: writer, mirror: mirror, now: now)
+        var committer = Committer(writer: writer, mirror: mirror, budget: budget, now: now)
         var uncompressed: Int64 = 0
         var verifiedEntries = 0
         var failure: (any Error)?
@@ -199,31 +201,55 @@ struct UploadSession: Sendable {
 private struct Committer {
     let writer: any MirrorWriter
     let mirror: MirrorService
+    let budget: CommitBudget
     let now: @Sendable () -> Date
     private var pending: VerifiedBatch?
+    /// Bytes of `pending`, taken from the budget.
     private var pendingBytes = 0
     private var inFlight: Task<Void, any Error>?
 
-    init(writer: any MirrorWriter, mirror: MirrorService, now: @escaping @Sendable () -> Date) {
+    init(writer: any MirrorWriter, mirror: MirrorService, budget: CommitBudget, now: @escaping @Sendable () -> Date) {
         self.writer = writer
         self.mirror = mirror
+        self.budget = budget
         self.now = now
     }
 
     mutating func add(_ batch: VerifiedBatch, entries: Int, bytes: Int) async throws {
+        let size = batch.entries.reduce(0) { $0 + $1.record.canonicalBytes.count }
+        if !(await budget.tryAcquire(size)) {
+            // The budget is spent by other uploads: commit what this one holds, then wait.
+            mirror.metrics.uploadBudgetWait(province: mirror.province)
+            try await flush()
+            try await inFlight?.value
+            await budget.acquire(size)
+        }
         if pending == nil { pending = batch } else { pending!.append(batch) }
-        pendingBytes += batch.entries.reduce(0) { $0 + $1.record.canonicalBytes.count }
+        pendingBytes += size
         if pending!.entries.count >= entries || pendingBytes >= bytes { try await flush() }
     }
 
     mutating func flush() async throws {
         guard let batch = pending, !batch.isEmpty else { return }
+        let (held, budget) = (pendingBytes, budget)
         pending = nil
         pendingBytes = 0
-        try await inFlight?.value
+        do {
+            try await inFlight?.value
+        } catch {
+            await budget.release(held)
+            throw error
+        }
         let (writer, mirror, now) = (writer, mirror, now)
         inFlight = Task {
-            let outcome = try await writer.append(batch, now: now())
+            let outcome: AppendOutcome
+            do {
+                outcome = try await writer.append(batch, now: now())
+            } catch {
+                await budget.release(held)
+                throw error
+            }
+            await budget.release(held)
             try await Self.report(outcome, mirror: mirror, at: now())
         }
     }

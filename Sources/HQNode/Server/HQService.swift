@@ -13,6 +13,7 @@ public struct HQService: Sendable {
     public let configuration: HQConfiguration
     let events: EventRecorder
     let shutdown: ShutdownFlag
+    let uploadBudget: CommitBudget
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -24,6 +25,7 @@ public struct HQService: Sendable {
         self.logger = logger
         self.now = now
         self.shutdown = ShutdownFlag()
+        self.uploadBudget = CommitBudget(capacity: configuration.uploadBufferBytes)
         self.events = EventRecorder(registry: data.registry, refusalsPerMinute: configuration.refusalEventsPerMinute, metrics: metrics, logger: logger)
     }
 
@@ -80,6 +82,7 @@ public struct HQService: Sendable {
             let session = UploadSession(
                 mirror: mirror, start: start, end: end, gzip: encoding == "gzip",
                 maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries, commitBytes: configuration.commitBytes,
+                budget: uploadBudget,
                 idleTimeout: .seconds(configuration.uploadIdleTimeoutSeconds), shutdown: shutdown,
                 metrics: metrics, logger: context.logger, now: now, abortConnection: { channel.close(promise: nil) })
             switch await session.run(body: request.body) {

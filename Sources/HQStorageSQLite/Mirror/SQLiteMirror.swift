@@ -32,15 +32,13 @@ final class SQLiteMirror: MirrorStore {
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        // 32 mirrors are open at once, each written by its own uploads: a small page cache per
-        // connection and one reader keep HQ's memory flat in the number of uploads. With 32
-        // uploads at once (`bench national --backend sqlite`), 4 MiB caches and two readers
-        // peaked at 533 MiB; 512 KiB and one reader (and 256 KiB commits) at 234 MiB.
+        // 32 mirrors are open at once, each written by its own uploads: one reader each, and
+        // page caches that SQLite shrinks when they add up (`SQLiteHQStorage.sqliteMemoryLimit`).
         configuration.maximumReaderCount = 1
         configuration.prepareDatabase { db in
             // FULL: a receipt or checkpoint must survive power loss once committed.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -512")
+            try db.execute(sql: "PRAGMA cache_size = -4096")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         return configuration
