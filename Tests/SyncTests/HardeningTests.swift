@@ -74,10 +74,16 @@ struct HardeningTests {
             continuation.finish()
             #expect(ended, "HQ kept the silent upload open")
             #expect(try await harness.mirror("440000").status().nextEntry == 256)
-            // The province is not stuck: the next sync resumes from the kept package.
+            // The province is not stuck: the next sync resumes from the kept package. HQ's own
+            // count, not the client's: on a loaded machine the 1 s upload deadline can also end
+            // the resumed upload after its last byte, and the client then finds its receipt on
+            // a retry and counts nothing uploaded.
             let summary = try await hq.sync(ledger)
-            #expect(summary.uploaded == 744)
+            #expect(summary.size == 1000 && summary.uploaded <= 744)
             try await harness.expectIdentical(ledger)
+            let uploads = try await harness.hqData.registry.events(province: "440000", limit: 50)
+                .filter { $0.kind == .upload && ($0.outcome == "complete" || $0.outcome == "partial") }
+            #expect(uploads.reduce(0) { $0 + $1.entries } == 1000, "every entry stored once: \(uploads.map { "\($0.outcome) \($0.entries)" })")
         }
     }
 
