@@ -42,7 +42,7 @@ public protocol MirrorStore: Sendable {
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof
     /// The latest entry of a business record among the first `size` entries (the state projection
     /// at that size), or nil.
-    func state(category: String, id: String, size: UInt64?) async throws -> MirrorStateItem?
+    func state(category: String, id: String, size: UInt64?) async throws -> StateEntry?
     /// The state at `size` in key order (category, then id, by bytes): up to `limit` records
     /// after the key `after`, each the latest entry of its key among the first `size` entries.
     /// Audits page through it with flat memory.

@@ -90,18 +90,3 @@ public struct DuplicateChange: Sendable, Equatable {
         self.firstIndex = firstIndex
     }
 }
-
-/// A business record's latest entry in a mirror (its state at some size).
-public struct MirrorStateItem: Sendable, Equatable {
-    public var category: String
-    public var id: String
-    public var index: UInt64
-    public var data: [UInt8]
-
-    public init(category: String, id: String, index: UInt64, data: [UInt8]) {
-        self.category = category
-        self.id = id
-        self.index = index
-        self.data = data
-    }
-}

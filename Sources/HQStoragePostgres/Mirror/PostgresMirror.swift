@@ -159,13 +159,13 @@ struct PostgresMirror: MirrorStore {
         }
     }
 
-    func state(category: String, id: String, size: UInt64?) async throws -> MirrorStateItem? {
+    func state(category: String, id: String, size: UInt64?) async throws -> StateEntry? {
         let limit = try PGValue.bigint(size ?? LogLimits.maximumSize)
         for try await (index, data) in try await client.query("""
             SELECT idx, data FROM mirror_entry WHERE province = \(province) AND category = \(category) AND id = \(id) AND idx < \(limit)
             ORDER BY idx DESC LIMIT 1
             """, logger: logger).decode((Int64, String).self) {
-            return MirrorStateItem(category: category, id: id, index: try PGValue.size(index), data: Array(data.utf8))
+            return StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(index), data: Array(data.utf8))
         }
         return nil
     }
@@ -186,11 +186,7 @@ struct PostgresMirror: MirrorStore {
             ORDER BY category, id, idx DESC LIMIT \(Int64(limit))
             """
         }
-        var entries: [StateEntry] = []
-        for try await (category, id, index, data) in try await client.query(query, logger: logger).decode((String, String, Int64, String).self) {
-            entries.append(StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(index), data: Array(data.utf8)))
-        }
-        return entries
+        return try await PostgresStatePage.fetch(query, client: client, logger: logger)
     }
 
     func duplicateChanges(limit: Int) async throws -> [DuplicateChange] {

@@ -88,11 +88,7 @@ struct PostgresRegister: RegisterStore {
             ORDER BY category, id, seq DESC LIMIT \(Int64(limit))
             """
         }
-        var entries: [StateEntry] = []
-        for try await (category, id, seq, data) in try await client.query(query, logger: logger).decode((String, String, Int64, String).self) {
-            entries.append(StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(seq), data: Array(data.utf8)))
-        }
-        return entries
+        return try await PostgresStatePage.fetch(query, client: client, logger: logger)
     }
 }
 

@@ -188,12 +188,12 @@ final class SQLiteMirror: MirrorStore {
         }
     }
 
-    func state(category: String, id: String, size: UInt64?) async throws -> MirrorStateItem? {
+    func state(category: String, id: String, size: UInt64?) async throws -> StateEntry? {
         let limit = try SQLiteInteger.from(size ?? LogLimits.maximumSize)
         return try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT idx, data FROM entry WHERE category = ? AND id = ? AND idx < ? ORDER BY idx DESC LIMIT 1",
                              arguments: [category, id, limit]).map {
-                MirrorStateItem(category: category, id: id, index: try SQLiteInteger.size($0["idx"]), data: [UInt8]($0["data"] as Data))
+                StateEntry(key: StateKey(category: category, id: id), index: try SQLiteInteger.size($0["idx"]), data: [UInt8]($0["data"] as Data))
             }
         }
     }
