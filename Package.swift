@@ -124,6 +124,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reports",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LineInput",
             dependencies: ["Gzip"],
             swiftSettings: swiftSettings
@@ -161,7 +165,7 @@ let package = Package(
             name: "HQNode",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
-                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "Quality", "Reconcile", "LineInput",
+                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "Quality", "Reconcile", "LineInput", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -183,7 +187,7 @@ let package = Package(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres", "Gzip",
+                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres", "Gzip", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,5 +1,6 @@
 import Foundation
 import Quality
+import Reports
 
 /// What one province's audit reads, under which rules, and how it reports.
 public struct AuditPlan: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import HQStorage
 import Quality
+import Reports
 
 /// `hq audit --all`: every enrolled province's audit, each in its own directory, and a national
 /// summary ranking provinces by overall score with every dimension side by side and the change

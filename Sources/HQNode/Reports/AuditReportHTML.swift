@@ -1,6 +1,7 @@
 import Foundation
 import Quality
 import Reconcile
+import Reports
 
 /// `report.html`: one self-contained page per province audit, in Chinese by default. Figures
 /// carry `data-*` attributes equal to audit.json's, so a test (and any script) can check them.

@@ -1,6 +1,7 @@
 import Foundation
 import Quality
 import Reconcile
+import Reports
 
 /// The problem list (问题清单) as CSV: UTF-8 with a byte order mark so Excel opens it, one row
 /// per finding, in the report's language.

@@ -1,4 +1,5 @@
 import Quality
+import Reports
 
 /// `national.html`: the provinces ranked by overall score, each dimension side by side, with the
 /// change against the previous month and a link to each province's report.

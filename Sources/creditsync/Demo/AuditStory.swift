@@ -4,6 +4,7 @@ import HQNode
 import HQStorage
 import LedgerCore
 import Quality
+import Reports
 import Synthetic
 
 /// The audit story: HQ loads the central register, compares it with each province's mirror and

@@ -3,6 +3,7 @@ import Foundation
 import HQNode
 import LedgerCore
 import Quality
+import Reports
 
 struct HQAuditCommand: OperatorCommand {
     static let configuration = CommandConfiguration(

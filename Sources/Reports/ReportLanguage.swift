@@ -5,5 +5,5 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
     case english = "en"
 
     /// Picks the text of this language.
-    func pick(_ zh: String, _ en: String) -> String { self == .chinese ? zh : en }
+    public func pick(_ zh: String, _ en: String) -> String { self == .chinese ? zh : en }
 }

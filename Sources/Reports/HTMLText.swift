@@ -1,9 +1,9 @@
 import Foundation
 
-/// HTML building blocks shared by the reports: escaping, numbers, the page frame. Written by
+/// HTML building blocks shared by the reports (audits, inspections): escaping, numbers, the page frame. Written by
 /// hand: the reports are one self-contained file with no scripts, fonts or network.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
@@ -20,13 +20,13 @@ enum HTMLText {
     }
 
     /// Two decimals, as audit.json rounds them; "—" when there is no score.
-    static func score(_ value: Double?) -> String {
+    public static func score(_ value: Double?) -> String {
         guard let value else { return "—" }
         return String(format: "%.2f", value)
     }
 
     /// A signed change with an arrow.
-    static func change(_ value: Double?) -> String {
+    public static func change(_ value: Double?) -> String {
         guard let value else { return "—" }
         if value > 0 { return "▲ +" + String(format: "%.2f", value) }
         if value < 0 { return "▼ " + String(format: "%.2f", value) }
@@ -34,13 +34,13 @@ enum HTMLText {
     }
 
     /// A horizontal bar for a 0–100 score (pure CSS, prints).
-    static func bar(_ value: Double?) -> String {
+    public static func bar(_ value: Double?) -> String {
         let width = max(0, min(100, value ?? 0))
         let tone = (value ?? 0) >= 90 ? "good" : (value ?? 0) >= 75 ? "fair" : "poor"
         return "<div class=\"bar\" role=\"img\" aria-label=\"\(score(value))\"><span class=\"\(tone)\" style=\"width:\(String(format: "%.2f", width))%\"></span></div>"
     }
 
-    static func page(title: String, language: ReportLanguage, body: String) -> String {
+    public static func page(title: String, language: ReportLanguage, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="\(language == .chinese ? "zh-CN" : "en")">
@@ -59,7 +59,7 @@ enum HTMLText {
         """
     }
 
-    static let style = """
+    public static let style = """
         :root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--good:#2f855a;--fair:#b7791f;--poor:#c53030}
         *{box-sizing:border-box}
         body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:var(--ink);margin:0 auto;max-width:1080px;padding:16px;line-height:1.5}
