@@ -182,12 +182,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "Inspection",
+            dependencies: ["LedgerCore", "LedgerStore", "Quality", "Reports", "Gzip"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The one CLI
         .executableTarget(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres", "Gzip", "Reports",
+                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres", "Gzip", "Inspection", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -259,8 +265,16 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: [
-                "creditsync", "HQNode", "HQStorage", "Quality", "Reconcile", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
+                "creditsync", "HQNode", "HQStorage", "Quality", "Reconcile", "Reports", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InspectionTests",
+            dependencies: ["creditsync", "Inspection", "LedgerCore", "LedgerStore", "NationalCrypto", "ProvinceNode", "Quality", "Synthetic", "Gzip",
+                           "TestSupport"],
+            // The independent implementation the sample vectors are checked against (Python).
+            exclude: ["Independent/sample.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import HQTestSupport
 import LedgerCore
 import Quality
 import Reconcile
+import Reports
 import Testing
 import TestSupport
 

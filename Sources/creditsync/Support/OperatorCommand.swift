@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
+import Inspection
 import LedgerCore
 import LedgerStore
 import ProvinceNode
@@ -66,8 +67,12 @@ enum ExitCodes {
              QualityError.Code.invalidRules.rawValue, QualityError.Code.invalidCalendar.rawValue, QualityError.Code.invalidPeriod.rawValue,
              QualityError.Code.unreadableFile.rawValue:
             configuration
-        case AuditError.Code.input.rawValue:
+        case AuditError.Code.input.rawValue, InspectionError.Code.archive.rawValue:
             inputRejected
+        case InspectionError.Code.verification.rawValue, InspectionError.Code.corrupt.rawValue:
+            verificationFailed
+        case InspectionError.Code.usage.rawValue, InspectionError.Code.checkpoint.rawValue:
+            configuration
         case AuditError.Code.corrupt.rawValue:
             verificationFailed
         default:

@@ -1,0 +1,115 @@
+import Foundation
+import Gzip
+
+/// A bundle on disk: one gzip member of newline-terminated lines, written to a temporary file and
+/// renamed into place (a failed write leaves nothing behind). Gzip's CRC-32 covers every byte of
+/// the content, and the reader refuses any header but the one we write (the gzip header's time
+/// and OS bytes are not covered by the CRC), so no byte of the file can change unnoticed.
+enum BundleFile {
+    static let level: Int32 = 6
+    /// The largest line a reader accepts: a header with a sample of 100,000 entities.
+    static let maximumLine = 64 << 20
+
+    /// The 10-byte gzip header zlib writes at `level` (mtime 0, no name).
+    static let header: [UInt8] = {
+        guard let compressor = try? GzipCompressor(level: level) else { return [] }
+        return Array(compressor.finish().prefix(10))
+    }()
+
+    final class Writer {
+        let url: URL
+        let temporary: URL
+        private let handle: FileHandle
+        private let compressor: GzipCompressor
+        private var pending: [UInt8] = []
+
+        init(url: URL) throws {
+            self.url = url
+            temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil), let handle = FileHandle(forWritingAtPath: temporary.path) else {
+                throw InspectionError(.output, "cannot create \(url.path)", hint: "check that the directory exists and is writable")
+            }
+            self.handle = handle
+            compressor = try GzipCompressor(level: BundleFile.level)
+            pending.reserveCapacity(1 << 20)
+        }
+
+        func line(_ bytes: some Collection<UInt8>) throws {
+            pending.append(contentsOf: bytes)
+            pending.append(0x0A)
+            if pending.count >= 1 << 20 { try drain() }
+        }
+
+        private func drain() throws {
+            try write(compressor.compress(pending))
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        private func write(_ bytes: [UInt8]) throws {
+            do {
+                try handle.write(contentsOf: bytes)
+            } catch {
+                throw InspectionError(.output, "cannot write \(url.path): \(error.localizedDescription)", hint: "check the disk space")
+            }
+        }
+
+        /// Finishes the stream, syncs it and renames it into place.
+        func commit() throws {
+            try drain()
+            try write(compressor.finish())
+            try handle.synchronize()
+            try handle.close()
+            _ = try? FileManager.default.removeItem(at: url)
+            try FileManager.default.moveItem(at: temporary, to: url)
+        }
+
+        func abandon() {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+        }
+    }
+
+    /// Calls `body` with each line (without its newline), in order; throws on a damaged file.
+    static func readLines(_ url: URL, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw InspectionError(.usage, "cannot read \(url.path)", hint: "check the file name and its permissions")
+        }
+        defer { try? handle.close() }
+        let decompressor = try GzipDecompressor()
+        var line: [UInt8] = []
+        var first = true
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            if first {
+                guard chunk.count >= 10, Array(chunk.prefix(10)) == header else {
+                    throw InspectionError.verification("the file is not a bundle: its first bytes are not the bundle's gzip header")
+                }
+                first = false
+            }
+            do {
+                try chunk.withUnsafeBytes { raw in
+                    try decompressor.decompress(raw) { piece in
+                        var rest = piece[...]
+                        while let newline = rest.firstIndex(of: 0x0A) {
+                            line.append(contentsOf: rest[..<newline])
+                            try body(line[...])
+                            line.removeAll(keepingCapacity: true)
+                            rest = rest[(newline + 1)...]
+                        }
+                        line.append(contentsOf: rest)
+                        guard line.count <= maximumLine else {
+                            throw InspectionError.verification("the bundle has a line longer than \(maximumLine) bytes")
+                        }
+                    }
+                }
+            } catch let error as GzipError {
+                throw InspectionError.verification("the bundle file is damaged: \(error.description)")
+            }
+        }
+        do {
+            try decompressor.finish()
+        } catch let error as GzipError {
+            throw InspectionError.verification("the bundle file is damaged: \(error.description)")
+        }
+        guard line.isEmpty else { throw InspectionError.verification("the bundle's last line has no newline") }
+    }
+}

@@ -1,0 +1,74 @@
+import LedgerCore
+import LedgerStore
+
+/// A signed log an inspection draws from: a province's own ledger, or HQ's mirror of it (the
+/// CLI adapts HQ's storage). Reads only.
+public protocol InspectedLog: Sendable {
+    var suite: Suite { get }
+    func keyHistory() async throws -> LogKeyHistory
+    func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]]
+    func root(size: UInt64) async throws -> Hash
+    func inclusionProof(index: UInt64, treeSize: UInt64) async throws -> InclusionProof
+    /// HQ's receipts (cosignature lines) for the checkpoint of `size`.
+    func receipts(size: UInt64) async throws -> [NoteSignature]
+}
+
+/// A province ledger as the inspection's log.
+public struct LedgerLog: InspectedLog {
+    public let store: LedgerStore
+
+    public init(store: LedgerStore) {
+        self.store = store
+    }
+
+    public var suite: Suite { store.suite }
+    public func keyHistory() async throws -> LogKeyHistory { try await store.keyHistory() }
+    public func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] { try await store.entries(from: start, to: end) }
+    public func root(size: UInt64) async throws -> Hash { try await store.root(size: size) }
+    public func inclusionProof(index: UInt64, treeSize: UInt64) async throws -> InclusionProof {
+        try await store.inclusionProof(index: index, treeSize: treeSize)
+    }
+    public func receipts(size: UInt64) async throws -> [NoteSignature] { try await store.receipts(size: size).map(\.signature) }
+}
+
+extension InspectedLog {
+    /// Reads entries [0, size) in pages of `pageSize`, in order.
+    func forEachEntry(size: UInt64, pageSize: UInt64 = 4_096, _ body: ([UInt8]) throws -> Void) async throws {
+        var start: UInt64 = 0
+        while start < size {
+            let end = min(size, start + pageSize)
+            for entry in try await entries(from: start, to: end) { try body(entry) }
+            start = end
+        }
+    }
+
+    /// Verifies `text` as a checkpoint of this log: signed by the log's key for its size, and
+    /// with the root of this log's first `size` entries.
+    public func verifyCheckpoint(_ text: String) async throws -> VerifiedCheckpoint {
+        let checkpoint: VerifiedCheckpoint
+        do {
+            checkpoint = try await keyHistory().verify(UnverifiedCheckpoint(parsing: text), suite: suite.id)
+        } catch let error as LedgerCoreError {
+            throw InspectionError(.checkpoint, "the checkpoint is not a valid signed checkpoint of this log: \(error.message)",
+                                  hint: "give a checkpoint this log signed, e.g. from `creditsync province checkpoint`")
+        }
+        let entries = try await self.entries(from: checkpoint.size == 0 ? 0 : checkpoint.size - 1, to: checkpoint.size).count
+        guard checkpoint.size == 0 || entries == 1 else {
+            throw InspectionError(.checkpoint, "the checkpoint is of size \(checkpoint.size); this log holds fewer entries",
+                                  hint: "sync the mirror first, or use a checkpoint the log has reached")
+        }
+        let root = try await root(size: checkpoint.size)
+        guard root == checkpoint.root else {
+            throw InspectionError(.checkpoint, "the checkpoint's root \(checkpoint.root.base64) is not this log's root at size \(checkpoint.size) (\(root.base64))",
+                                  hint: "the checkpoint is of another log, or this copy of the log was changed: verify it")
+        }
+        return checkpoint
+    }
+
+    /// One pass over [0, size): the population and the current records of `tracking`.
+    public func scan(size: UInt64, tracking: Set<String> = []) async throws -> LogScan {
+        var scan = LogScan(tracking: tracking)
+        try await forEachEntry(size: size) { try scan.add($0) }
+        return scan
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import HQNode
+import HQStorage
+import Inspection
+import LedgerCore
+import LedgerStore
+import ProvinceNode
+
+/// The log an inspection draws from: a province ledger (`--ledger`), or HQ's mirror of a
+/// province (`--data` or `--database`, with `--province`).
+struct InspectSourceOptions: ParsableArguments {
+    @Option(help: "A province ledger directory.")
+    var ledger: String?
+
+    @Option(help: "HQ's data directory (embedded SQLite), to draw from HQ's mirror of --province.")
+    var data: String?
+
+    @Option(help: "HQ's PostgreSQL database, postgres://USER@HOST:PORT/DB, to draw from HQ's mirror of --province.")
+    var database: String?
+
+    @Option(help: "The province's division code, with --data or --database.")
+    var province: String?
+
+    func validate() throws {
+        guard [ledger, data, database].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --ledger DIR, --data DIR and --database URL")
+        }
+        if ledger == nil, province == nil { throw ValidationError("--data and --database need --province CODE") }
+    }
+
+    func with<T>(_ body: (any InspectedLog) async throws -> T) async throws -> T {
+        if let ledger {
+            let store = try ProvinceLedger.openStore(directory: URL(fileURLWithPath: ledger))
+            return try await body(LedgerLog(store: store))
+        }
+        let location: HQData.Location = database.map { .database($0) } ?? .directory(URL(fileURLWithPath: data ?? "."))
+        let storage = try await HQData.openStorage(location)
+        do {
+            let code = try ProvinceCode(province ?? "").rawValue
+            guard let enrolment = try await storage.registry.enrolment(province: code) else {
+                throw HQStorageError(.notEnrolled, "province \(code) is not enrolled at HQ", hint: "check the code, or draw from the province's own ledger")
+            }
+            let mirror = try await storage.mirror(province: code)
+            let result = try await body(MirrorLog(mirror: mirror, keys: try enrolment.keyHistory(suite: mirror.suite)))
+            try await storage.close()
+            return result
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+    }
+}
+
+/// HQ's mirror of a province as the inspection's log.
+struct MirrorLog: InspectedLog {
+    let mirror: any MirrorStore
+    let keys: LogKeyHistory
+
+    var suite: Suite { mirror.suite }
+    func keyHistory() async throws -> LogKeyHistory { keys }
+    func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] { try await mirror.entries(from: start, to: end) }
+    func root(size: UInt64) async throws -> Hash { try await mirror.root(size: size) }
+    func inclusionProof(index: UInt64, treeSize: UInt64) async throws -> InclusionProof {
+        try await mirror.inclusionProof(index: index, treeSize: treeSize)
+    }
+    func receipts(size: UInt64) async throws -> [NoteSignature] { try await mirror.receipts(size: size).map(\.signature) }
+}
+
+/// Reads a small text input file (a checkpoint, a key) for a command-line option.
+enum InputText {
+    static func read(_ path: String, option: String, limit: Int = 1 << 20) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InspectionError(.usage, "cannot read \(option) \(path)", hint: "check the file name and its permissions")
+        }
+        guard data.count <= limit, let text = String(data: data, encoding: .utf8) else {
+            throw InspectionError(.usage, "\(option) \(path) is not a UTF-8 text file of at most \(limit) bytes", hint: "give the file itself, not an archive of it")
+        }
+        return text
+    }
+
+    /// A key given as the string itself or as a file holding it.
+    static func key(_ value: String?, option: String) throws -> String? {
+        guard let value else { return nil }
+        if value.contains("+") && !FileManager.default.fileExists(atPath: value) { return value }
+        return try read(value, option: option).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

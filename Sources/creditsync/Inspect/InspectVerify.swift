@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Inspection
+import LedgerCore
+import NationalCrypto
+
+struct InspectVerify: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a bundle offline: signatures, proofs, the log and the sample; exit 4 naming what fails."
+    )
+
+    @Argument(help: "The bundle file.")
+    var file: String
+
+    func execute() async throws {
+        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), resolve: Suites.named)
+        let plan = bundle.plan
+        Output.line("ok: \(plan.checkpoint.origin) size \(plan.checkpoint.size) root \(plan.checkpoint.root.base64)")
+        Output.line("  checkpoint signed by the log's key; \(bundle.receipts.isEmpty ? "no HQ receipt" : "HQ receipts by \(bundle.receipts.joined(separator: ", "))")")
+        Output.line("  \(bundle.entries) log entries hash to the checkpoint's root; \(bundle.records.count) records proved included")
+        Output.line("  sample of \(plan.sample.count) drawn again from inspection \(plan.inspectionID), weights \(plan.weights.text): the same")
+    }
+}
