@@ -98,7 +98,11 @@ public enum BundleVerifier {
                     throw InspectionError.verification("line \(line): the bundle has more lines than its header announces")
                 }
                 frontier.append(suite.treeHasher.leafHash(Array(bytes)), hasher: suite.treeHasher)
-                try scan.add(bytes)
+                do {
+                    try scan.add(bytes)
+                } catch {
+                    throw InspectionError.verification("log entry \(frontier.size - 1) (line \(line)) of the bundle is not a change record")
+                }
             }
         }
 

@@ -34,6 +34,7 @@ struct DemoCommand: OperatorCommand {
         try await SyncStory(root: root, narrator: narrator, provinces: provinces).run(firstStep: 9)
         let reportDirectory = URL(fileURLWithPath: reports ?? keep.map { $0 + "/reports" } ?? "creditsync-demo-reports", isDirectory: true)
         try await AuditStory(root: root, reports: reportDirectory.standardizedFileURL, narrator: narrator).run(firstStep: 13)
+        try await InspectionStory(root: root, reports: reportDirectory.standardizedFileURL, narrator: narrator).run(firstStep: 15)
         narrator.say(zh: "", en: "")
         narrator.say(zh: "演示完成。", en: "Demo complete.")
     }

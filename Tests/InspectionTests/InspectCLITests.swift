@@ -1,0 +1,90 @@
+import Foundation
+import Inspection
+import LedgerCore
+import Quality
+import Testing
+import TestSupport
+
+/// The inspector's whole day through the CLI, on the demo's data: the demo syncs Guangdong to
+/// HQ over loopback mTLS, audits, and runs the inspection story; the commands then redo it from
+/// the ledger and from HQ's mirror.
+@Suite("creditsync inspect")
+struct InspectCLITests {
+    @Test("demo, then plan from the ledger and from HQ's mirror, bundle, verify, a tampered copy, compare and record")
+    func inspectorsDay() async throws {
+        let directory = try TemporaryDirectory("inspect-cli")
+        func path(_ name: String) -> String { directory.appending(name).path }
+        let demo = try await CLI.run(["demo", "--keep", path("demo"), "--lang", "en"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("Demo complete."))
+        #expect(demo.stdout.contains("spot_check"))
+
+        let planJSON = try Data(contentsOf: directory.appending("demo/inspection/plan.json"))
+        let plan = try InspectionPlan(json: JSONParser.parse(Array(planJSON)))
+        try Data(plan.checkpointText.utf8).write(to: directory.appending("checkpoint.txt"))
+        let drawing = ["--checkpoint", path("checkpoint.txt"), "--inspection-id", plan.inspectionID, "--size", "5"]
+
+        // The same sample from the province's ledger and from HQ's mirror of it.
+        let fromLedger = try await CLI.run(["inspect", "plan", "--ledger", path("demo/440000")] + drawing + ["--out", path("ledger-plan.json")])
+        let fromHQ = try await CLI.run(["inspect", "plan", "--data", path("demo/hq"), "--province", "440000"] + drawing + ["--out", path("hq-plan.json")])
+        #expect(fromLedger.status == 0 && fromHQ.status == 0, "\(fromLedger.stderr)\(fromHQ.stderr)")
+        #expect(try Data(contentsOf: directory.appending("ledger-plan.json")) == planJSON)
+        #expect(try Data(contentsOf: directory.appending("hq-plan.json")) == planJSON)
+
+        // HQ's mirror gives the same bundle as the province, HQ's receipt included.
+        let bundle = try await CLI.run(["inspect", "bundle", "--data", path("demo/hq"), "--province", "440000", "--plan", path("hq-plan.json"),
+                                        "--hq-key", path("demo/hq/cosigner.pub"), "--out", path("hq.bundle")])
+        #expect(bundle.status == 0, "\(bundle.stderr)")
+        #expect(bundle.stdout.contains("1 HQ receipts"))
+        #expect(try Data(contentsOf: directory.appending("hq.bundle")) == Data(contentsOf: directory.appending("demo/inspection/2026-HQ-INSP-017.bundle")))
+        let verified = try await CLI.run(["inspect", "verify", path("hq.bundle")])
+        #expect(verified.status == 0 && verified.stdout.hasPrefix("ok:"), "\(verified.stderr)")
+
+        var damaged = try Data(contentsOf: directory.appending("hq.bundle"))
+        damaged[damaged.count - 3] ^= 0x80
+        try damaged.write(to: directory.appending("damaged.bundle"))
+        let refused = try await CLI.run(["inspect", "verify", path("damaged.bundle")])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("error: the bundle file is damaged"), "\(refused.stderr)")
+
+        // The archive, plus one row the inspector left without a record id.
+        var archive = try String(contentsOf: directory.appending("demo/inspection/archive.csv"), encoding: .utf8)
+        archive += "registration,,entity.name,某公司,\r\n"
+        try Data(archive.utf8).write(to: directory.appending("archive.csv"))
+        let lines = archive.split(separator: "\r\n", omittingEmptySubsequences: false).count - 1
+        let compared = try await CLI.run(["inspect", "compare", path("hq.bundle"), "--archive", path("archive.csv"), "--out", path("compared"), "--lang", "en"])
+        #expect(compared.status == 3, "\(compared.stderr)")
+        #expect(compared.stderr.contains("archive.csv:\(lines): a row needs a category and a record_id"), "\(compared.stderr)")
+        #expect(compared.stdout.contains("differs 1") && compared.stdout.contains("archive_only 1"))
+        let csv = try Data(contentsOf: directory.appending("compared/comparison.csv"))
+        #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]))
+        let html = try String(contentsOf: directory.appending("compared/report.html"), encoding: .utf8)
+        #expect(html.contains("data-total-differs=\"1\"") && html.contains("lang=\"en\""))
+
+        // The demo recorded its comparison already: the same inspection again appends nothing.
+        let record = ["inspect", "record", "--ledger", path("demo/440000"), "--inspection", path("compared/comparison.json"),
+                      "--authority", "国家市场监督管理总局", "--authority-uscc", InspectCLITests.authorityUSCC]
+        let first = try await CLI.run(record)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("recorded 0 spot_check records (5 already recorded)"), "\(first.stdout)")
+        let again = try await CLI.run(record)
+        #expect(again.stdout.contains("recorded 0 spot_check records (5 already recorded)"), "\(again.stdout)")
+
+        // HQ's mirror has not seen the ledger's newest checkpoint: refused, nothing written.
+        let latest = try await CLI.run(["province", "checkpoint", "--ledger", path("demo/440000")])
+        try Data(latest.stdout.utf8).write(to: directory.appending("latest.txt"))
+        let ahead = try await CLI.run(["inspect", "plan", "--data", path("demo/hq"), "--province", "440000", "--checkpoint", path("latest.txt"),
+                                       "--inspection-id", "X", "--size", "3", "--out", path("ahead.json")])
+        #expect(ahead.status == 5, "\(ahead.stderr)")
+        #expect(ahead.stderr.contains("fewer entries"))
+        #expect(!FileManager.default.fileExists(atPath: path("ahead.json")))
+    }
+
+    /// A valid code for the inspecting authority: organization code and final check characters
+    /// computed as GB 32100 says.
+    static let authorityUSCC: String = {
+        let body = Array("MB000001")
+        let prefix = "11100000" + String(body) + String(USCC.organizationCheckCharacter(body)!)
+        return prefix + String(USCC.checkCharacter(forPrefix: prefix)!)
+    }()
+}
