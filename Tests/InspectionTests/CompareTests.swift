@@ -18,6 +18,11 @@ struct CompareTests {
         #expect(csv.rows[1].line == 6 && csv.rows[1].field.isEmpty)
         #expect(csv.rejections == [ArchiveCSV.Rejection(line: 5, reason: "a row needs a category and a record_id")])
         #expect(throws: InspectionError.self) { try ArchiveCSV(bytes: Array("a,b,c\n1,2,3\n".utf8)) }
+        // The template operators start from parses cleanly.
+        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ops/inspection/archive-template.csv")
+        let parsed = try ArchiveCSV(bytes: Array(try Data(contentsOf: template)))
+        #expect(parsed.rows.count == 3 && parsed.rejections.isEmpty)
         #expect(throws: InspectionError.self) { try ArchiveCSV(bytes: [0xFF, 0xFE, 0x41]) }
     }
 
