@@ -6,8 +6,9 @@ public enum ContentDiff {
     /// Differing paths among the content members (`StateRow.contentKeys`), sorted by bytes.
     public static func paths(_ a: StateRow, _ b: StateRow) -> [String] {
         var paths: [String] = []
+        let (left, right) = (a.value, b.value)
         for key in StateRow.contentKeys {
-            switch (a.value[key], b.value[key]) {
+            switch (left[key], right[key]) {
             case let (x?, y?): collect(x, y, prefix: key, into: &paths)
             case (nil, nil): break
             default: paths.append(key)

@@ -1,25 +1,58 @@
+import Foundation
 import LedgerCore
 
-/// One business record's current state on one side of a comparison: its latest change record
-/// (parsed once; the auditor's checks read the same value) and where it stands in its log.
+/// One business record's current state on one side of a comparison: its latest change record's
+/// canonical bytes and where it stands in its log. The merge needs only the key, the op and the
+/// content, which are slices of the bytes (`CanonicalMembers`); the tree is parsed only when
+/// asked for (`value`), so a side nobody checks record by record (the central register) is
+/// never parsed.
 public struct StateRow: Sendable {
     public let category: String
     public let id: String
     public let index: UInt64
     public let revoked: Bool
-    /// The whole change record.
-    public let value: JSONValue
+    /// The change record's canonical bytes (RFC 8785), as stored.
+    public let bytes: [UInt8]
+    /// The canonical bytes of its content members (`contentKeys`): equal exactly when the
+    /// contents are identical, since canonical JSON has one encoding per value.
+    public let content: [UInt8]
 
-    /// Fails (nil) unless `value` is an object with string `category` and `id` and `op`
-    /// `upsert` or `revoke`, which every stored entry has: the ledgers refuse anything else.
-    public init?(value: JSONValue, index: UInt64) {
-        guard let category = value["category"]?.stringValue, let id = value["id"]?.stringValue,
-              let op = value["op"]?.stringValue.flatMap(ChangeRecord.Operation.init(rawValue:)) else { return nil }
+    /// From stored canonical bytes. Fails (nil) unless they are an object with string
+    /// `category`, `id` and `op` `upsert` or `revoke`, which every stored entry has.
+    public init?(canonical bytes: [UInt8], index: UInt64) {
+        guard let members = CanonicalMembers.scan(bytes) else { return nil }
+        var (category, id, op): (String?, String?, String?) = (nil, nil, nil)
+        for member in members {
+            let key = bytes[member.key]
+            if key.elementsEqual(Self.categoryKey) { category = Self.string(bytes, member.value) }
+            else if key.elementsEqual(Self.idKey) { id = Self.string(bytes, member.value) }
+            else if key.elementsEqual(Self.opKey) { op = Self.string(bytes, member.value) }
+        }
+        guard let category, let id, let operation = op.flatMap(ChangeRecord.Operation.init(rawValue:)) else { return nil }
         self.category = category
         self.id = id
         self.index = index
-        self.revoked = op == .revoke
-        self.value = value
+        self.revoked = operation == .revoke
+        self.bytes = bytes
+        self.content = CanonicalMembers.subset(bytes, members) { key in Self.contentKeyBytes.contains { $0.elementsEqual(key) } }
+    }
+
+    /// From a parsed value (tests, and callers that hold one): its canonical bytes.
+    public init?(value: JSONValue, index: UInt64) {
+        self.init(canonical: CanonicalJSON.encode(value), index: index)
+    }
+
+    /// The whole change record, parsed from `bytes` on each call.
+    public var value: JSONValue { (try? JSONParser.parse(bytes)) ?? .null }
+
+    static let categoryKey = Array("category".utf8)
+    static let idKey = Array("id".utf8)
+    static let opKey = Array("op".utf8)
+    static let contentKeyBytes = contentKeys.map { Array($0.utf8) }
+
+    static func string(_ bytes: [UInt8], _ value: Range<Int>) -> String? {
+        if let plain = CanonicalMembers.plainString(bytes, value) { return plain }
+        return (try? JSONParser.parse(bytes[value]))?.stringValue
     }
 
     /// The members that make a record's content (DESIGN §3), the same set as its content hash:
@@ -27,12 +60,8 @@ public struct StateRow: Sendable {
     public static let contentKeys = ["category", "id", "op", "entity", "fields", "occurred_at", "source"]
 
     public func sameContent(as other: StateRow) -> Bool {
-        Self.contentKeys.allSatisfy { key in
-            switch (value[key], other.value[key]) {
-            case (nil, nil): true
-            case let (a?, b?): Self.identical(a, b)
-            default: false
-            }
+        content.count == other.content.count && content.withUnsafeBytes { mine in
+            other.content.withUnsafeBytes { theirs in memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
         }
     }
 

@@ -48,9 +48,9 @@ struct AuditRun {
         let (province, period, checker, groups) = (plan.province, plan.period, checker, groups)
         var local = StateCursor(side: "mirror", pageSize: plan.pageSize, fetch: { after, limit in
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
-        }, prepare: { row, _ in
+        }, prepare: { row, bytes in
             let record = try AuditRecord(value: row.value, index: row.index)
-            let projection = groups.projection(record).flatMap { projected in
+            let projection = groups.projection(record, canonical: bytes).flatMap { projected in
                 projected.entityUSCC.map { ($0, AuditScratch.Row(index: row.index, mask: 0, data: CanonicalJSON.encode(projected.value),
                                                                  digest: projected.contentDigest)) }
             }
@@ -89,9 +89,10 @@ struct AuditRun {
     mutating func checkLocal(_ row: StateRow, _ check: LocalCheck, gap: Gap?, central: StateRow? = nil) throws {
         var findings = check.findings
         if let gap, gap.kind == .conflict, let central {
-            let record = try AuditRecord(value: row.value, index: row.index)
+            let (local, centre) = (row.value, central.value)
+            let record = try AuditRecord(value: local, index: row.index)
             for path in gap.fields {
-                let (mine, theirs) = (Self.lookup(row.value, path).map(Self.text) ?? "", Self.lookup(central.value, path).map(Self.text) ?? "")
+                let (mine, theirs) = (Self.lookup(local, path).map(Self.text) ?? "", Self.lookup(centre, path).map(Self.text) ?? "")
                 let finding = checker.callerFinding(RuleID.centralLocalDiffers, for: record, field: path, value: mine,
                                                     detail: ("地方为“\(mine)”，总局为“\(theirs)”", "local \"\(mine)\", central \"\(theirs)\""))
                 if let finding { findings.append(finding) }

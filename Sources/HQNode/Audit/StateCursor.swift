@@ -45,7 +45,7 @@ struct StateCursor<Extra: Sendable> {
         var page: Page = []
         page.reserveCapacity(entries.count)
         for entry in entries {
-            guard let value = try? JSONParser.parse(entry.data), let row = StateRow(value: value, index: entry.index) else {
+            guard let row = StateRow(canonical: entry.data, index: entry.index) else {
                 throw AuditError(.corrupt, "the \(side) entry at \(entry.index) (\(entry.key.category) \(entry.key.id)) is not a change record",
                                  hint: "run `creditsync hq status` and verify the mirror; restore it from backup or re-sync it")
             }

@@ -32,6 +32,7 @@ public struct GroupChecker: Sendable {
     let projectedPaths: [[String]]
     /// Groupings that compare records' whole content.
     let identicalGroupings: Set<String>
+    let identicalIgnoreBytes: [[UInt8]]
 
     public init(rules: QualityRules) {
         self.rules = rules
@@ -44,6 +45,7 @@ public struct GroupChecker: Sendable {
         var seen: Set<String> = []
         projectedPaths = paths.filter { seen.insert($0).inserted }.map(RecordPath.components)
         identicalGroupings = Set(rules.groupings.filter { $0.checks.contains(RuleID.identicalRecord) }.map(\.name))
+        identicalIgnoreBytes = rules.identicalIgnore.map { Array($0.utf8) }
     }
 
     /// The groups `record` belongs to: one per grouping whose categories include the record's and
@@ -71,7 +73,9 @@ public struct GroupChecker: Sendable {
     /// nil when it is revoked or in no group. Checking projections gives the same findings as
     /// checking the records, so an audit can sort a few hundred bytes per record instead of the
     /// record (a fifth of the bytes of a generated record).
-    public func projection(_ record: AuditRecord) -> AuditRecord? {
+    /// `canonical`: the record's canonical bytes, when the caller holds them: the digest is then
+    /// hashed from slices of them instead of encoding the parsed record again.
+    public func projection(_ record: AuditRecord, canonical: [UInt8]? = nil) -> AuditRecord? {
         guard record.op == .upsert else { return nil }
         let keys = groupKeys(for: record)
         guard !keys.isEmpty else { return nil }
@@ -81,7 +85,9 @@ public struct GroupChecker: Sendable {
             Self.insert(value, at: path[...], into: &reduced)
         }
         guard var projected = try? AuditRecord(value: .object(reduced), index: record.index) else { return nil }
-        if keys.contains(where: { identicalGroupings.contains($0.grouping) }) { projected.contentDigest = contentHash(record) }
+        if keys.contains(where: { identicalGroupings.contains($0.grouping) }) {
+            projected.contentDigest = canonical.flatMap(contentHash(canonical:)) ?? contentHash(record)
+        }
         return projected
     }
 
@@ -234,6 +240,14 @@ public struct GroupChecker: Sendable {
 
     /// SHA-256 (hex) of the record's canonical JSON without the `identical.ignore` keys, or the
     /// digest a projection carries.
+    /// `contentHash` from canonical bytes: the same bytes `CanonicalJSON` would encode for the
+    /// record less the ignored members, since a subset of canonical members is canonical.
+    func contentHash(canonical bytes: [UInt8]) -> String? {
+        guard let members = CanonicalMembers.scan(bytes) else { return nil }
+        let ignored = identicalIgnoreBytes
+        return SHA256Algorithm().hash(CanonicalMembers.subset(bytes, members) { key in !ignored.contains { $0.elementsEqual(key) } }).hex
+    }
+
     func contentHash(_ record: AuditRecord) -> String {
         if let digest = record.contentDigest { return digest }
         guard case .object(let members) = record.value else { return "" }
