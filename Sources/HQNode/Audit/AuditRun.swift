@@ -26,7 +26,7 @@ struct AuditRun {
         self.staging = staging
         checker = RecordChecker(rules: plan.rules, calendar: plan.calendar)
         groups = GroupChecker(rules: plan.rules)
-        scratch = try AuditScratch(url: staging.appendingPathComponent("work.sqlite"))
+        scratch = try AuditScratch(directory: staging.appendingPathComponent("work"))
         tally = AuditTally(examplesPerRule: plan.examplesPerRule)
         findingsCSV = try FindingsCSV(url: staging.appendingPathComponent(AuditFiles.findings), language: plan.language, rules: plan.rules)
         gapsCSV = try GapsCSV(url: staging.appendingPathComponent(AuditFiles.gaps), language: plan.language)
@@ -138,12 +138,37 @@ struct AuditRun {
 
     // MARK: Pass 2: groups
 
-    mutating func checkGroups() throws {
-        let period = plan.period
-        try scratch.forEachEntity { _, rows in
+    /// The cross-record checks, entity by entity from the work table: a page of entities is
+    /// checked in two halves at once (parsing and grouping are most of this pass), then counted
+    /// and written in entity order, so the output is the same as one thread's.
+    mutating func checkGroups() async throws {
+        let (groups, period) = (groups, plan.period)
+        while true {
+            let page = try scratch.entities(rows: Self.groupPageRows)
+            guard !page.isEmpty else { break }
+            let middle = page.count / 2
+            async let front = Self.checkEntities(page[..<middle], groups: groups, period: period)
+            let back = try Self.checkEntities(page[middle...], groups: groups, period: period)
+            for checked in try await front + back {
+                for (row, category, findings) in checked {
+                    var seen: Set<String> = []
+                    let mask = row.mask | tally.count(findings, category: category, seen: &seen)
+                    for finding in findings { try write(finding) }
+                    tally.settle(category: category, mask: mask)
+                }
+            }
+        }
+    }
+
+    static let groupPageRows = 20_000
+
+    /// The group findings of each record of `entities` (pure: no tally, no output).
+    static func checkEntities(_ entities: ArraySlice<(uscc: String, rows: [AuditScratch.Row])>, groups: GroupChecker,
+                              period: AuditPeriod) throws -> [[(row: AuditScratch.Row, category: String, findings: [Finding])]] {
+        try entities.map { entity in
             var records: [AuditRecord] = []
-            records.reserveCapacity(rows.count)
-            for row in rows {
+            records.reserveCapacity(entity.rows.count)
+            for row in entity.rows {
                 var record = try AuditRecord(bytes: row.data, index: row.index)
                 record.contentDigest = row.digest
                 records.append(record)
@@ -164,13 +189,7 @@ struct AuditRun {
                     findingsByIndex[finding.index ?? .max, default: []].append(finding)
                 }
             }
-            for (row, record) in zip(rows, records) {
-                let findings = findingsByIndex[row.index] ?? []
-                var seen: Set<String> = []
-                let mask = row.mask | tally.count(findings, category: record.category, seen: &seen)
-                for finding in findings { try write(finding) }
-                tally.settle(category: record.category, mask: mask)
-            }
+            return zip(entity.rows, records).map { row, record in (row, record.category, findingsByIndex[row.index] ?? []) }
         }
     }
 

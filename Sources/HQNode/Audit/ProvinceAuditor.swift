@@ -56,7 +56,7 @@ public struct ProvinceAuditor: Sendable {
             var run = try AuditRun(plan: plan, staging: staging)
             defer { run.scratch.remove() }
             try await run.merge(mirror: mirror, mirrorSize: read.size, register: storage.register, registerSize: registerSize)
-            try run.checkGroups()
+            try await run.checkGroups()
             let before = try await previous(plan)
             let document = try run.finish(read: read, registerSize: registerSize, previous: before, now: now)
             let summary = AuditSummary(document)
