@@ -272,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "InspectionTests",
             dependencies: ["creditsync", "Inspection", "LedgerCore", "LedgerStore", "NationalCrypto", "ProvinceNode", "Quality", "Synthetic", "Gzip",
-                           "TestSupport"],
+                           "HQNode", "HQStorage", "TestSupport", "HQTestSupport"],
             // The independent implementation the sample vectors are checked against (Python).
             exclude: ["Independent/sample.py"],
             swiftSettings: swiftSettings
