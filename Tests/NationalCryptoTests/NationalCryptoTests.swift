@@ -145,3 +145,63 @@ struct NationalCryptoTests {
         #expect(emptyIDStatus != 0)
     }
 }
+
+@Suite("SM2 cosignatures")
+struct SM2CosignatureTests {
+    static let checkpoint = Checkpoint(origin: "creditsync.samr/hq/feed/440000", size: 7,
+                                       root: Hash([UInt8](repeating: 7, count: 32)), suite: .sm3SM2)
+
+    @Test("an SM2 cosignature verifies for its checkpoint and time, and for nothing else")
+    func roundTrip() throws {
+        let cosigner = try SM2Cosigner.generate(name: "creditsync.samr/province/440000/cosigner")
+        let signature = try cosigner.cosign(Self.checkpoint, time: 1_764_547_200)
+        #expect(signature.keyID == cosigner.keyID && signature.name == cosigner.name)
+        #expect((77...80).contains(signature.signature.count))
+        let verifier = try Cosignatures.verifier(forKey: cosigner.verifierKey)
+        #expect(verifier.keyID == cosigner.keyID)
+        let body = Array(Self.checkpoint.body.utf8)
+        #expect(verifier.verify(signature.signature, for: body))
+        #expect(Cosignatures.timestamp(of: signature.signature) == 1_764_547_200)
+        // Another time, another checkpoint, another key: refused.
+        var retimed = signature.signature
+        retimed[7] ^= 1
+        #expect(!verifier.verify(retimed, for: body))
+        #expect(!verifier.verify(signature.signature, for: Array(Checkpoint(origin: Self.checkpoint.origin, size: 8, root: Self.checkpoint.root,
+                                                                               suite: .sm3SM2).body.utf8)))
+        #expect(!(try SM2Cosigner.generate(name: cosigner.name).verifier.verify(signature.signature, for: body)))
+        // The signed note machinery takes it as a cosignature line of the checkpoint.
+        let logKey = try SM2NoteSigner.generate(name: Self.checkpoint.origin)
+        let cosigned = try VerifiedCheckpoint.sign(Self.checkpoint, with: logKey).adding([signature])
+        let note = try SignedNote.parse(cosigned.text)
+        #expect(try note.verify([verifier]).count == 1)
+    }
+
+    @Test("the cosigner key type is its own: never a log key, and its PEM round-trips")
+    func keyType() throws {
+        let cosigner = try SM2Cosigner.generate(name: "creditsync.samr/hq")
+        #expect(cosigner.verifierKey.hasPrefix("creditsync.samr/hq+"))
+        #expect(throws: (any Error).self) { try Suite.sm3SM2.verifier(forKey: cosigner.verifierKey) }
+        let logKey = try SM2NoteSigner.generate(name: "creditsync.samr/hq")
+        #expect(throws: (any Error).self) { try Cosignatures.verifier(forKey: logKey.verifierKey) }
+        let again = try SM2Cosigner(name: cosigner.name, privateKeyPEM: try cosigner.privateKeyPEM())
+        #expect(again.verifierKey == cosigner.verifierKey)
+        let ed25519 = try Cosigner.generate(name: "creditsync.samr/hq")
+        #expect(try Cosignatures.verifier(forKey: ed25519.verifierKey).keyID == ed25519.keyID)
+    }
+
+    @Test("the OpenSSL CLI verifies an SM2 cosignature over the cosignature/v1 message")
+    func opensslCLI() throws {
+        let directory = try TemporaryDirectory()
+        let cosigner = try SM2Cosigner.generate(name: "creditsync.samr/hq")
+        let signature = try cosigner.cosign(Self.checkpoint, time: 1_764_547_200)
+        let pem = try cosigner.publicKeyPEM()
+        try Data(pem.utf8).write(to: directory.appending("pub.pem"))
+        try Data("cosignature/v1\ntime 1764547200\n\(Self.checkpoint.body)".utf8).write(to: directory.appending("msg"))
+        try Data(signature.signature.dropFirst(8)).write(to: directory.appending("sig"))
+        let (status, output) = try Shell.run("/usr/bin/openssl", [
+            "pkeyutl", "-verify", "-pubin", "-inkey", directory.appending("pub.pem").path, "-rawin", "-digest", "sm3",
+            "-in", directory.appending("msg").path, "-sigfile", directory.appending("sig").path, "-pkeyopt", "distid:1234567812345678",
+        ])
+        #expect(status == 0 && output.contains("Signature Verified Successfully"), "openssl said: \(output)")
+    }
+}

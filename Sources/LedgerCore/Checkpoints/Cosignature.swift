@@ -66,7 +66,10 @@ public struct CosignatureVerifier: NoteVerifier {
         try self.init(name: verifierKey.name, publicKey: Array(verifierKey.typeAndKey.dropFirst()))
     }
 
-    static func message(body: String, time: UInt64) -> [UInt8] {
+    static func message(body: String, time: UInt64) -> [UInt8] { signedMessage(body: body, time: time) }
+
+    /// The tlog-cosignature v1 signed message, shared by every cosigner key type.
+    public static func signedMessage(body: String, time: UInt64) -> [UInt8] {
         Array("cosignature/v1\ntime \(time)\n\(body)".utf8)
     }
 
