@@ -184,7 +184,7 @@ let package = Package(
 
         .target(
             name: "Inspection",
-            dependencies: ["LedgerCore", "LedgerStore", "Quality", "Reports", "Gzip"],
+            dependencies: ["LedgerCore", "LedgerStore", "Quality", "Reports", "Gzip", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 

@@ -53,20 +53,53 @@ struct BundleTests {
         #expect(original.count > 1_000)
     }
 
+    @Test("a change deflate's decoder cannot see (it inflates to the same content) is refused too")
+    func deflateSlack() async throws {
+        // Deflate has bits its decoder ignores: about one 6 KB bundle in four has a byte whose
+        // change inflates to the same lines with a valid CRC. Find one, and check the trailing
+        // digest refuses it.
+        let fixture = try await InspectionFixture.make(records: 40)
+        let damaged = fixture.directory.appending("slack.bundle")
+        for attempt in 1...24 {
+            let url = try await fixture.bundle(try await fixture.plan("SLACK-\(attempt)", size: 2), name: "attempt.bundle")
+            let original = try Data(contentsOf: url)
+            let content = try Self.inflate(original.dropLast(32))
+            for offset in 10..<(original.count - 32) {
+                var bytes = original
+                bytes[offset] ^= 0x01
+                guard let inflated = try? Self.inflate(bytes.dropLast(32)), inflated == content else { continue }
+                try bytes.write(to: damaged)
+                #expect(performing: { try fixture.verify(damaged) }, throws: { ($0 as? InspectionError)?.message.contains("SHA-256") == true })
+                return
+            }
+        }
+        Issue.record("no byte deflate ignores in 24 bundles: the test no longer shows anything")
+    }
+
+    static func inflate(_ bytes: Data) throws -> [UInt8] {
+        let decompressor = try GzipDecompressor()
+        var content: [UInt8] = []
+        try bytes.withUnsafeBytes { raw in try decompressor.decompress(raw) { content.append(contentsOf: $0) } }
+        try decompressor.finish()
+        return content
+    }
+
     /// The bundle's lines, inflated.
     static func lines(_ url: URL) throws -> [[UInt8]] {
         let decompressor = try GzipDecompressor()
         var content: [UInt8] = []
-        try Data(contentsOf: url).withUnsafeBytes { raw in try decompressor.decompress(raw) { content.append(contentsOf: $0) } }
+        try Data(contentsOf: url).dropLast(32).withUnsafeBytes { raw in try decompressor.decompress(raw) { content.append(contentsOf: $0) } }
         return content.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
     }
 
-    /// Writes `lines` as a bundle again, compressed as the writer does: only the content changed.
+    /// Writes `lines` as a bundle again, compressed and digested as the writer does: only the
+    /// content changed.
     static func write(_ lines: [[UInt8]], to url: URL) throws {
         let compressor = try GzipCompressor(level: 6)
         var content: [UInt8] = []
         for line in lines { content += line + [0x0A] }
-        try Data(compressor.compress(content) + compressor.finish()).write(to: url)
+        let member = compressor.compress(content) + compressor.finish()
+        try Data(member + SHA256Algorithm().hash(member).bytes).write(to: url)
     }
 
     static func editing(_ line: [UInt8], _ body: (inout String) -> Void) -> [UInt8] {
@@ -92,7 +125,7 @@ struct BundleTests {
             ("the sampled name", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: name, with: name + "分公司") }; return l }(),
              "rank 1"),
             ("a weight", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"weights\":{\"A\":1", with: "\"weights\":{\"A\":3") }; return l }(),
-             "the sample does not follow"),
+             "members disagree"),  // the total weight no longer adds up
             ("the inspection id", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "2026-HQ-INSP-001", with: "2026-HQ-INSP-002") }; return l }(),
              "seed"),
             ("a record's entry", { var l = lines; l[1] = Self.editing(l[1]) { $0 = $0.replacingOccurrences(of: "\\\"op\\\":\\\"upsert\\\"", with: "\\\"op\\\":\\\"revoke\\\"") }; return l }(),
@@ -101,6 +134,8 @@ struct BundleTests {
              "the log in the bundle has root"),
             ("a record left out", { var l = lines; l.remove(at: 1); l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"records\":\(recordCount)", with: "\"records\":\(recordCount - 1)") }; return l }(),
              "is missing"),
+            ("the plan's tree size", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"tree_size\":\(fixture.checkpoint.size)", with: "\"tree_size\":\(fixture.checkpoint.size + 1)") }; return l }(),
+             "members disagree"),
             ("a log entry left out", { var l = lines; l.removeLast(); return l }(), "log entries"),
             ("a line added", lines + [lines[lines.count - 1]], "more lines"),
             ("non-canonical JSON", { var l = lines; l[0] = [0x20] + l[0]; return l }(), "not canonical JSON"),

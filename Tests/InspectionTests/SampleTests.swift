@@ -96,7 +96,7 @@ struct SampleTests {
     }
 
     @Test("over many inspections each class is sampled in proportion to its weight")
-    func inclusionFollowsWeights() throws {
+    func inclusionFollowsWeights() async throws {
         // 400 entities, 100 per class, samples of 20 over 3,000 inspection ids. Sequential Poisson
         // sampling includes entity i with probability ≈ N·w_i ÷ Σw while that is small (here at
         // most 0.107), so class c's expected count is runs·N·100·w_c ÷ Σw (A 4,000 … D 32,000).
@@ -107,6 +107,7 @@ struct SampleTests {
         let (runs, size) = (3_000, 20)
         var counts: [String: Int] = [:]
         for run in 0..<runs {
+            if run % 100 == 0 { await Task.yield() }  // a long loop: let the suite's other tests run
             let seed = SampleRanking.seed(noteText: "creditsync.samr/province/440000\n1000\nAAAA\n", inspectionID: "statistics-\(run)")
             let ranked = members.map { SampleRanking.Ranked(uscc: $0.uscc, key: SampleRanking.key(seed: seed, uscc: $0.uscc), weight: weights.weight(of: $0.riskClass)) }
             for chosen in SampleRanking.sample(ranked, size: size) { counts[members[Int(chosen.uscc.suffix(14))!].riskClass, default: 0] += 1 }

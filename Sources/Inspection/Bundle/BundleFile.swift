@@ -1,10 +1,15 @@
+import Crypto
 import Foundation
 import Gzip
 
-/// A bundle on disk: one gzip member of newline-terminated lines, written to a temporary file and
-/// renamed into place (a failed write leaves nothing behind). Gzip's CRC-32 covers every byte of
-/// the content, and the reader refuses any header but the one we write (the gzip header's time
-/// and OS bytes are not covered by the CRC), so no byte of the file can change unnoticed.
+/// A bundle on disk: one gzip member of newline-terminated lines, then the SHA-256 of that member
+/// (32 bytes), written to a temporary file and renamed into place (a failed write leaves nothing
+/// behind). Gzip's CRC-32 covers the content but not the compressed bytes: deflate has bits its
+/// decoder ignores (measured: about one file in four of 6 KB has a byte whose change inflates to
+/// the same content), and the header's time and OS bytes are not covered at all. The trailing
+/// digest is checked before anything else, so a copy that differs from what was written in any
+/// byte is refused; the signatures, proofs and the redrawn sample are what make the content
+/// trustworthy.
 enum BundleFile {
     static let level: Int32 = 6
     /// The largest line a reader accepts: a header with a sample of 100,000 entities.
@@ -22,6 +27,7 @@ enum BundleFile {
         private let handle: FileHandle
         private let compressor: GzipCompressor
         private var pending: [UInt8] = []
+        private var digest = SHA256()
 
         init(url: URL) throws {
             self.url = url
@@ -45,7 +51,8 @@ enum BundleFile {
             pending.removeAll(keepingCapacity: true)
         }
 
-        private func write(_ bytes: [UInt8]) throws {
+        private func write(_ bytes: [UInt8], digested: Bool = true) throws {
+            if digested { digest.update(data: bytes) }
             do {
                 try handle.write(contentsOf: bytes)
             } catch {
@@ -57,6 +64,7 @@ enum BundleFile {
         func commit() throws {
             try drain()
             try write(compressor.finish())
+            try write(Array(digest.finalize()), digested: false)
             try handle.synchronize()
             try handle.close()
             _ = try? FileManager.default.removeItem(at: url)
@@ -69,8 +77,32 @@ enum BundleFile {
         }
     }
 
+    /// The length of the gzip member: the file less its trailing digest, once the digest is
+    /// checked. One sequential read.
+    static func checkDigest(_ url: URL) throws -> UInt64 {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw InspectionError(.usage, "cannot read \(url.path)", hint: "check the file name and its permissions")
+        }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        guard size > 32 + 10 else { throw InspectionError.verification("the file is too short to be a bundle (\(size) bytes)") }
+        try handle.seek(toOffset: 0)
+        var digest = SHA256()
+        var remaining = size - 32
+        while remaining > 0, let chunk = try handle.read(upToCount: Int(min(remaining, 1 << 20))), !chunk.isEmpty {
+            digest.update(data: chunk)
+            remaining -= UInt64(chunk.count)
+        }
+        let stored = try handle.readToEnd() ?? Data()
+        guard remaining == 0, Array(stored) == Array(digest.finalize()) else {
+            throw InspectionError.verification("the bundle file is damaged or was changed: its bytes do not match the SHA-256 it ends with")
+        }
+        return size - 32
+    }
+
     /// Calls `body` with each line (without its newline), in order; throws on a damaged file.
     static func readLines(_ url: URL, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        var remaining = try checkDigest(url)
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw InspectionError(.usage, "cannot read \(url.path)", hint: "check the file name and its permissions")
         }
@@ -78,7 +110,8 @@ enum BundleFile {
         let decompressor = try GzipDecompressor()
         var line: [UInt8] = []
         var first = true
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while remaining > 0, let chunk = try handle.read(upToCount: Int(min(remaining, 1 << 20))), !chunk.isEmpty {
+            remaining -= UInt64(chunk.count)
             if first {
                 guard chunk.count >= 10, Array(chunk.prefix(10)) == header else {
                     throw InspectionError.verification("the file is not a bundle: its first bytes are not the bundle's gzip header")

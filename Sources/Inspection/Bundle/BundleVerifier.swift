@@ -45,7 +45,11 @@ public enum BundleVerifier {
 
         init(header bytes: ArraySlice<UInt8>, resolve: (SuiteID) -> Suite) throws {
             let value = try Reading.canonical(bytes, what: "the header (line 1)")
-            header = try BundleHeader(json: value)
+            do {
+                header = try BundleHeader(json: value)
+            } catch let error as InspectionError {
+                throw InspectionError.verification("the header (line 1): \(error.message)")
+            }
             let plan = header.plan
             guard let suiteID = plan.checkpoint.suite else {
                 throw InspectionError.verification("the checkpoint names an unknown suite (\(plan.checkpoint.extensions.joined(separator: "; ")))")
@@ -107,7 +111,12 @@ public enum BundleVerifier {
         }
 
         mutating func addRecord(_ bytes: ArraySlice<UInt8>, line: Int) throws {
-            let record = try BundleRecord(json: Reading.canonical(bytes, what: "record line \(line)"))
+            let record: BundleRecord
+            do {
+                record = try BundleRecord(json: Reading.canonical(bytes, what: "record line \(line)"))
+            } catch let error as InspectionError where error.codeValue != .verification {
+                throw InspectionError.verification("record line \(line): \(error.message)")
+            }
             let name = "record \(record.category) \(record.id) (entry \(record.index), line \(line))"
             let size = checkpoint.size
             guard record.proof.leafIndex == record.index, record.proof.treeSize == size else {

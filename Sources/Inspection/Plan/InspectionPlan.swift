@@ -124,6 +124,12 @@ public struct InspectionPlan: Sendable, Equatable {
             return Sampled(rank: Int(try item.integer("rank")), uscc: try item.string("uscc"), name: try item.string("name"),
                            riskClass: try item.string("risk_class"), weight: try item.integer("weight"), key: key)
         }
+        // Members derived from the others (origin, tree size, root, suite, totals) must agree
+        // with them: the plan reads back to exactly what it says.
+        guard CanonicalJSON.encode(value) == canonicalBytes else {
+            throw InspectionError(.malformed, "the plan's members disagree with each other (its origin, tree size, root, suite or totals are not those of its checkpoint and population)",
+                                  hint: "the plan file was edited; draw it again with `creditsync inspect plan`")
+        }
     }
 
     init(checkpointText: String, checkpoint: Checkpoint, inspectionID: String, sampleSize: Int, weights: RiskWeights, seed: [UInt8],
