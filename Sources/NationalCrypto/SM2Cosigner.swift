@@ -14,23 +14,23 @@ public enum SM2CosignatureKey {
 }
 
 public struct SM2Cosigner: Sendable {
-    public let name: String
-    public let publicKey: [UInt8]
-    let key: SM2Key
+    /// The SM2 key and its PEM files, as a log key holds them; only the key type differs.
+    let key: SM2NoteSigner
 
-    init(name: String, key: SM2Key) throws(NationalCryptoError) {
-        self.name = name
-        self.key = key
-        self.publicKey = try key.publicPoint()
-    }
+    public var name: String { key.name }
+    public var publicKey: [UInt8] { key.publicKey }
 
     public static func generate(name: String) throws(NationalCryptoError) -> SM2Cosigner {
-        try SM2Cosigner(name: name, key: .generate())
+        SM2Cosigner(key: try .generate(name: name))
     }
 
     /// A cosigner from a PKCS#8 PEM private key.
     public init(name: String, privateKeyPEM: String) throws(NationalCryptoError) {
-        try self.init(name: name, key: .privateKey(pem: privateKeyPEM))
+        key = try SM2NoteSigner(name: name, privateKeyPEM: privateKeyPEM)
+    }
+
+    init(key: SM2NoteSigner) {
+        self.key = key
     }
 
     public var keyID: UInt32 { NoteKeyID.compute(name: name, keyType: SM2CosignatureKey.keyType, publicKey: publicKey) }
@@ -42,7 +42,7 @@ public struct SM2Cosigner: Sendable {
     /// Cosigns `checkpoint` at `time` (Unix seconds).
     public func cosign(_ checkpoint: Checkpoint, time: UInt64) throws -> NoteSignature {
         var payload = withUnsafeBytes(of: time.bigEndian) { Array($0) }
-        payload += try SM2Signature.sign(CosignatureVerifier.signedMessage(body: checkpoint.body, time: time), key: key)
+        payload += try key.sign(CosignatureVerifier.signedMessage(body: checkpoint.body, time: time))
         return NoteSignature(name: name, keyID: keyID, signature: payload)
     }
 }
@@ -50,15 +50,14 @@ public struct SM2Cosigner: Sendable {
 /// Verifies SM2 cosignatures. As a `NoteVerifier` it verifies a cosignature line against the
 /// checkpoint's note text, like `CosignatureVerifier` for Ed25519.
 public struct SM2CosignatureVerifier: NoteVerifier {
-    public let name: String
+    let key: SM2NoteVerifier
     public let keyID: UInt32
-    let key: SM2Key
+    public var name: String { key.name }
 
     /// A verifier for the uncompressed point `04 || x || y`.
     public init(name: String, publicKey point: [UInt8]) throws(NationalCryptoError) {
-        self.name = name
-        self.key = try .publicKey(point: point)
-        self.keyID = NoteKeyID.compute(name: name, keyType: SM2CosignatureKey.keyType, publicKey: point)
+        key = try SM2NoteVerifier(name: name, publicKey: point)
+        keyID = NoteKeyID.compute(name: name, keyType: SM2CosignatureKey.keyType, publicKey: point)
     }
 
     /// The payload's timestamp, if it has the shape of one.
@@ -71,7 +70,7 @@ public struct SM2CosignatureVerifier: NoteVerifier {
     public func verify(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         guard let time = Self.timestamp(of: signature) else { return false }
         let body = String(decoding: message, as: UTF8.self)
-        return SM2Signature.verify(Array(signature.dropFirst(8)), for: CosignatureVerifier.signedMessage(body: body, time: time), key: key)
+        return key.verify(Array(signature.dropFirst(8)), for: CosignatureVerifier.signedMessage(body: body, time: time))
     }
 }
 
