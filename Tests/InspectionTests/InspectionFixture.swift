@@ -13,7 +13,8 @@ struct InspectionFixture {
     let directory: TemporaryDirectory
     let ledger: ProvinceLedger
     let checkpoint: VerifiedCheckpoint
-    let hq: Cosigner
+    /// HQ's cosigner key: Ed25519 for a default-suite ledger, SM2 for a national one.
+    let hqKey: String
 
     var log: LedgerLog { LedgerLog(store: ledger.store) }
 
@@ -24,10 +25,17 @@ struct InspectionFixture {
         var generator = RecordGenerator(province: "440000", seed: seed, tables: try DomainTables.bundled())
         let records = try (0..<count).map { _ in try ChangeRecord(parsing: generator.next(), province: "440000") }
         let checkpoint = try await ledger.store.append(records, signer: ledger.signer, now: Date()).checkpoint
-        let hq = try Cosigner.generate(name: "creditsync.samr/hq")
-        try await ledger.store.storeReceipt(size: checkpoint.size, signature: hq.cosign(checkpoint.checkpoint, time: 1_764_547_200),
-                                            time: 1_764_547_200)
-        return InspectionFixture(directory: directory, ledger: ledger, checkpoint: checkpoint, hq: hq)
+        let receipt: NoteSignature
+        let hqKey: String
+        if suite.id == .sm3SM2 {
+            let hq = try SM2Cosigner.generate(name: "creditsync.samr/hq")
+            (receipt, hqKey) = (try hq.cosign(checkpoint.checkpoint, time: 1_764_547_200), hq.verifierKey)
+        } else {
+            let hq = try Cosigner.generate(name: "creditsync.samr/hq")
+            (receipt, hqKey) = (try hq.cosign(checkpoint.checkpoint, time: 1_764_547_200), hq.verifierKey)
+        }
+        try await ledger.store.storeReceipt(size: checkpoint.size, signature: receipt, time: 1_764_547_200)
+        return InspectionFixture(directory: directory, ledger: ledger, checkpoint: checkpoint, hqKey: hqKey)
     }
 
     func plan(_ id: String = "2026-HQ-INSP-001", size: Int = 3, weights: RiskWeights = .standard) async throws -> InspectionPlan {
@@ -36,11 +44,11 @@ struct InspectionFixture {
 
     func bundle(_ plan: InspectionPlan, name: String = "inspection.bundle", withReceipt: Bool = true) async throws -> URL {
         let url = directory.appending(name)
-        _ = try await BundleWriter.write(plan: plan, log: log, hqKey: withReceipt ? hq.verifierKey : nil, to: url)
+        _ = try await BundleWriter.write(plan: plan, log: log, hqKey: withReceipt ? hqKey : nil, cosigners: Cosignatures.verifier(forKey:), to: url)
         return url
     }
 
     func verify(_ url: URL) throws -> VerifiedBundle {
-        try BundleVerifier.verify(url, resolve: Suites.named)
+        try BundleVerifier.verify(url, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
     }
 }

@@ -39,9 +39,9 @@ struct MirrorSourceTests {
         #expect(plan.sample.count == 4)
 
         let url = fixture.directory.appending("mirror.bundle")
-        let summary = try await BundleWriter.write(plan: plan, log: log, hqKey: cosigner.verifierKey, to: url)
+        let summary = try await BundleWriter.write(plan: plan, log: log, hqKey: cosigner.verifierKey, cosigners: Cosignatures.verifier(forKey:), to: url)
         #expect(summary.receipts == 1 && summary.entries == 400)
-        let bundle = try BundleVerifier.verify(url, resolve: Suites.named)
+        let bundle = try BundleVerifier.verify(url, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         #expect(bundle.receipts == [cosigner.name])
         #expect(bundle.records.count == summary.records)
         try await fixture.storage.close()

@@ -18,7 +18,7 @@ public struct VerifiedBundle: Sendable {
 /// root of the log's entries, and the plan drawn again from those entries must all hold; the
 /// first that fails is the error, named.
 public enum BundleVerifier {
-    public static func verify(_ url: URL, resolve: (SuiteID) -> Suite) throws -> VerifiedBundle {
+    public static func verify(_ url: URL, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
         var state: Reading?
         var line = 0
         try BundleFile.readLines(url) { bytes in
@@ -27,7 +27,7 @@ public enum BundleVerifier {
                 try reading.add(bytes, line: line)
                 state = reading
             } else {
-                state = try Reading(header: bytes, resolve: resolve)
+                state = try Reading(header: bytes, resolve: resolve, cosigners: cosigners)
             }
         }
         guard let state else { throw InspectionError.verification("the bundle is empty") }
@@ -43,7 +43,7 @@ public enum BundleVerifier {
         var scan: LogScan
         var frontier = MerkleFrontier()
 
-        init(header bytes: ArraySlice<UInt8>, resolve: (SuiteID) -> Suite) throws {
+        init(header bytes: ArraySlice<UInt8>, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver) throws {
             let value = try Reading.canonical(bytes, what: "the header (line 1)")
             do {
                 header = try BundleHeader(json: value)
@@ -66,15 +66,20 @@ public enum BundleVerifier {
             }
             var names: [String] = []
             for (number, receipt) in header.receipts.enumerated() {
-                names.append(try Reading.verify(receipt, number: number + 1, checkpoint: checkpoint))
+                names.append(try Reading.verify(receipt, number: number + 1, checkpoint: checkpoint, cosigners: cosigners))
             }
             receipts = names
             scan = LogScan(tracking: Set(plan.sample.map(\.uscc)))
         }
 
-        static func verify(_ receipt: BundleHeader.Receipt, number: Int, checkpoint: VerifiedCheckpoint) throws -> String {
+        static func verify(_ receipt: BundleHeader.Receipt, number: Int, checkpoint: VerifiedCheckpoint, cosigners: CosignerResolver) throws -> String {
+            let verifier: any NoteVerifier
             do {
-                let verifier = try CosignatureVerifier(verifierKey: VerifierKey(parsing: receipt.cosignerKey))
+                verifier = try cosigners(receipt.cosignerKey)
+            } catch {
+                throw InspectionError.verification("HQ receipt \(number) has no valid cosigner key: \(error)")
+            }
+            do {
                 let signatures = try SignedNote.parseSignatureLines(receipt.signature)
                 guard signatures.count == 1, let signature = signatures.first, signature.name == verifier.name, signature.keyID == verifier.keyID,
                       verifier.verify(signature.signature, for: Array(checkpoint.note.text.utf8)) else {

@@ -14,7 +14,8 @@ public enum BundleWriter {
 
     /// `hqKey`: HQ's cosigner verifier key; HQ's receipts for the checkpoint by that key go in
     /// the bundle (verified first). Without it, none do.
-    public static func write(plan: InspectionPlan, log: any InspectedLog, hqKey: String?, to url: URL) async throws -> Summary {
+    public static func write(plan: InspectionPlan, log: any InspectedLog, hqKey: String?, cosigners: CosignerResolver = CosignerKeys.ed25519,
+                             to url: URL) async throws -> Summary {
         let checkpoint = try await log.verifyCheckpoint(plan.checkpointText)
         let size = checkpoint.size
         // Draw again from the log: a plan that does not follow from it is refused, not bundled.
@@ -33,7 +34,7 @@ public enum BundleWriter {
         }
         let history = try await log.keyHistory()
         let logKeys = history.keys.filter { $0.fromSize <= size }.map { BundleHeader.LogKey(verifierKey: $0.verifierKey, fromSize: $0.fromSize) }
-        let receipts = try await self.receipts(log: log, checkpoint: checkpoint, hqKey: hqKey)
+        let receipts = try await self.receipts(log: log, checkpoint: checkpoint, hqKey: hqKey, cosigners: cosigners)
         let header = BundleHeader(plan: plan, logKeys: logKeys, receipts: receipts, records: UInt64(records.count), entries: size)
 
         let writer = try BundleFile.Writer(url: url)
@@ -50,14 +51,15 @@ public enum BundleWriter {
         return Summary(records: records.count, entries: size, receipts: receipts.count, bytes: bytes)
     }
 
-    static func receipts(log: any InspectedLog, checkpoint: VerifiedCheckpoint, hqKey: String?) async throws -> [BundleHeader.Receipt] {
+    static func receipts(log: any InspectedLog, checkpoint: VerifiedCheckpoint, hqKey: String?,
+                         cosigners: CosignerResolver) async throws -> [BundleHeader.Receipt] {
         guard let hqKey else { return [] }
-        let verifier: CosignatureVerifier
+        let verifier: any NoteVerifier
         do {
-            verifier = try CosignatureVerifier(verifierKey: VerifierKey(parsing: hqKey))
+            verifier = try cosigners(hqKey)
         } catch {
-            throw InspectionError(.usage, "--hq-key is not HQ's cosigner verifier key: \(error.message)",
-                                  hint: "give the key string HQ publishes (`creditsync hq key`), the one provinces sync with")
+            throw InspectionError(.usage, "--hq-key is not HQ's cosigner verifier key: \(error)",
+                                  hint: "give HQ's cosigner.pub, the key provinces configure as hq_key")
         }
         let message = Array(checkpoint.note.text.utf8)
         return try await log.receipts(size: checkpoint.size)

@@ -13,6 +13,14 @@ public protocol InspectedLog: Sendable {
     func receipts(size: UInt64) async throws -> [NoteSignature]
 }
 
+/// Builds a verifier for one of HQ's cosigner keys from its verifier key string. Inspection knows
+/// Ed25519 (`CosignerKeys.ed25519`); the CLI passes NationalCrypto's, which also knows SM2.
+public typealias CosignerResolver = @Sendable (String) throws -> any NoteVerifier
+
+public enum CosignerKeys {
+    public static let ed25519: CosignerResolver = { try CosignatureVerifier(verifierKey: VerifierKey(parsing: $0)) }
+}
+
 /// A province ledger as the inspection's log.
 public struct LedgerLog: InspectedLog {
     public let store: LedgerStore

@@ -40,13 +40,13 @@ struct InspectionStory {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(plan.canonicalBytes + [0x0A]).write(to: directory.appendingPathComponent("plan.json"))
         let bundleURL = directory.appendingPathComponent("\(Self.inspectionID).bundle")
-        let summary = try await BundleWriter.write(plan: plan, log: log, hqKey: hqKey, to: bundleURL)
+        let summary = try await BundleWriter.write(plan: plan, log: log, hqKey: hqKey, cosigners: Cosignatures.verifier(forKey:), to: bundleURL)
         narrator.say(zh: "\(summary.records) 条记录，\(summary.entries) 条日志，\(summary.receipts) 个总局回执，\(summary.bytes) 字节：\(bundleURL.path)",
                      en: "\(summary.records) records, \(summary.entries) log entries, \(summary.receipts) HQ receipt(s), \(summary.bytes) bytes: \(bundleURL.path)")
 
         narrator.step(firstStep + 2, zh: "现场离线验证核查包（无需网络）；改动其中任何一个字节都会被发现",
                       en: "Verify the bundle on site, offline; a change to any byte of it is caught")
-        let bundle = try BundleVerifier.verify(bundleURL, resolve: Suites.named)
+        let bundle = try BundleVerifier.verify(bundleURL, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         narrator.say(zh: "通过：检查点签名、总局回执、\(bundle.records.count) 个包含证明、日志根哈希、重算的抽样名单全部一致",
                      en: "ok: checkpoint signature, HQ receipt, \(bundle.records.count) inclusion proofs, the log's root and the redrawn sample all agree")
         var damaged = try Data(contentsOf: bundleURL)
@@ -54,7 +54,7 @@ struct InspectionStory {
         let damagedURL = directory.appendingPathComponent("damaged.bundle")
         try damaged.write(to: damagedURL)
         do {
-            _ = try BundleVerifier.verify(damagedURL, resolve: Suites.named)
+            _ = try BundleVerifier.verify(damagedURL, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
             throw InspectionError(.verification, "a damaged bundle verified", hint: "report this as a bug")
         } catch let error as InspectionError where error.codeValue == .verification {
             narrator.say(zh: "改动一个字节的副本被拒绝：\(error.message)", en: "a copy with one byte changed is refused: \(error.message)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inspection
+import NationalCrypto
 
 struct InspectBundle: OperatorCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,7 @@ struct InspectBundle: OperatorCommand {
         let plan = try InspectionPlan(json: InspectFiles.readJSON(self.plan, option: "--plan"))
         let hqKey = try InputText.key(hqKey, option: "--hq-key")
         let summary = try await source.with { log in
-            try await BundleWriter.write(plan: plan, log: log, hqKey: hqKey, to: URL(fileURLWithPath: out))
+            try await BundleWriter.write(plan: plan, log: log, hqKey: hqKey, cosigners: Cosignatures.verifier(forKey:), to: URL(fileURLWithPath: out))
         }
         Output.line("wrote \(out): \(plan.sample.count) entities, \(summary.records) records with proofs, \(summary.entries) log entries, \(summary.receipts) HQ receipts, \(summary.bytes) bytes")
         if hqKey != nil, summary.receipts == 0 {

@@ -35,7 +35,7 @@ struct InspectCompare: OperatorCommand {
     func execute() async throws {
         guard let language = ReportLanguage(rawValue: lang) else { throw ValidationError("--lang is zh or en") }
         let url = URL(fileURLWithPath: file)
-        let bundle = try BundleVerifier.verify(url, resolve: Suites.named)
+        let bundle = try BundleVerifier.verify(url, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         guard let archiveBytes = FileManager.default.contents(atPath: archive) else {
             throw InspectionError(.usage, "cannot read --archive \(archive)", hint: "check the file name and its permissions")
         }

@@ -14,7 +14,7 @@ struct InspectVerify: OperatorCommand {
     var file: String
 
     func execute() async throws {
-        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), resolve: Suites.named)
+        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         let plan = bundle.plan
         Output.line("ok: \(plan.checkpoint.origin) size \(plan.checkpoint.size) root \(plan.checkpoint.root.base64)")
         Output.line("  checkpoint signed by the log's key; \(bundle.receipts.isEmpty ? "no HQ receipt" : "HQ receipts by \(bundle.receipts.joined(separator: ", "))")")
