@@ -77,7 +77,9 @@ struct InspectionStory {
         let totals = ArchiveComparison.Kind.allCases.map { "\($0.rawValue) \(comparison.count($0))" }.joined(separator: ", ")
         narrator.say(zh: "结果：\(totals)", en: "results: \(totals)")
         for row in comparison.rows where row.kind == .differs || row.kind == .archiveOnly {
-            narrator.show("\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field) 系统「\(row.systemValue)」档案「\(row.archiveValue)」")
+            narrator.show(narrator.language == .zh
+                ? "\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field) 系统「\(row.systemValue)」档案「\(row.archiveValue)」"
+                : "\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field): system \"\(row.systemValue)\", archive \"\(row.archiveValue)\"")
         }
         narrator.say(zh: "比对报告：file://\(output.appendingPathComponent("report.html").path)",
                      en: "comparison report: file://\(output.appendingPathComponent("report.html").path)")
