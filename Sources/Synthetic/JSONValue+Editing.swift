@@ -30,14 +30,4 @@ extension JSONValue {
         }
         return .object(members)
     }
-
-    /// The value at a dotted path.
-    public func value(at path: String) -> JSONValue? {
-        var current = self
-        for key in path.split(separator: ".") {
-            guard let next = current[String(key)] else { return nil }
-            current = next
-        }
-        return current
-    }
 }

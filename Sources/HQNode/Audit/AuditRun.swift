@@ -92,7 +92,7 @@ struct AuditRun {
             let (local, centre) = (row.value, central.value)
             let record = try AuditRecord(value: local, index: row.index)
             for path in gap.fields {
-                let (mine, theirs) = (Self.lookup(local, path).map(Self.text) ?? "", Self.lookup(centre, path).map(Self.text) ?? "")
+                let (mine, theirs) = (local.value(at: path)?.text ?? "", centre.value(at: path)?.text ?? "")
                 let finding = checker.callerFinding(RuleID.centralLocalDiffers, for: record, field: path, value: mine,
                                                     detail: ("地方为“\(mine)”，总局为“\(theirs)”", "local \"\(mine)\", central \"\(theirs)\""))
                 if let finding { findings.append(finding) }
@@ -122,18 +122,6 @@ struct AuditRun {
                                             detail: ("\(label) \(row.id)（总局登记序号 \(row.index)）", "\(row.category) \(row.id) (central sequence \(row.index))"))
         tally.countMissingLocal(finding, category: row.category)
         if let finding { try write(finding) }
-    }
-
-    /// The value at a dotted path (as `ContentDiff` names them).
-    static func lookup(_ value: JSONValue, _ path: String) -> JSONValue? {
-        var current: JSONValue? = value
-        for key in path.split(separator: ".", omittingEmptySubsequences: false) { current = current?[String(key)] }
-        return current
-    }
-
-    static func text(_ value: JSONValue) -> String {
-        if case .string(let text) = value { return text }
-        return String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
     }
 
     // MARK: Pass 2: groups

@@ -61,7 +61,7 @@ public struct ArchiveComparison: Sendable {
             mentioned.insert(key)
             let name = names[record.uscc] ?? ""
             let revoked = value["op"]?.stringValue == ChangeRecord.Operation.revoke.rawValue
-            let system = row.field.isEmpty ? "" : Self.lookup(value, row.field).map(Self.text) ?? ""
+            let system = row.field.isEmpty ? "" : Self.lookup(value, row.field)?.text ?? ""
             let kind: Kind = revoked ? .revokedInSystem : row.field.isEmpty || Self.same(system, row.valueSeen) ? .match : .differs
             rows.append(Row(kind: kind, uscc: record.uscc, name: name, category: row.category, recordID: row.recordID, field: row.field,
                             systemValue: system, archiveValue: row.valueSeen, note: row.note, index: record.index, line: row.line))
@@ -81,18 +81,9 @@ public struct ArchiveComparison: Sendable {
     /// A field as the archive names it: a dotted path from the record (`entity.name`,
     /// `fields.amount`), a top-level member (`occurred_at`), or a member of `fields` (`amount`).
     static func lookup(_ value: JSONValue, _ field: String) -> JSONValue? {
-        if field.contains(".") {
-            var current: JSONValue? = value
-            for part in field.split(separator: ".", omittingEmptySubsequences: false) { current = current?[String(part)] }
-            return current
-        }
+        if field.contains(".") { return value.value(at: field) }
         if let member = value[field] { return member }
         return value["fields"]?[field]
-    }
-
-    static func text(_ value: JSONValue) -> String {
-        if case .string(let text) = value { return text }
-        return String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
     }
 
     /// Equal as text, or as decimal numbers ("5" and "5.00" are one amount in 万元).

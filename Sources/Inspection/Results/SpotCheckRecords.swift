@@ -43,7 +43,7 @@ public struct SpotCheckRecords: Sendable {
 
     /// One record per sampled entity of `document`, for `province`'s ledger.
     public func records(for document: ComparisonDocument, province: String, recordedAt: Date) throws -> [ChangeRecord] {
-        guard CivilDateText.isDate(document.comparedOn) else {
+        guard CivilDate(iso: document.comparedOn) != nil else {
             throw InspectionError(.malformed, "the comparison's date \(document.comparedOn) is not YYYY-MM-DD", hint: "compare the bundle again")
         }
         let recorded = CivilDateText.timestamp(recordedAt)
@@ -91,11 +91,6 @@ public enum CivilDateText {
     static func timestamp(_ date: Date) -> String {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+08:00", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
-    }
-
-    static func isDate(_ text: String) -> Bool {
-        let utf8 = Array(text.utf8)
-        return utf8.count == 10 && utf8[4] == 0x2D && utf8[7] == 0x2D && utf8.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (0x30...0x39).contains($0.element) }
     }
 
     static var calendar: Calendar {

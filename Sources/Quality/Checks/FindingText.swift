@@ -35,10 +35,4 @@ enum FindingText {
         }
         return nil
     }
-
-    /// A JSON value as finding text: strings as written, anything else as canonical JSON.
-    static func text(of value: JSONValue) -> String {
-        if case .string(let text) = value { return text }
-        return String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
-    }
 }

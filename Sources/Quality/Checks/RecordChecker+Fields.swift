@@ -5,9 +5,9 @@ extension RecordChecker {
         let rule = field.rule
         guard let value, !RecordPath.isEmpty(value) else {
             if rule.required {
-                list.add(RuleID.requiredField, field: rule.path, label: rule.label, value: value.map(FindingText.text))
+                list.add(RuleID.requiredField, field: rule.path, label: rule.label, value: value.map(\.text))
             } else if let condition = field.requiredIf, RecordPath.holds(root, condition.components, condition.value) {
-                list.add(RuleID.conditionalField, field: rule.path, label: rule.label, value: value.map(FindingText.text),
+                list.add(RuleID.conditionalField, field: rule.path, label: rule.label, value: value.map(\.text),
                          detail: ("“\(condition.label)”为“\(condition.value)”时必填",
                                   "required when \(condition.components.joined(separator: ".")) is \(condition.value)"))
             }
@@ -15,7 +15,7 @@ extension RecordChecker {
         }
         if rule.list {
             guard case .array(let elements) = value, elements.allSatisfy({ $0.stringValue != nil }) else {
-                list.add(RuleID.valueType, field: rule.path, label: rule.label, value: FindingText.text(of: value),
+                list.add(RuleID.valueType, field: rule.path, label: rule.label, value: value.text,
                          detail: ("应为字符串数组", "expected an array of strings"))
                 return
             }
@@ -26,9 +26,9 @@ extension RecordChecker {
         case .string(let text):
             checkScalar(field, text, decisionDay: decisionDay, root: root, into: &list)
         case .number where rule.format == .decimal:
-            list.add(RuleID.decimalAsNumber, field: rule.path, label: rule.label, value: FindingText.text(of: value))
+            list.add(RuleID.decimalAsNumber, field: rule.path, label: rule.label, value: value.text)
         default:
-            list.add(RuleID.valueType, field: rule.path, label: rule.label, value: FindingText.text(of: value),
+            list.add(RuleID.valueType, field: rule.path, label: rule.label, value: value.text,
                      detail: ("应为字符串", "expected a string"))
         }
     }

@@ -95,7 +95,7 @@ public struct RecordChecker: Sendable {
         case nil, .null?, .object?:
             break
         case let other?:
-            list.add(RuleID.valueType, field: "fields", value: FindingText.text(of: other), detail: ("应为对象", "expected an object"))
+            list.add(RuleID.valueType, field: "fields", value: other.text, detail: ("应为对象", "expected an object"))
             return list.findings
         }
         for field in category.fields {
