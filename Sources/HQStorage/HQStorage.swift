@@ -30,6 +30,11 @@ public protocol HQStorage: Sendable {
     /// The mirror of an enrolled province.
     func mirror(province: String) async throws -> any MirrorStore
 
+    /// The feed HQ keeps for an enrolled province (DESIGN §7), created on first use with an empty
+    /// tree signed by `signer`, whose key name must be `FeedOrigin.of(province:)` and whose
+    /// scheme is the province's suite.
+    func feed(province: String, signer: any NoteSigner) async throws -> any FeedStore
+
     /// Releases connections and files.
     func close() async throws
 }

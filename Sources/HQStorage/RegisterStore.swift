@@ -16,6 +16,22 @@ public protocol RegisterStore: Sendable {
     /// The state at `size` in key order (category, then id, by bytes): up to `limit` rows after
     /// the key `after`.
     func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry]
+    /// Where the register has the entity `uscc` registered: each `registration` record whose
+    /// latest change names this code, with its province and whether that change is a revoke.
+    /// Routes central risk information (an entity that moved keeps its code). Indexed by code.
+    func registrations(uscc: String) async throws -> [RegisteredPlace]
+}
+
+public struct RegisteredPlace: Sendable, Equatable {
+    public var province: String
+    public var id: String
+    public var revoked: Bool
+
+    public init(province: String, id: String, revoked: Bool) {
+        self.province = province
+        self.id = id
+        self.revoked = revoked
+    }
 }
 
 /// A business record's key.

@@ -4,6 +4,7 @@ import LedgerCore
 import Logging
 import NationalCrypto
 import PostgresNIO
+import SyncProtocol
 
 /// HQ's storage on PostgreSQL: one database that several stateless `hq serve` processes share.
 /// Per-province serialization is the database's (a row lock on the province's `mirror` row in
@@ -136,6 +137,48 @@ public final class PostgresHQStorage: HQStorage {
                                  hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
         }
         return PostgresMirror(province: province, origin: enrolment.origin, suite: Suites.named(enrolment.suite), client: client, logger: logger)
+    }
+
+    public func feed(province: String, signer: any NoteSigner) async throws -> any FeedStore {
+        guard let enrolment = try await registry.enrolment(province: province) else {
+            throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                                 hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        let suite = Suites.named(enrolment.suite)
+        let origin = FeedOrigin.of(province: province)
+        guard signer.name == origin else {
+            throw HQStorageError(.enrolment, "HQ's feed to \(province) must be signed by a key named \(origin); this key is named \(signer.name)",
+                                 hint: "use HQ's feed key for \(province)")
+        }
+        let verifierKey = signer.verifierKey
+        do {
+            _ = try suite.verifier(forKey: verifierKey)
+        } catch {
+            throw HQStorageError(.enrolment, "HQ's feed key \(verifierKey) is not a key of \(province)'s suite \(suite.id.rawValue): \(error.message)",
+                                 hint: "a feed is signed in its province's suite")
+        }
+        let feed = PostgresFeed(province: province, origin: origin, suite: suite, client: client, logger: logger)
+        let now = Date()
+        try await client.transaction(logger: logger) { connection in
+            // Concurrent first uses (in any process) wait on the row's insert; one creates it.
+            var created = false
+            for try await _ in try await connection.query("""
+                INSERT INTO feed (province, origin, verifier_key, next_entry) VALUES (\(province), \(origin), \(verifierKey), 0)
+                ON CONFLICT (province) DO NOTHING RETURNING province
+                """, logger: logger).decode(String.self) {
+                created = true
+            }
+            if created {
+                let empty = try VerifiedCheckpoint.sign(Checkpoint(origin: origin, size: 0, root: suite.treeHasher.emptyRoot, suite: suite.id), with: signer)
+                _ = try await feed.insertCheckpoint(empty, connection, now: now)
+                return
+            }
+            let stored = try await feed.feedRow(connection).verifierKey
+            guard stored == verifierKey else {
+                throw HQStorageError(.enrolment, "HQ's feed to \(province) is signed by \(stored), not by \(verifierKey)", hint: PostgresFeed.keyChangedHint)
+            }
+        }
+        return feed
     }
 
     public func close() async throws {

@@ -5,9 +5,11 @@ import Glibc
 import GRDB
 import GRDBSQLite
 import HQStorage
+import LedgerStore
 import LedgerCore
 import NationalCrypto
 import Synchronization
+import SyncProtocol
 
 /// HQ's embedded storage: a data directory with `hq.sqlite` (the registry) and one file per
 /// province mirror under `mirrors/`. The default, and what the demo uses. One `hq serve` process
@@ -18,12 +20,14 @@ public final class SQLiteHQStorage: HQStorage {
     let sqliteRegister: SQLiteRegister
     let leases = UploadLeases()
     private let mirrors = Mutex<[String: SQLiteMirror]>([:])
+    private let feeds = Mutex<[String: SQLiteFeed]>([:])
     /// The descriptor holding `serve.lock`, kept open while this process serves.
     private let serveLock = Mutex<Int32?>(nil)
 
     public static let registryFile = "hq.sqlite"
     public static let registerFile = "register.sqlite"
     public static let mirrorsDirectory = "mirrors"
+    public static let feedsDirectory = "feeds"
 
     public var location: String { "sqlite:\(directory.path)" }
     public var registry: any RegistryStore { sqliteRegistry }
@@ -91,6 +95,44 @@ public final class SQLiteHQStorage: HQStorage {
         }
     }
 
+    public func feed(province: String, signer: any NoteSigner) async throws -> any FeedStore {
+        if let open = feeds.withLock({ $0[province] }) {
+            guard open.ledger.metadata.verifierKey == signer.verifierKey else { throw Self.feedKeyChanged(province) }
+            return open
+        }
+        guard let enrolment = try await sqliteRegistry.enrolment(province: province) else {
+            throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                                 hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        let origin = FeedOrigin.of(province: province)
+        guard signer.name == origin else {
+            throw HQStorageError(.enrolment, "the feed of \(province) is signed by a key named \(origin), not \(signer.name)", hint: "a bug: HQKeys names feed signers")
+        }
+        let suite = Suites.named(enrolment.suite)
+        let directory = directory.appendingPathComponent(Self.feedsDirectory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("\(province).sqlite").path
+        let ledger: LedgerStore
+        do {
+            ledger = try LedgerStore.create(at: path, metadata: LedgerMetadata(suite: suite.id, origin: origin, province: province, role: .feed, verifierKey: signer.verifierKey),
+                                            suite: suite, signer: signer, now: Date())
+        } catch let error as LedgerStoreError where error.codeValue == .alreadyExists {
+            ledger = try LedgerStore.open(at: path, suite: suite)
+        }
+        guard ledger.metadata.role == .feed, ledger.metadata.verifierKey == signer.verifierKey else { throw Self.feedKeyChanged(province) }
+        let feed = SQLiteFeed(ledger: ledger)
+        return feeds.withLock { open in
+            if let existing = open[province] { return existing }
+            open[province] = feed
+            return feed
+        }
+    }
+
+    static func feedKeyChanged(_ province: String) -> HQStorageError {
+        HQStorageError(.enrolment, "the feed of \(province) was created with another HQ feed key",
+                       hint: "HQ's feed key changed; restore feed.key from the key backup")
+    }
+
     /// Takes `serve.lock` for this process's life (an advisory `flock`, released by the kernel
     /// when the process ends, however it ends). Refuses if another process serves this directory.
     public func lockForServing() throws {
@@ -110,6 +152,7 @@ public final class SQLiteHQStorage: HQStorage {
 
     public func close() async throws {
         for mirror in mirrors.withLock({ Array($0.values) }) { try mirror.close() }
+        for feed in feeds.withLock({ Array($0.values) }) { try feed.ledger.close() }
         try sqliteRegistry.close()
         try sqliteRegister.close()
     }

@@ -2,10 +2,12 @@ import LedgerCore
 
 /// What a ledger file says about itself, stored in `ledger_meta` at creation and never changed.
 public struct LedgerMetadata: Sendable, Equatable {
-    /// A province's own ledger, or HQ's mirror of one.
+    /// A province's own ledger, HQ's mirror of one (an earlier format), or HQ's feed to one
+    /// (DESIGN §7: HQ's own signed log of central-origin records for a province).
     public enum Role: String, Sendable {
         case province
         case mirror
+        case feed
     }
 
     public static let formatVersion = 1

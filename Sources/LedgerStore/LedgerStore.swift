@@ -24,7 +24,7 @@ public final class LedgerStore: Sendable {
             throw LedgerStoreError(.wrongSuite, "\(path) is a \(metadata.suite.rawValue) ledger; it cannot be opened as \(suite.id.rawValue)",
                                    hint: "a ledger's suite is fixed when it is created; open it with --suite \(metadata.suite.rawValue) or leave --suite out")
         }
-        guard metadata.role == .province else {
+        guard metadata.role != .mirror else {
             throw LedgerStoreError(.wrongRole, "\(path) is an HQ mirror file of an earlier CreditSync format, not a province ledger",
                                    hint: "HQ keeps mirrors behind its storage backend now; re-create HQ's data with `creditsync hq init` and let provinces sync again")
         }
@@ -60,8 +60,8 @@ public final class LedgerStore: Sendable {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LedgerStoreError(.alreadyExists, "\(path) already exists", hint: "choose a new directory, or use the existing ledger")
         }
-        guard metadata.role == .province else {
-            throw LedgerStoreError(.wrongRole, "only province ledgers are created here", hint: "HQ creates its mirrors through its storage backend")
+        guard metadata.role != .mirror else {
+            throw LedgerStoreError(.wrongRole, "only province ledgers and HQ feeds are created here", hint: "HQ creates its mirrors through its storage backend")
         }
         guard signer.verifierKey == metadata.verifierKey else {
             throw LedgerStoreError(.keyMismatch, "the signing key \(signer.verifierKey) is not the ledger's key \(metadata.verifierKey)",

@@ -34,6 +34,10 @@ public struct LogState: Codable, Sendable, Equatable {
     public var nextEntry: UInt64
     /// HQ's cosigner verifier key string (type 0x04), for checking receipts.
     public var hqCosigner: String
+    /// HQ's feed for this province (absent from HQs without feeds): its latest size and the
+    /// verifier key it is signed with, to compare with the configured `hq_feed_key`.
+    public var feedSize: UInt64?
+    public var feedKey: String?
 
     public init(version: Int = SyncAPI.version, province: String, origin: String, suite: String, checkpoint: String?, size: UInt64,
                 pendingSize: UInt64, nextEntry: UInt64, hqCosigner: String) {
@@ -53,6 +57,8 @@ public struct LogState: Codable, Sendable, Equatable {
         case pendingSize = "pending_size"
         case nextEntry = "next_entry"
         case hqCosigner = "hq_cosigner"
+        case feedSize = "feed_size"
+        case feedKey = "feed_key"
     }
 }
 

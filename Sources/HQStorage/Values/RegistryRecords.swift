@@ -7,6 +7,8 @@ public struct SyncEvent: Sendable, Equatable {
         case upload
         case refusal
         case enrolment
+        /// A province cosigned a feed checkpoint (delivery confirmed).
+        case feed
     }
 
     public var province: String

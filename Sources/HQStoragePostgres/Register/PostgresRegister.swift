@@ -90,6 +90,19 @@ struct PostgresRegister: RegisterStore {
         }
         return try await PostgresStatePage.fetch(query, client: client, logger: logger)
     }
+
+    func registrations(uscc: String) async throws -> [RegisteredPlace] {
+        var places: [RegisteredPlace] = []
+        for try await (province, id, op) in try await client.query("""
+            SELECT r.province, r.id, r.data::jsonb ->> 'op' FROM register_change r
+            WHERE r.category = 'registration' AND (r.data::jsonb #>> '{entity,uscc}') = \(uscc)
+              AND r.seq = (SELECT max(s.seq) FROM register_change s WHERE s.province = r.province AND s.category = 'registration' AND s.id = r.id)
+            ORDER BY r.province, r.id
+            """, logger: logger).decode((String, String, String?).self) {
+            places.append(RegisteredPlace(province: province, id: id, revoked: op == "revoke"))
+        }
+        return places
+    }
 }
 
 /// Audits kept in PostgreSQL.

@@ -212,6 +212,70 @@ enum PostgresSchema {
             CREATE INDEX audit_by_month ON audit (month, province, id);
             CREATE TRIGGER audit_kept BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
             """),
+        Migration(version: 3, name: "feeds", sql: """
+            -- HQ's own signed log to each province (DESIGN §7). Feeds are small: plain tables keyed
+            -- by province, not partitioned. The feed row is what every appending transaction locks
+            -- (SELECT … FOR UPDATE); it is updated (next_entry), never deleted.
+            CREATE TABLE feed (
+                province text PRIMARY KEY REFERENCES enrolment (province),
+                origin text NOT NULL UNIQUE,
+                verifier_key text NOT NULL,
+                next_entry bigint NOT NULL DEFAULT 0 CHECK (next_entry >= 0)
+            );
+            CREATE TRIGGER feed_kept BEFORE DELETE ON feed FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            -- Each change_id enters a feed once.
+            CREATE TABLE feed_entry (
+                province text NOT NULL REFERENCES feed (province),
+                idx bigint NOT NULL CHECK (idx >= 0),
+                change_id text NOT NULL,
+                data text NOT NULL CHECK (octet_length(data) BETWEEN 2 AND 65535),
+                PRIMARY KEY (province, idx),
+                UNIQUE (province, change_id)
+            );
+            CREATE TRIGGER feed_entry_kept BEFORE UPDATE OR DELETE ON feed_entry FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            -- Tiles of height 8, as mirror_tile: the right edge is rewritten as it grows.
+            CREATE TABLE feed_tile (
+                province text NOT NULL REFERENCES feed (province),
+                level integer NOT NULL CHECK (level >= 0),
+                idx bigint NOT NULL CHECK (idx >= 0),
+                hashes bytea NOT NULL CHECK (length(hashes) % 32 = 0 AND length(hashes) BETWEEN 32 AND 8192),
+                PRIMARY KEY (province, level, idx)
+            );
+
+            CREATE TABLE feed_checkpoint (
+                province text NOT NULL REFERENCES feed (province),
+                size bigint NOT NULL CHECK (size >= 0),
+                root bytea NOT NULL CHECK (length(root) = 32),
+                note text NOT NULL,
+                stored_at bigint NOT NULL,
+                PRIMARY KEY (province, size)
+            );
+            CREATE TRIGGER feed_checkpoint_kept BEFORE UPDATE OR DELETE ON feed_checkpoint FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            -- The province's cosignatures: proof of delivery, only of a stored checkpoint.
+            CREATE TABLE feed_cosignature (
+                province text NOT NULL,
+                size bigint NOT NULL,
+                cosigner text NOT NULL,
+                key_id bigint NOT NULL,
+                time bigint NOT NULL,
+                signature_line text NOT NULL,
+                PRIMARY KEY (province, size, cosigner, key_id),
+                FOREIGN KEY (province, size) REFERENCES feed_checkpoint (province, size)
+            );
+            CREATE TRIGGER feed_cosignature_kept BEFORE UPDATE OR DELETE ON feed_cosignature FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+
+            CREATE TRIGGER feed_no_truncate BEFORE TRUNCATE ON feed FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER feed_entry_no_truncate BEFORE TRUNCATE ON feed_entry FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER feed_checkpoint_no_truncate BEFORE TRUNCATE ON feed_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+            CREATE TRIGGER feed_cosignature_no_truncate BEFORE TRUNCATE ON feed_cosignature FOR EACH STATEMENT EXECUTE FUNCTION creditsync_kept();
+
+            -- Routing central risk information by entity code (RegisterStore.registrations):
+            -- registration records only, by the code inside them.
+            CREATE INDEX register_registration_by_code ON register_change ((data::jsonb #>> '{entity,uscc}')) WHERE category = 'registration';
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

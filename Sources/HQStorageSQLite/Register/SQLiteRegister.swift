@@ -37,7 +37,28 @@ final class SQLiteRegister: RegisterStore {
                 BEGIN SELECT RAISE(ABORT, 'imported changes are kept as imported'); END;
                 """)
         }
+        // Routing central risk information by entity code (`registrations(uscc:)`): a partial
+        // expression index over registration records only.
+        migrator.registerMigration("register-v2-registration-by-code") { db in
+            try db.execute(sql: """
+                CREATE INDEX register_registration_by_code ON register_change (json_extract(CAST(data AS TEXT), '$.entity.uscc'))
+                WHERE category = 'registration'
+                """)
+        }
         return migrator
+    }
+
+    func registrations(uscc: String) async throws -> [RegisteredPlace] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.province, r.id, json_extract(CAST(r.data AS TEXT), '$.op') AS op FROM register_change r
+                WHERE r.category = 'registration' AND json_extract(CAST(r.data AS TEXT), '$.entity.uscc') = ?
+                  AND r.seq = (SELECT max(s.seq) FROM register_change s WHERE s.province = r.province AND s.category = 'registration' AND s.id = r.id)
+                ORDER BY r.province, r.id
+                """, arguments: [uscc]).map { row in
+                RegisteredPlace(province: row["province"], id: row["id"], revoked: (row["op"] as String?) == "revoke")
+            }
+        }
     }
 
     func close() throws { try pool.close() }

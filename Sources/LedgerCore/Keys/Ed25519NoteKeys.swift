@@ -25,6 +25,17 @@ public struct Ed25519NoteSigner: NoteSigner {
         try material.sign(message)
     }
 
+    /// The same key as a tlog-cosignature v1 cosigner (type 0x04).
+    public func asCosigner() throws(LedgerCoreError) -> Cosigner {
+        try Cosigner(name: name, seed: material.seed)
+    }
+
+    /// The same key under another name (HQ signs each province's feed with one key, named by
+    /// the feed's origin).
+    public func renamed(_ name: String) throws(LedgerCoreError) -> Ed25519NoteSigner {
+        try Ed25519NoteSigner(name: name, seed: material.seed)
+    }
+
     /// Go's note private key format: `PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || seed)>`.
     public var privateKeyString: String { material.privateKeyString }
 

@@ -97,6 +97,38 @@ enum LedgerSchema {
                     SELECT value, 0, 0, NULL FROM ledger_meta WHERE key = 'verifier_key';
                 """)
         }
+        // Central risk information from HQ's feed (DESIGN §7), on province ledgers: the feed's
+        // cursor (the last feed checkpoint accepted, with the right edge of its tree, so the next
+        // delivery's entries are checked against its signed root without HQ's tree), and what
+        // was applied. Both change only in the transaction that also appends the province's
+        // acknowledgement record, so a delivery is applied once or not at all.
+        migrator.registerMigration("v4-central-risk") { db in
+            try db.execute(sql: """
+                CREATE TABLE feed_cursor (
+                    origin TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    root BLOB NOT NULL CHECK (length(root) = 32),
+                    frontier BLOB NOT NULL CHECK (length(frontier) % 32 = 0),
+                    note TEXT NOT NULL,
+                    applied_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE central_risk (
+                    origin TEXT NOT NULL,
+                    feed_index INTEGER NOT NULL CHECK (feed_index >= 0),
+                    feed_size INTEGER NOT NULL,
+                    change_id TEXT NOT NULL,
+                    uscc TEXT NOT NULL,
+                    data BLOB NOT NULL,
+                    applied_at INTEGER NOT NULL,
+                    PRIMARY KEY (origin, feed_index)
+                );
+                CREATE INDEX central_risk_by_uscc ON central_risk (uscc, feed_index);
+                CREATE TRIGGER central_risk_kept_update BEFORE UPDATE ON central_risk
+                BEGIN SELECT RAISE(ABORT, 'central risk information is kept as delivered'); END;
+                CREATE TRIGGER central_risk_kept_delete BEFORE DELETE ON central_risk
+                BEGIN SELECT RAISE(ABORT, 'central risk information is kept as delivered'); END;
+                """)
+        }
         return migrator
     }
 }

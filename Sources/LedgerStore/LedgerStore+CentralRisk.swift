@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// Central risk information on a province ledger (DESIGN §7): what HQ's feed delivered, applied
+/// once, with the feed cursor and the province's signed acknowledgement in one transaction.
+extension LedgerStore {
+    /// Where this province stands in an HQ feed: the last feed checkpoint it accepted.
+    public struct FeedCursor: Sendable, Equatable {
+        public var origin: String
+        public var size: UInt64
+        public var root: Hash
+        /// The right edge of the feed's tree at `size`: the next delivery's entries are checked
+        /// against its signed root from here.
+        public var frontier: MerkleFrontier
+        /// The accepted checkpoint as HQ signed it.
+        public var note: String
+        public var appliedAt: Date
+    }
+
+    /// A feed delivery verified against the cursor it starts from (see `FeedVerifier`).
+    public struct CentralRiskDelivery: Sendable {
+        public var origin: String
+        /// The cursor size the delivery was verified from: applied only if it is still the cursor.
+        public var fromSize: UInt64
+        public var checkpoint: VerifiedCheckpoint
+        /// The feed tree's right edge at the checkpoint.
+        public var frontier: MerkleFrontier
+        /// Entries [fromSize, checkpoint.size), parsed.
+        public var records: [ChangeRecord]
+        /// The entity code of each record, in order.
+        public var usccs: [String]
+
+        public init(origin: String, fromSize: UInt64, checkpoint: VerifiedCheckpoint, frontier: MerkleFrontier, records: [ChangeRecord], usccs: [String]) {
+            self.origin = origin
+            self.fromSize = fromSize
+            self.checkpoint = checkpoint
+            self.frontier = frontier
+            self.records = records
+            self.usccs = usccs
+        }
+    }
+
+    /// One delivered record, as `province risk` lists it.
+    public struct CentralRiskItem: Sendable, Equatable {
+        public var origin: String
+        public var feedIndex: UInt64
+        public var feedSize: UInt64
+        public var changeID: String
+        public var entry: [UInt8]
+        public var appliedAt: Date
+    }
+
+    public func feedCursor(origin: String) async throws -> FeedCursor? {
+        try await pool.read { db in try Self.feedCursor(origin: origin, db: db) }
+    }
+
+    static func feedCursor(origin: String, db: Database) throws -> FeedCursor? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT size, root, frontier, note, applied_at FROM feed_cursor WHERE origin = ?", arguments: [origin]) else {
+            return nil
+        }
+        let root: Data = row["root"]
+        let blob: Data = row["frontier"]
+        let size = try SQLiteInteger.size(row["size"])
+        let frontier: MerkleFrontier
+        do {
+            frontier = try MerkleFrontier(size: size, hashes: TileLayout.decode(blob))
+        } catch {
+            throw LedgerStoreError.corrupt("the stored cursor of feed \(origin) is unusable: \(error)", index: nil)
+        }
+        return FeedCursor(origin: origin, size: size, root: Hash(root), frontier: frontier, note: row["note"],
+                          appliedAt: Date(timeIntervalSince1970: TimeInterval(row["applied_at"] as Int64)))
+    }
+
+    /// Applies a verified delivery: stores its records, moves the cursor to its checkpoint and
+    /// appends `acknowledgement` (the province's record of the application, `origin: central`) to
+    /// this ledger with a new signed checkpoint, all in one transaction. Refuses with
+    /// `conflictingCheckpoint` if the cursor is no longer where the delivery was verified from
+    /// (another sync applied it first): nothing is applied twice. Returns the new checkpoint.
+    public func applyCentralRisk(_ delivery: CentralRiskDelivery, acknowledgement: ChangeRecord, signer: any NoteSigner, now: Date) async throws -> VerifiedCheckpoint {
+        guard acknowledgement.province == metadata.province else {
+            throw LedgerStoreError(.entryRejected, "the acknowledgement is for province \(acknowledgement.province), this ledger holds \(metadata.province)",
+                                   hint: "a bug: acknowledgements are written by this node")
+        }
+        guard delivery.records.count == delivery.usccs.count,
+              delivery.checkpoint.size == delivery.fromSize + UInt64(delivery.records.count) else {
+            throw LedgerStoreError(.entryRejected, "the delivery of \(delivery.origin) does not cover [\(delivery.fromSize), \(delivery.checkpoint.size))",
+                                   hint: "a bug: deliveries are built by the feed verifier")
+        }
+        let stamp = Int64(now.timeIntervalSince1970)
+        let feedSize = try SQLiteInteger.from(delivery.checkpoint.size)
+        let prepared = [PreparedEntry(acknowledgement, suite: suite)]
+        defer { checkpointer.nudge() }
+        return try await pool.write { db in
+            try self.requireCurrentSigner(signer, db: db)
+            let cursor = try Self.feedCursor(origin: delivery.origin, db: db)?.size ?? 0
+            guard cursor == delivery.fromSize else {
+                throw LedgerStoreError(.conflictingCheckpoint, "feed \(delivery.origin) is at \(cursor) here, the delivery starts at \(delivery.fromSize)",
+                                       hint: "another sync applied it first; sync again to continue from the stored cursor")
+            }
+            for (offset, record) in delivery.records.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO central_risk (origin, feed_index, feed_size, change_id, uscc, data, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [delivery.origin, try SQLiteInteger.from(delivery.fromSize + UInt64(offset)), feedSize, record.changeID,
+                                     delivery.usccs[offset], Data(record.canonicalBytes), stamp])
+            }
+            try db.execute(sql: """
+                INSERT INTO feed_cursor (origin, size, root, frontier, note, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                ON CONFLICT (origin) DO UPDATE SET size = ?2, root = ?3, frontier = ?4, note = ?5, applied_at = ?6
+                """, arguments: [delivery.origin, feedSize, Data(delivery.checkpoint.root.bytes), Data(TileLayout.encode(delivery.frontier.hashes)),
+                                 delivery.checkpoint.text, stamp])
+            var writer = try LogWriter(db: db, suite: suite)
+            let appended = try writer.append(prepared, skipDuplicates: true)
+            try writer.finish()
+            guard appended == 1 else {
+                throw LedgerStoreError(.entryRejected, "the acknowledgement \(acknowledgement.changeID) is already in the log",
+                                       hint: "the feed cursor and the log disagree; run `creditsync province verify` and keep this ledger as evidence")
+            }
+            let checkpoint = try VerifiedCheckpoint.sign(
+                Checkpoint(origin: self.metadata.origin, size: writer.size, root: writer.root, suite: self.suite.id), with: signer)
+            try Self.insertCheckpoint(checkpoint, db: db, now: now)
+            return checkpoint
+        }
+    }
+
+    /// The central risk information held for an entity, in feed order.
+    public func centralRisk(uscc: String) async throws -> [CentralRiskItem] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT origin, feed_index, feed_size, change_id, data, applied_at FROM central_risk WHERE uscc = ? ORDER BY origin, feed_index
+                """, arguments: [uscc]).map { row in
+                let data: Data = row["data"]
+                return CentralRiskItem(origin: row["origin"], feedIndex: try SQLiteInteger.size(row["feed_index"]), feedSize: try SQLiteInteger.size(row["feed_size"]),
+                                       changeID: row["change_id"], entry: [UInt8](data), appliedAt: Date(timeIntervalSince1970: TimeInterval(row["applied_at"] as Int64)))
+            }
+        }
+    }
+}
