@@ -46,7 +46,7 @@ struct AuditRun {
 
     mutating func merge(mirror: any MirrorStore, mirrorSize: UInt64, register: any RegisterStore, registerSize: UInt64) async throws {
         let (province, period, checker, groups) = (plan.province, plan.period, checker, groups)
-        var local = StateCursor(side: "mirror", pageSize: plan.pageSize, fetch: { after, limit in
+        var local = StateCursor(side: "mirror", pageSize: plan.pageSize, skipping: plan.rules.bookkeeping, fetch: { after, limit in
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
         }, prepare: { row, bytes in
             let record = try AuditRecord(value: row.value, index: row.index)
@@ -57,7 +57,7 @@ struct AuditRun {
             return LocalCheck(findings: checker.check(record, period: period), timeliness: checker.isTimelinessChecked(record, period: period),
                               projection: projection)
         })
-        var central = StateCursor(side: "central register", pageSize: plan.pageSize, fetch: { after, limit in
+        var central = StateCursor(side: "central register", pageSize: plan.pageSize, skipping: plan.rules.bookkeeping, fetch: { after, limit in
             try await register.state(province: province, size: registerSize, after: after, limit: limit)
         }, prepare: { _, _ in () })
         defer {

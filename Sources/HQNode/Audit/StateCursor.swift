@@ -15,29 +15,33 @@ struct StateCursor<Extra: Sendable> {
     let fetch: Fetch
     let prepare: Prepare
     let pageSize: Int
+    /// Categories left out (the rules' bookkeeping categories).
+    let skipping: Set<String>
     private var page: Page = []
     private var position = 0
     private var following: Task<(page: Page, last: StateKey?, complete: Bool), any Error>?
 
-    init(side: String, pageSize: Int, fetch: @escaping Fetch, prepare: @escaping Prepare) {
+    init(side: String, pageSize: Int, skipping: Set<String> = [], fetch: @escaping Fetch, prepare: @escaping Prepare) {
         self.side = side
         self.pageSize = max(1, pageSize)
+        self.skipping = skipping
         self.fetch = fetch
         self.prepare = prepare
-        following = Self.load(side: side, fetch: fetch, prepare: prepare, after: nil, limit: self.pageSize)
+        following = Self.load(side: side, fetch: fetch, prepare: prepare, after: nil, limit: self.pageSize, skipping: skipping)
     }
 
     /// Fetches, parses and prepares the page after `after`.
     static func load(side: String, fetch: @escaping Fetch, prepare: @escaping Prepare, after: StateKey?,
-                     limit: Int) -> Task<(page: Page, last: StateKey?, complete: Bool), any Error> {
+                     limit: Int, skipping: Set<String>) -> Task<(page: Page, last: StateKey?, complete: Bool), any Error> {
         Task {
-            let entries = try await fetch(after, limit)
+            let fetched = try await fetch(after, limit)
+            let entries = skipping.isEmpty ? fetched : fetched.filter { !skipping.contains($0.key.category) }
             // Two halves at once: parsing and checking a record costs several times what the
             // merge spends on it, so one task per page left a core idle.
             let middle = entries.count / 2
             async let front = prepared(entries[..<middle], side: side, prepare: prepare)
             let back = try prepared(entries[middle...], side: side, prepare: prepare)
-            return (try await front + back, entries.last?.key, entries.count < limit)
+            return (try await front + back, fetched.last?.key, fetched.count < limit)
         }
     }
 
@@ -61,7 +65,7 @@ struct StateCursor<Extra: Sendable> {
             let loaded = try await following.value
             page = loaded.page
             position = 0
-            self.following = loaded.complete ? nil : Self.load(side: side, fetch: fetch, prepare: prepare, after: loaded.last, limit: pageSize)
+            self.following = loaded.complete ? nil : Self.load(side: side, fetch: fetch, prepare: prepare, after: loaded.last, limit: pageSize, skipping: skipping)
         }
         let row = page[position]
         position += 1

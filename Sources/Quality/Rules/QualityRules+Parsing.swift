@@ -8,7 +8,7 @@ extension QualityRules {
         let root = try ConfigNode(parsing: bytes, code: .invalidRules, file: "the rules file")
         _ = try root.members(allowed: [
             "schema", "version", "description", "dimensions", "rules", "envelope", "decision_date", "categories", "codes",
-            "amounts", "long_term", "deadlines", "uscc_prefix", "groupings", "relations", "identical",
+            "amounts", "long_term", "deadlines", "uscc_prefix", "groupings", "relations", "identical", "bookkeeping",
         ])
         let schemaNode = try root.required("schema")
         guard try schemaNode.string() == Self.schema else {
@@ -26,6 +26,11 @@ extension QualityRules {
         self.ruleIndex = ruleIndex
 
         envelope = try Self.parseFields(try root.required("envelope"), prefix: "", codes: codes)
+        if let node = root.optional("bookkeeping") {
+            bookkeeping = Set(try node.strings())
+        } else {
+            bookkeeping = []
+        }
         var categories: [CategoryRules] = []
         var categoryIndex: [String: Int] = [:]
         for (name, node) in try root.required("categories").members() {

@@ -20,6 +20,9 @@ public struct QualityRules: Sendable {
     let ruleIndex: [String: Int]
     /// Envelope fields (`entity.uscc`, `occurred_at`, …).
     public let envelope: [FieldRule]
+    /// Categories that are the ledger's own bookkeeping, not business records (a province's
+    /// acknowledgements of HQ's feed): audits neither score them nor compare them with the centre.
+    public let bookkeeping: Set<String>
     /// Categories in file order.
     public let categories: [CategoryRules]
     let categoryIndex: [String: Int]
