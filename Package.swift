@@ -281,7 +281,7 @@ let package = Package(
             name: "SyncTests",
             dependencies: [
                 "HQNode", "HQStorage", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
-                "PKI", "Gzip", "TestSupport",
+                "PKI", "Gzip", "TestSupport", "Quality", "Synthetic",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -11,6 +11,8 @@ public struct HQError: OperatorError, Equatable {
         case enrolment
         case configuration
         case dataDirectory
+        /// A file given to a command (`hq risk import`) cannot be read.
+        case input
 
         public static let notEnrolled = Code.problem(.notEnrolled)
         public static let forbidden = Code.problem(.forbidden)
@@ -43,6 +45,7 @@ public struct HQError: OperatorError, Equatable {
         case .enrolment: "hq.enrolment"
         case .configuration: "hq.configuration"
         case .dataDirectory: "hq.data-directory"
+        case .input: "hq.input"
         }
     }
 

@@ -327,7 +327,7 @@ public struct RecordGenerator: Sendable {
 
     /// A code valid by both checks: `prefix` (e.g. "91"), a six-digit division, an organization
     /// code with its check character, and the final check character.
-    static func makeUSCC(prefix: String, division: String, random: inout SeededGenerator) -> String {
+    public static func makeUSCC(prefix: String, division: String, random: inout SeededGenerator) -> String {
         let bodyCharacters = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
         while true {
             let body = (0..<8).map { _ in bodyCharacters[Int(random.next() % UInt64(bodyCharacters.count))] }

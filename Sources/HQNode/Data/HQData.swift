@@ -18,6 +18,15 @@ public struct HQData: Sendable {
 
     public var registry: any RegistryStore { storage.registry }
 
+    /// The feed of an enrolled province, signed by HQ's feed key of its suite.
+    public func feed(province: String) async throws -> any FeedStore {
+        guard let enrolment = try await registry.enrolment(province: province) else {
+            throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                          hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        return try await storage.feed(province: province, signer: try keys.feedSigner(province: province, suite: enrolment.suite))
+    }
+
     /// Where HQ keeps its data: embedded SQLite files in a directory, or a PostgreSQL database
     /// shared by several HQ processes.
     public enum Location: Sendable {

@@ -1,15 +1,26 @@
 import Foundation
 import LedgerCore
+import NationalCrypto
 import SecretFiles
+import SyncProtocol
 
-/// HQ's own keys, in a key directory: `cosigner.key` (mode 0600, the receipt key) and
-/// `cosigner.pub` (its verifier key string, given to provinces as `hq_key`). Every HQ process
-/// serving one storage must use the same key directory contents.
+/// HQ's own keys, in a key directory:
+/// - `cosigner.key` (mode 0600, the receipt key) and `cosigner.pub` (its verifier key string,
+///   given to provinces as `hq_key`);
+/// - `feed.key` (Ed25519) and `feed-sm2.key` (SM2, PKCS#8 PEM), mode 0600: the keys that sign
+///   the feeds (DESIGN §7), separate from the cosigner so a receipt can never pass for a feed
+///   checkpoint. A feed's key name is its origin, so each province gets its own verifier key
+///   string from the same key (`feedVerifierKey(province:suite:)`, printed by `hq enroll`).
+/// Every HQ process serving one storage must use the same key directory contents.
 public struct HQKeys: Sendable {
     public let cosigner: Cosigner
+    let feedSeed: Ed25519NoteSigner
+    let feedSM2PEM: String
 
     public static let cosignerKeyFile = "cosigner.key"
     public static let cosignerPublicFile = "cosigner.pub"
+    public static let feedKeyFile = "feed.key"
+    public static let feedSM2KeyFile = "feed-sm2.key"
     public static let defaultName = "creditsync.samr/hq"
 
     /// Creates the keys in `directory` (created if missing); never overwrites a key.
@@ -18,7 +29,8 @@ public struct HQKeys: Sendable {
         let cosigner = try Cosigner.generate(name: name)
         try SecretFile.write(cosigner.privateKeyString + "\n", to: directory.appendingPathComponent(cosignerKeyFile).path)
         try Data((cosigner.verifierKey + "\n").utf8).write(to: directory.appendingPathComponent(cosignerPublicFile))
-        return HQKeys(cosigner: cosigner)
+        let (seed, pem) = try loadOrCreateFeedKeys(in: directory)
+        return HQKeys(cosigner: cosigner, feedSeed: seed, feedSM2PEM: pem)
     }
 
     public static func load(from directory: URL) throws -> HQKeys {
@@ -29,6 +41,42 @@ public struct HQKeys: Sendable {
         } catch {
             throw HQError(.dataDirectory, "cannot read HQ's cosigner key \(path.path)", hint: "restore cosigner.key from the key backup, or point keys at its directory")
         }
-        return HQKeys(cosigner: try Cosigner(privateKeyString: text))
+        let (seed, pem) = try loadOrCreateFeedKeys(in: directory)
+        return HQKeys(cosigner: try Cosigner(privateKeyString: text), feedSeed: seed, feedSM2PEM: pem)
+    }
+
+    /// The feed keys; a key directory from before feeds gets them on first load.
+    static func loadOrCreateFeedKeys(in directory: URL) throws -> (Ed25519NoteSigner, String) {
+        let edPath = directory.appendingPathComponent(feedKeyFile).path
+        let smPath = directory.appendingPathComponent(feedSM2KeyFile).path
+        if !FileManager.default.fileExists(atPath: edPath) {
+            try SecretFile.write(try Ed25519NoteSigner.generate(name: "creditsync.samr/hq/feed").privateKeyString + "\n", to: edPath)
+        }
+        if !FileManager.default.fileExists(atPath: smPath) {
+            try SecretFile.write(try SM2NoteSigner.generate(name: "creditsync.samr/hq/feed").privateKeyPEM(), to: smPath)
+        }
+        do {
+            let seed = try Ed25519NoteSigner(privateKeyString: try String(contentsOfFile: edPath, encoding: .utf8))
+            let pem = try String(contentsOfFile: smPath, encoding: .utf8)
+            _ = try SM2NoteSigner(name: "creditsync.samr/hq/feed", privateKeyPEM: pem)
+            return (seed, pem)
+        } catch {
+            throw HQError(.dataDirectory, "cannot read HQ's feed keys in \(directory.path): \(error)", hint: "restore feed.key and feed-sm2.key from the key backup")
+        }
+    }
+
+    /// The signer of a province's feed: HQ's feed key of the province's suite, named by the
+    /// feed's origin.
+    public func feedSigner(province: String, suite: SuiteID) throws -> any NoteSigner {
+        let name = FeedOrigin.of(province: province)
+        switch suite {
+        case .sha256Ed25519: return try feedSeed.renamed(name)
+        case .sm3SM2: return try SM2NoteSigner(name: name, privateKeyPEM: feedSM2PEM)
+        }
+    }
+
+    /// The verifier key string a province configures as `hq_feed_key`.
+    public func feedVerifierKey(province: String, suite: SuiteID) throws -> String {
+        try feedSigner(province: province, suite: suite).verifierKey
     }
 }

@@ -62,6 +62,14 @@ public struct HQMetrics: Sendable {
         gauge("creditsync_hq_sync_lag_seconds", seconds, [("province", province)])
     }
 
+    /// Push-down lag of a province's feed, refreshed when scraped.
+    func feed(province: String, lag: FeedLag) {
+        gauge("creditsync_hq_feed_size", Double(lag.feedSize), [("province", province)])
+        gauge("creditsync_hq_feed_unacknowledged_entries", Double(lag.unacknowledged), [("province", province)])
+        gauge("creditsync_hq_feed_unacknowledged_age_seconds", lag.oldestUnacknowledgedAgeSeconds ?? 0, [("province", province)])
+        if let seconds = lag.lastLagSeconds { gauge("creditsync_hq_feed_pushdown_lag_seconds", seconds, [("province", province)]) }
+    }
+
     func pending(province: String, entries: UInt64) {
         gauge("creditsync_hq_mirror_pending_entries", Double(entries), [("province", province)])
     }

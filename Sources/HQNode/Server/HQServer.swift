@@ -48,6 +48,8 @@ public enum HQServer {
             .get { request, context in await service.state(request, context: context) }
             .post("checkpoint") { request, context in await service.addCheckpoint(request, context: context) }
             .post("entries") { request, context in await service.upload(request, context: context) }
+            .get("feed") { request, context in await service.feed(request, context: context) }
+            .post("feed/cosignature") { request, context in await service.feedCosignature(request, context: context) }
         let configuration = service.configuration
         let (host, port) = try configuration.listenAddress
         let tls = try tlsConfiguration(configuration)

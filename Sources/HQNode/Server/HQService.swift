@@ -44,11 +44,64 @@ public struct HQService: Sendable {
                                  registry: data.registry, events: events, metrics: metrics, logger: logger)
     }
 
+    func feedService(_ context: HQRequestContext) async throws -> FeedService {
+        guard let province = context.province else { throw HQError(.forbidden, "unauthenticated", hint: "use a province certificate") }
+        guard let enrolment = try await data.registry.enrolment(province: province) else {
+            throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                          hint: "HQ's operators enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        return FeedService(feed: try await data.feed(province: province), enrolment: enrolment)
+    }
+
     // MARK: - Handlers
 
     func state(_ request: Request, context: HQRequestContext) async -> Response {
         await respond(context, endpoint: "state") {
-            HQResponses.json(try await mirror(context).state())
+            var state = try await mirror(context).state()
+            let feed = try await feedService(context).feed
+            state.feedSize = try await feed.latestCheckpoint().size
+            state.feedKey = try data.keys.feedVerifierKey(province: feed.province, suite: feed.suite.id)
+            return HQResponses.json(state)
+        }
+    }
+
+    /// `GET …/feed?from=N`: HQ's feed after the province's cursor (Protocol/sync.md §7).
+    func feed(_ request: Request, context: HQRequestContext) async -> Response {
+        await respond(context, endpoint: "feed") {
+            guard let from = request.uri.queryParameters.get("from").flatMap(LogLimits.parseSize) else {
+                throw HQError(.badRequest, "feed needs the query parameter from: the province's feed cursor, a decimal size of at most \(LogLimits.maximumSize)",
+                              hint: "GET …/feed?from=<size of the last feed checkpoint accepted>")
+            }
+            var most = FeedAPI.maximumDeliveryEntries
+            if let text = request.uri.queryParameters.get("max") {
+                guard let value = UInt64(text), (1...FeedAPI.maximumDeliveryEntries).contains(value) else {
+                    throw HQError(.badRequest, "max must be a number of entries from 1 to \(FeedAPI.maximumDeliveryEntries)", hint: "leave max out for the default")
+                }
+                most = value
+            }
+            let body = try await feedService(context).delivery(from: from, maxEntries: most)
+            return Response(status: .ok, headers: [.contentType: SyncAPI.ndjson], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    /// `POST …/feed/cosignature`: the province's cosignature of the feed checkpoint it accepted.
+    func feedCosignature(_ request: Request, context: HQRequestContext) async -> Response {
+        await respond(context, endpoint: "feed-cosignature") {
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 8192)
+            } catch {
+                throw SyncProtocolError(.tooLarge, "a feed cosignature body is at most 8192 bytes")
+            }
+            let submission: FeedCosignature
+            do {
+                submission = try JSONDecoder().decode(FeedCosignature.self, from: Data(body.readableBytesView))
+            } catch {
+                throw SyncProtocolError(.malformed, "the body is not a feed cosignature ({\"size\": N, \"cosignature\": \"— name base64\\n\"})")
+            }
+            let stored = try await feedService(context).acceptCosignature(submission)
+            await events.record(SyncEvent(province: context.province ?? "", at: now(), kind: .feed, outcome: "cosigned", size: stored.size))
+            return HQResponses.json(submission)
         }
     }
 
@@ -118,6 +171,10 @@ public struct HQService: Sendable {
         for enrolment in (try? await data.registry.enrolments()) ?? [] {
             let last = ((try? await data.registry.lastSync(province: enrolment.province)) ?? nil) ?? enrolment.enrolledAt
             metrics.lag(province: enrolment.province, seconds: max(0, now.timeIntervalSince(last)))
+            if let mirror = try? await data.storage.mirror(province: enrolment.province), let feed = try? await data.feed(province: enrolment.province),
+               let lag = try? await FeedLag.measure(feed: feed, mirror: mirror, now: now) {
+                metrics.feed(province: enrolment.province, lag: lag)
+            }
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))

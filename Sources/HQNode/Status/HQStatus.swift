@@ -20,9 +20,11 @@ public struct HQStatus: Sendable {
         public var forks: Int
         public var keys: [String]
         public var duplicateChanges: Int
+        /// HQ's feed to the province and its push-down lag.
+        public var feed: FeedLag
 
         enum CodingKeys: String, CodingKey {
-            case province, origin, suite, receipts, alarms, forks, keys
+            case province, origin, suite, receipts, alarms, forks, keys, feed
             case mirrorSize = "mirror_size"
             case pendingSize = "pending_size"
             case nextEntry = "next_entry"
@@ -53,7 +55,8 @@ public struct HQStatus: Sendable {
                 alarms: try await registry.alarms(province: enrolment.province).count,
                 forks: try await registry.forks(province: enrolment.province).count,
                 keys: enrolment.keys.map { "\($0.verifierKey) from \($0.fromSize)" },
-                duplicateChanges: try await mirror.duplicateChanges(limit: 1_000_000).count))
+                duplicateChanges: try await mirror.duplicateChanges(limit: 1_000_000).count,
+                feed: try await FeedLag.measure(feed: try await data.feed(province: enrolment.province), mirror: mirror, now: now)))
         }
         return HQStatus(storage: data.storage.location, provinces: provinces, alarms: try await registry.alarms(province: nil),
                         revocations: try await registry.revocations())

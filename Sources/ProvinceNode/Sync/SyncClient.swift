@@ -18,6 +18,8 @@ public struct SyncClient: Sendable {
     let logger: Logger
     /// Fault injection for tests: cut the first upload after this many bytes.
     public var interruptFirstUploadAfterBytes: Int?
+    /// Most feed entries to ask for per delivery (`max`; HQ's default and limit is 4096).
+    public var feedDeliveryEntries: UInt64?
     /// Makes the gzip compressor of an upload; when it fails the upload goes plain, without a
     /// `Content-Encoding` header. Replaceable for tests.
     public var makeGzip: @Sendable () throws -> GzipCompressor = { try GzipCompressor() }
@@ -273,7 +275,7 @@ public struct SyncClient: Sendable {
     }
 
     func send(client: HTTPClient, path: String, method: HTTPMethod, contentType: String?, gzip: Bool = false,
-              body: HTTPClientRequest.Body?) async throws -> (Int, ByteBuffer) {
+              body: HTTPClientRequest.Body?, limit: Int = 1 << 20) async throws -> (Int, ByteBuffer) {
         var request = HTTPClientRequest(url: configuration.hqURL + path)
         request.method = method
         request.headers.add(name: "User-Agent", value: "creditsync-province/1")
@@ -282,7 +284,7 @@ public struct SyncClient: Sendable {
         request.body = body
         do {
             let response = try await client.execute(request, timeout: .seconds(Int64(configuration.timeoutSeconds)))
-            let data = try await response.body.collect(upTo: 1 << 20)
+            let data = try await response.body.collect(upTo: limit)
             return (Int(response.status.code), data)
         } catch let error as NIOSSLError {
             throw ProvinceNodeError(.refused, "TLS with HQ failed: \(error)", hint: "check that cert and key are this province's and ca is HQ's CA")

@@ -13,6 +13,9 @@ public struct SyncConfiguration: Sendable, Equatable {
     public var ca: String
     /// HQ's cosigner verifier key string: receipts must verify with it.
     public var hqKey: String
+    /// The verifier key of HQ's feed to this province (`hq enroll` prints it): with it, a sync
+    /// also receives central risk information; without it, the feed is not read.
+    public var hqFeedKey: String?
     /// Compress uploads with gzip.
     public var gzip: Bool = true
     /// Seconds a request may take before it is abandoned (a resumed sync continues where it stopped).
@@ -26,6 +29,7 @@ public struct SyncConfiguration: Sendable, Equatable {
         public var key: String?
         public var ca: String?
         public var hqKey: String?
+        public var hqFeedKey: String?
         public var gzip: Bool?
         public var timeoutSeconds: Int?
         public var retries: Int?
@@ -34,6 +38,7 @@ public struct SyncConfiguration: Sendable, Equatable {
             case cert, key, ca, gzip, retries
             case hqURL = "hq_url"
             case hqKey = "hq_key"
+            case hqFeedKey = "hq_feed_key"
             case timeoutSeconds = "timeout_seconds"
         }
 
@@ -68,6 +73,7 @@ public struct SyncConfiguration: Sendable, Equatable {
         key = try required("key", flags.key ?? file.key)
         ca = try required("ca", flags.ca ?? file.ca)
         hqKey = try required("hq_key", flags.hqKey ?? file.hqKey)
+        hqFeedKey = flags.hqFeedKey ?? file.hqFeedKey
         gzip = flags.gzip ?? file.gzip ?? gzip
         timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds ?? timeoutSeconds
         retries = flags.retries ?? file.retries ?? retries
@@ -81,6 +87,15 @@ public struct SyncConfiguration: Sendable, Equatable {
         } catch {
             throw ProvinceNodeError(.configuration, "hq_key is not HQ's cosigner verifier key: \(error)",
                                     hint: "copy it from HQ's cosigner.pub (`creditsync hq init` prints it)")
+        }
+        if let hqFeedKey {
+            do {
+                let key = try VerifierKey(parsing: hqFeedKey)
+                guard key.name.hasPrefix("creditsync.samr/hq/feed/") else { throw LedgerCoreError(.malformedKey, "named \(key.name), not creditsync.samr/hq/feed/<province>") }
+            } catch {
+                throw ProvinceNodeError(.configuration, "hq_feed_key is not HQ's feed verifier key: \(error)",
+                                        hint: "copy it from the output of `creditsync hq enroll` for this province")
+            }
         }
         guard (1...86_400).contains(timeoutSeconds) else {
             throw ProvinceNodeError(.configuration, "timeout_seconds must be between 1 and 86400, got \(timeoutSeconds)", hint: "the default is 600")

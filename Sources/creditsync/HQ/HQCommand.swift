@@ -13,7 +13,7 @@ struct HQCommand: AsyncParsableCommand {
         commandName: "hq",
         abstract: "The headquarters node: enrolment, the mTLS sync server, status, revocation, the central register and audits.",
         subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self, HQDatabaseCommand.self,
-                      HQRegisterCommand.self, HQAuditCommand.self, HQVerifyCommand.self]
+                      HQRegisterCommand.self, HQAuditCommand.self, HQVerifyCommand.self, HQRiskCommand.self]
     )
 }
 
@@ -83,6 +83,7 @@ struct HQEnroll: OperatorCommand {
             } else {
                 let enrolment = try await data.enroll(province: code.rawValue, verifierKey: key, now: Date())
                 Output.line("enrolled \(enrolment.province): origin \(enrolment.origin), suite \(enrolment.suite.rawValue)")
+                Output.line("HQ's feed key for this province (give it to the province as hq_feed_key): \(try data.keys.feedVerifierKey(province: enrolment.province, suite: enrolment.suite))")
             }
         }
     }

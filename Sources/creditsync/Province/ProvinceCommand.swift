@@ -6,7 +6,7 @@ struct ProvinceCommand: AsyncParsableCommand {
         abstract: "A province's own ledger: create, append, checkpoint, prove, verify.",
         subcommands: [
             ProvinceInit.self, ProvinceAppend.self, ProvinceCheckpoint.self, ProvinceKey.self, ProvinceEntry.self,
-            ProvinceProof.self, ProvinceVerify.self, ProvinceState.self, ProvinceSync.self, ProvinceReceipts.self, ProvinceRotateKey.self,
+            ProvinceProof.self, ProvinceVerify.self, ProvinceState.self, ProvinceSync.self, ProvinceReceipts.self, ProvinceRotateKey.self, ProvinceRisk.self,
         ]
     )
 }

@@ -8,11 +8,13 @@ import ProvinceNode
 struct ProvinceSync: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Sync the ledger to HQ over mutual TLS: checkpoint, missing entries, HQ's receipt.",
+        abstract: "Sync the ledger to HQ over mutual TLS: checkpoint, missing entries, HQ's receipt; then HQ's feed of central risk information.",
         discussion: """
             Every setting comes from --config or a flag of the same name; flags win. Resumable and \
             idempotent: run it again after any failure. Exit codes: 0 synced; 5 configuration; \
-            6 HQ unreachable or shutting down (retry later); 7 refused by HQ or a fork (needs an operator).
+            6 HQ unreachable or shutting down (retry later); 7 refused by HQ or a fork, or a feed delivery \
+            that failed verification (needs an operator). With hq_feed_key set, the sync then receives \
+            HQ's feed, applies it, and uploads the acknowledgement records it appended.
             """
     )
 
@@ -25,6 +27,7 @@ struct ProvinceSync: OperatorCommand {
     @Option(help: "Its private key (PEM).") var key: String?
     @Option(help: "The CA to trust for HQ (PEM).") var ca: String?
     @Option(help: "HQ's cosigner verifier key, to check receipts.") var hqKey: String?
+    @Option(help: "HQ's feed verifier key for this province (printed by `hq enroll`); without it the feed is not read.") var hqFeedKey: String?
     @Option(help: "Compress uploads with gzip (true/false).") var gzip: Bool?
     @Option(help: "Seconds per request.") var timeoutSeconds: Int?
     @Option(help: "Retries after conflicts or broken connections.") var retries: Int?
@@ -38,6 +41,7 @@ struct ProvinceSync: OperatorCommand {
         flags.key = key
         flags.ca = ca
         flags.hqKey = hqKey
+        flags.hqFeedKey = hqFeedKey
         flags.gzip = gzip
         flags.timeoutSeconds = timeoutSeconds
         flags.retries = retries
@@ -46,9 +50,11 @@ struct ProvinceSync: OperatorCommand {
         guard let directory = ledger ?? fromFile else {
             throw ProvinceNodeError(.configuration, "missing setting ledger", hint: "pass --ledger DIR or set \"ledger\" in the config file")
         }
-        let store = try ProvinceLedger.openStore(directory: URL(fileURLWithPath: directory))
+        let opened = configuration.hqFeedKey == nil ? nil : try await ProvinceLedger.open(directory: URL(fileURLWithPath: directory))
+        let store = try opened?.store ?? ProvinceLedger.openStore(directory: URL(fileURLWithPath: directory))
         let terminal = Output.standardErrorIsTerminal
-        let summary = try await SyncClient(configuration: configuration, logger: Logger(label: "creditsync.province.sync")).sync(store) { progress in
+        let client = SyncClient(configuration: configuration, logger: Logger(label: "creditsync.province.sync"))
+        var summary = try await client.sync(store) { progress in
             guard terminal else { return }
             switch progress {
             case .state(let hq, let local):
@@ -58,6 +64,16 @@ struct ProvinceSync: OperatorCommand {
             }
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if let opened {
+            let feed = try await client.receiveFeed(store, signer: opened.signer)
+            Output.line("feed: applied \(feed.applied) central risk entries in \(feed.deliveries) deliveries; at feed size \(feed.cursor) of \(feed.latest), cosigned")
+            if feed.deliveries > 0 {
+                // The acknowledgements just appended go up now, so HQ sees the push-down lag today.
+                let uploaded = summary.uploaded
+                summary = try await client.sync(store)
+                summary.uploaded += uploaded
+            }
+        }
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(summary.receiptTime)))
         Output.line("synced \(store.metadata.province): uploaded \(summary.uploaded) entries; HQ holds size \(summary.size) root \(summary.root.base64); receipt \(time)")
     }

@@ -53,6 +53,11 @@ enum ExitCodes {
         case ProvinceNodeError.Code.refused.rawValue, ProvinceNodeError.Code.protocolViolation.rawValue,
              ProvinceNodeError.Code.receiptInvalid.rawValue:
             refused
+        case let code where code.hasPrefix("feed."):
+            // A feed delivery refused (FeedError): the protocol-error exit, like a bad receipt.
+            refused
+        case "hq.input":
+            inputRejected
         case ProvinceNodeError.Code.noLedger.rawValue, ProvinceNodeError.Code.ledgerExists.rawValue,
              ProvinceNodeError.Code.keyFile.rawValue, ProvinceNodeError.Code.configuration.rawValue,
              ProvinceNodeError.Code.unknownProvince.rawValue, LedgerStoreError.Code.notALedger.rawValue,

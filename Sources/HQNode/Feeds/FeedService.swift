@@ -1,0 +1,56 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import NationalCrypto
+import SyncProtocol
+
+/// One province's feed as the handlers serve it (Protocol/sync.md §7): deliveries after the
+/// province's cursor, and the province's cosignatures of what it accepted.
+struct FeedService: Sendable {
+    let feed: any FeedStore
+    let enrolment: Enrolment
+
+    /// The delivery body after `from`: a header line, then the entries up to the next feed
+    /// checkpoint (the last one within `maxEntries`, or the first after `from` if none is), one
+    /// canonical entry per line.
+    func delivery(from: UInt64, maxEntries: UInt64 = FeedAPI.maximumDeliveryEntries) async throws -> [UInt8] {
+        let latest = try await feed.latestCheckpoint()
+        guard from <= latest.size else {
+            throw HQError(.stale, "the cursor \(from) is beyond HQ's feed of \(feed.province), which has \(latest.size) entries",
+                          hint: "HQ's feed was restored from an older backup, or this is not the HQ that delivered it: contact HQ's operators")
+        }
+        let target = try await feed.nextCheckpoint(after: from, maxEntries: maxEntries) ?? latest
+        let proof = from > 0 && target.size > from ? try await feed.consistencyProof(from: from, to: target.size).hashes : []
+        let header = FeedDeliveryHeader(origin: feed.origin, from: from, size: target.size, latest: latest.size, checkpoint: target.note, consistency: proof)
+        var body = Array(try JSONEncoder.sync.encode(header))
+        body.append(0x0A)
+        for entry in try await feed.entries(from: from, to: target.size) {
+            body += entry
+            body.append(0x0A)
+        }
+        return body
+    }
+
+    /// Verifies the province's cosignature of a delivered feed checkpoint with its enrolled log
+    /// key (as a cosigner of its suite) and keeps it as proof of delivery.
+    func acceptCosignature(_ submission: FeedCosignature) async throws -> StoredReceipt {
+        guard let stored = try await feed.checkpoint(size: submission.size) else {
+            throw HQError(.problem(.notFound), "HQ's feed of \(feed.province) has no checkpoint of size \(submission.size)",
+                          hint: "cosign a feed checkpoint HQ delivered")
+        }
+        let note = try UnverifiedCheckpoint(parsing: stored.note).note
+        let signature: NoteSignature
+        do {
+            let verifiers = try enrolment.keys.map { try LogKeyCosigning.verifier(forLogKey: $0.verifierKey) }
+            let lines = try SignedNote.parseSignatureLines(submission.cosignature)
+            guard lines.count == 1 else { throw LedgerCoreError(.malformedNote, "expected one signature line, got \(lines.count)") }
+            signature = try SignedNote(text: note.text, signatures: lines).verify(verifiers)[0]
+        } catch {
+            throw HQError(.signatureInvalid, "the cosignature of feed checkpoint \(submission.size) does not verify with \(feed.province)'s enrolled log key: \(error)",
+                          hint: "the province cosigns with its log key (Protocol/formats.md §6)")
+        }
+        let time = Cosignatures.timestamp(of: signature.signature) ?? 0
+        try await feed.addCosignature(size: submission.size, signature: signature, time: time)
+        return StoredReceipt(size: submission.size, cosigner: signature.name, keyID: signature.keyID, time: time, signature: signature)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Gzip
+import HQStorage
+import LedgerCore
+import LineInput
+import NationalCrypto
+import Quality
+import SyncProtocol
+
+/// `hq risk import`: central-origin risk records (NDJSON, plain or gzip, streamed) routed each to
+/// the feed of its entity's province (`RiskRouter`) and appended there as the province's record
+/// (`province` set to it, `origin: central`). Each feed takes a change_id once, so a re-import
+/// appends nothing. Lines that are not usable central_risk records, and records that cannot be
+/// routed, are reported as `FILE:LINE: reason` and skipped; the rest are stored.
+///
+/// Feeds are appended in chunks of at most `FeedAPI.maximumDeliveryEntries` entries and 8 MiB,
+/// each one transaction with its own signed checkpoint: deliveries step through these
+/// checkpoints, so one delivery never exceeds a chunk.
+public struct RiskImporter: Sendable {
+    public typealias Source = RegisterImporter.Source
+    public typealias Rejection = RegisterImporter.Rejection
+
+    public struct Summary: Sendable, Equatable {
+        public var read = 0
+        public var appended = 0
+        /// Records the feed already held (a re-import).
+        public var repeated = 0
+        public var rejected = 0
+        public var unroutable = 0
+        /// New entries per province, and how each was routed.
+        public var byProvince: [String: Int] = [:]
+        public var byRegistration = 0
+        public var byCode = 0
+    }
+
+    public let data: HQData
+    public let kinds: Set<String>
+    public let nodes: Set<String>
+    public var chunkEntries = Int(FeedAPI.maximumDeliveryEntries)
+    public var chunkBytes = 8 << 20
+
+    public init(data: HQData, domain: DomainTables) {
+        self.data = data
+        self.kinds = Set(domain.codes["central_risk_kind"] ?? [])
+        self.nodes = Set(domain.nodes.keys)
+    }
+
+    static let requiredFields = ["source_dept", "kind", "case_no", "decided_on"]
+
+    public func run(_ sources: [Source], now: @Sendable () -> Date = Date.init, onRejection: (Rejection) -> Void) async throws -> Summary {
+        for source in sources where !FileManager.default.isReadableFile(atPath: source.path) {
+            throw HQError(.input, "cannot read \(source.path)", hint: "check the file name and its permissions; nothing was imported")
+        }
+        let enrolments = try await data.registry.enrolments()
+        let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
+        let suites = Dictionary(uniqueKeysWithValues: enrolments.map { ($0.province, $0.suite) })
+        var summary = Summary()
+        var pending: [String: (entries: [PreparedEntry], bytes: Int)] = [:]
+
+        func flush(_ province: String) async throws {
+            guard let chunk = pending.removeValue(forKey: province), !chunk.entries.isEmpty else { return }
+            let feed = try await data.feed(province: province)
+            let result = try await feed.append(chunk.entries, signer: try data.keys.feedSigner(province: province, suite: suites[province]!), now: now())
+            summary.appended += result.appended
+            summary.repeated += result.duplicates
+            summary.byProvince[province, default: 0] += result.appended
+        }
+
+        for source in sources {
+            guard let handle = FileHandle(forReadingAtPath: source.path) else {
+                throw HQError(.input, "cannot open \(source.path)", hint: "check the file's permissions")
+            }
+            defer { try? handle.close() }
+            var reader = LineReader(handle: handle, maximumLength: ChangeRecord.maximumSize)
+            var lines = 0
+            while true {
+                let line: LineReader.Line?
+                do {
+                    line = try reader.next()
+                } catch let error as GzipError {
+                    throw HQError(.input, "\(source.name) is damaged gzip after line \(lines): \(error.description)",
+                                  hint: "check it with `gzip -t`; what was read before is stored, and a re-import after the fix adds only what is missing")
+                }
+                guard let line else { break }
+                lines += 1
+                func reject(_ number: Int, _ code: String, _ reason: String) {
+                    summary.rejected += 1
+                    onRejection(Rejection(source: source.name, line: number, code: code, reason: reason))
+                }
+                switch line {
+                case .tooLong(let number, let length):
+                    reject(number, LedgerCoreError.Code.recordTooLarge.rawValue, "record is \(length) bytes, over the \(ChangeRecord.maximumSize)-byte limit")
+                case .text(let number, let bytes):
+                    let value: JSONValue
+                    do {
+                        value = try JSONParser.parse(bytes)
+                    } catch {
+                        reject(number, error.code, error.message)
+                        continue
+                    }
+                    if let problem = problem(value) {
+                        reject(number, "risk.invalid", problem)
+                        continue
+                    }
+                    let uscc = value.value(at: "entity.uscc")?.stringValue ?? ""
+                    switch router.route(uscc: uscc, registrations: try await data.storage.register.registrations(uscc: uscc)) {
+                    case .unroutable(let reason):
+                        summary.unroutable += 1
+                        reject(number, "risk.unroutable", reason)
+                    case .province(let province, let basis):
+                        let record: ChangeRecord
+                        do {
+                            record = try ChangeRecord(parsing: CanonicalJSON.encode(Self.routed(value, to: province)), province: province)
+                        } catch {
+                            reject(number, error.code, error.message)
+                            continue
+                        }
+                        summary.read += 1
+                        if basis == .registration { summary.byRegistration += 1 } else { summary.byCode += 1 }
+                        let suite = Suites.named(suites[province]!)
+                        pending[province, default: ([], 0)].entries.append(PreparedEntry(record, suite: suite))
+                        pending[province]!.bytes += record.canonicalBytes.count
+                        if pending[province]!.entries.count >= chunkEntries || pending[province]!.bytes >= chunkBytes {
+                            try await flush(province)
+                        }
+                    }
+                }
+            }
+        }
+        for province in pending.keys.sorted() { try await flush(province) }
+        return summary
+    }
+
+    /// Why a line is not a usable central risk record, or nil.
+    func problem(_ value: JSONValue) -> String? {
+        guard case .object = value else { return "a record must be a JSON object" }
+        guard value["category"]?.stringValue == "central_risk" else {
+            return "category is \(value["category"].map { "\"\($0.text)\"" } ?? "missing"); hq risk import takes central_risk records"
+        }
+        for key in ["change_id", "id"] where (value[key]?.stringValue ?? "").isEmpty {
+            return "\(key) is missing or empty"
+        }
+        if let op = value["op"], op.stringValue != "upsert", op.stringValue != "revoke" { return "op must be upsert or revoke" }
+        guard value.value(at: "entity.uscc")?.stringValue != nil else { return "entity.uscc is missing: the record cannot be routed" }
+        for field in Self.requiredFields where (value.value(at: "fields.\(field)")?.stringValue ?? "").isEmpty {
+            return "fields.\(field) is missing or empty"
+        }
+        let kind = value.value(at: "fields.kind")?.stringValue ?? ""
+        guard kinds.contains(kind) else { return "fields.kind \"\(kind)\" is not in the central_risk_kind code table" }
+        guard let day = value.value(at: "fields.decided_on")?.stringValue, CivilDate(iso: day) != nil else {
+            return "fields.decided_on is not a YYYY-MM-DD date"
+        }
+        return nil
+    }
+
+    /// The record as the province's feed carries it.
+    public static func routed(_ value: JSONValue, to province: String) -> JSONValue {
+        guard case .object(var members) = value else { return value }
+        members.removeAll { ["province", "origin"].contains($0.key) }
+        if !members.contains(where: { $0.key == "v" }) { members.append(.init("v", .number(1))) }
+        if !members.contains(where: { $0.key == "op" }) { members.append(.init("op", .string("upsert"))) }
+        members.append(.init("province", .string(province)))
+        members.append(.init("origin", .string("central")))
+        return .object(members)
+    }
+}

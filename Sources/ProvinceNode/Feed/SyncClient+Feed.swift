@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import Foundation
+import LedgerCore
+import LedgerStore
+import NationalCrypto
+import NIOCore
+import NIOHTTP1
+import SyncProtocol
+
+/// Step 3 of the daily sync (DESIGN §6–7): receive HQ's feed after this ledger's cursor, verify
+/// each delivery whole (`FeedVerifier`), apply it with the cursor and an acknowledgement record
+/// in one transaction, and return a cosignature of the feed checkpoint accepted.
+extension SyncClient {
+    public struct FeedSummary: Sendable, Equatable {
+        /// Deliveries applied, and the entries in them.
+        public var deliveries = 0
+        public var applied: UInt64 = 0
+        /// The feed checkpoint this ledger now stands at, and HQ's latest.
+        public var cursor: UInt64 = 0
+        public var latest: UInt64 = 0
+    }
+
+    /// Fault injection for tests: runs after a delivery verified, before it is applied; throwing
+    /// there is a province killed between verification and application.
+    public typealias FeedHook = @Sendable (LedgerStore.CentralRiskDelivery) async throws -> Void
+
+    public func receiveFeed(_ store: LedgerStore, signer: any NoteSigner, now: @Sendable () -> Date = Date.init,
+                            beforeApply: FeedHook? = nil) async throws -> FeedSummary {
+        guard let keyText = configuration.hqFeedKey else {
+            throw ProvinceNodeError(.configuration, "missing setting hq_feed_key", hint: "set \"hq_feed_key\" to the key `creditsync hq enroll` printed for this province")
+        }
+        let province = store.metadata.province
+        let feedKey: any NoteVerifier
+        do {
+            let key = try VerifierKey(parsing: keyText)
+            feedKey = try store.suite.signatures.verifier(name: key.name, publicKey: Array(key.typeAndKey.dropFirst(store.suite.signatures.keyType.count)))
+            guard key.typeAndKey.starts(with: store.suite.signatures.keyType) else { throw LedgerCoreError(.malformedKey, "not a \(store.suite.id.rawValue) key") }
+        } catch {
+            throw ProvinceNodeError(.configuration, "hq_feed_key is not a \(store.suite.id.rawValue) verifier key: \(error)",
+                                    hint: "HQ's feed to a province follows the province's suite; copy the key `creditsync hq enroll` printed")
+        }
+        let verifier = FeedVerifier(province: province, suite: store.suite, feedKey: feedKey)
+        let client = try makeClient()
+        do {
+            let summary = try await receive(store: store, verifier: verifier, signer: signer, client: client, now: now, beforeApply: beforeApply)
+            try await client.shutdown()
+            return summary
+        } catch let answer as Answer {
+            try? await client.shutdown()
+            throw failure(answer)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func receive(store: LedgerStore, verifier: FeedVerifier, signer: any NoteSigner, client: HTTPClient, now: @Sendable () -> Date,
+                         beforeApply: FeedHook?) async throws -> FeedSummary {
+        let province = store.metadata.province
+        var summary = FeedSummary()
+        while true {
+            let cursor = try await store.feedCursor(origin: verifier.origin)
+            let (status, body) = try await send(client: client, path: FeedAPI.feedPath(province) + "?from=\(cursor?.size ?? 0)" + (feedDeliveryEntries.map { "&max=\($0)" } ?? ""), method: .GET,
+                                                contentType: nil, body: nil, limit: FeedAPI.maximumDeliveryBytes)
+            guard status == 200 else { throw Answer(status: status, body: body) }
+            let (header, entries) = try FeedDeliveryBody.parse(Array(body.readableBytesView))
+            let delivery = try verifier.verify(header: header, entries: entries, cursor: cursor)
+            summary.latest = header.latest
+            summary.cursor = delivery.checkpoint.size
+            if delivery.records.isEmpty { break }
+            try await beforeApply?(delivery)
+            let appliedAt = now()
+            let acknowledgement = FeedAcknowledgement(feed: verifier.origin, from: delivery.fromSize, size: delivery.checkpoint.size,
+                                                      root: delivery.checkpoint.root, appliedAt: UInt64(max(0, appliedAt.timeIntervalSince1970)))
+            let record = try ChangeRecord(parsing: acknowledgement.record(province: province), province: province)
+            _ = try await store.applyCentralRisk(delivery, acknowledgement: record, signer: signer, now: appliedAt)
+            summary.deliveries += 1
+            summary.applied += UInt64(delivery.records.count)
+            if header.size >= header.latest { break }
+        }
+        // Cosign the checkpoint this ledger stands at (again, if an earlier run applied it but
+        // lost the answer): HQ keeps one per size.
+        if let cursor = try await store.feedCursor(origin: verifier.origin), cursor.size > 0 {
+            let checkpoint = try UnverifiedCheckpoint(parsing: cursor.note).checkpoint
+            let signature = try LogKeyCosigning.cosign(checkpoint, time: UInt64(max(0, now().timeIntervalSince1970)), with: signer)
+            let submission = FeedCosignature(size: cursor.size, cosignature: signature.line)
+            let _: FeedCosignature = try await exchange(client: client, path: FeedAPI.cosignaturePath(province), method: .POST, contentType: "application/json",
+                                                        body: .bytes(ByteBuffer(bytes: try JSONEncoder.sync.encode(submission))), expecting: 200)
+        }
+        return summary
+    }
+}
