@@ -240,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["creditsync", "LedgerCore", "NationalCrypto", "TestSupport",
+            dependencies: ["creditsync", "LedgerCore", "NationalCrypto", "TestSupport", "Synthetic",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),

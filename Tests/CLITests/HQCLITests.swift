@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import LedgerCore
+import NationalCrypto
+import Synthetic
 import Testing
 import TestSupport
 
@@ -20,11 +23,15 @@ struct HQCLITests {
         _ = try await ok(["pki", "issue", "--ca", path("ca"), "--hq", "127.0.0.1", "--out", path("hq-tls")])
         _ = try await ok(["pki", "issue", "--ca", path("ca"), "--province", "310000", "--out", path("sh-tls")])
         let hqInit = try await ok(["hq", "init", "--data", path("hq")])
-        let hqKey = try String(contentsOfFile: path("hq/cosigner.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(hqInit.contains(hqKey))
+        // Shanghai is a national-suite province: its hq_key is HQ's SM2 cosigner key.
+        let hqKey = try String(contentsOfFile: path("hq/cosigner-sm2.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let ed25519Key = try String(contentsOfFile: path("hq/cosigner.pub"), encoding: .utf8).trimmingCharacters(in: .newlines)
+        #expect(hqInit.contains(hqKey) && hqInit.contains(ed25519Key))
         _ = try await ok(["province", "init", "--ledger", path("sh"), "--province", "310000", "--suite", "sm3-sm2"])
         let key = try await ok(["province", "key", "--ledger", path("sh")]).trimmingCharacters(in: .newlines)
-        #expect(try await ok(["hq", "enroll", "--data", path("hq"), "--province", "310000", "--key", key]).contains("suite sm3-sm2"))
+        let enrolled = try await ok(["hq", "enroll", "--data", path("hq"), "--province", "310000", "--key", key])
+        #expect(enrolled.contains("suite sm3-sm2"))
+        let feedKey = try #require(enrolled.split(separator: "\n").first { $0.contains("hq_feed_key") }?.split(separator: " ").last).description
         _ = try await CLI.run(["province", "append", "--ledger", path("sh")], input: Data(TestRecords.ndjson(0..<600, province: "310000").utf8))
 
         // Usage errors name the missing setting and exit 5.
@@ -71,6 +78,31 @@ struct HQCLITests {
         let json = try await ok(["hq", "status", "--data", path("hq"), "--json"])
         #expect(json.contains("\"mirror_size\" : 600") && json.contains("\"receipts\" : 1"))
 
+        // Central risk information: imported at HQ beside the running server, delivered in the
+        // province's sync (SM3 feed, SM2 signatures), acknowledged, listed at the province.
+        var generator = CentralRiskGenerator(seed: 5)
+        let entity = generator.uscc(division: "310115")
+        let risk = directory.appending("risk.ndjson")
+        let centralEntity = generator.uscc(division: "100000")
+        var lines: [UInt8] = generator.record(uscc: entity)
+        lines.append(0x0A)
+        lines += generator.record(uscc: centralEntity)
+        lines.append(0x0A)
+        try Data(lines).write(to: risk)
+        let imported = try await CLI.run(["hq", "risk", "import", "--data", path("hq"), risk.path])
+        #expect(imported.status == 3 && imported.stdout.contains("310000: 1 new feed entries") && imported.stderr.contains("risk.ndjson:2:"), "\(imported.stdout) \(imported.stderr)")
+        let withFeed = try await ok(["province", "sync", "--config", config.path, "--hq-url", hqURL, "--hq-feed-key", feedKey])
+        #expect(withFeed.contains("feed: applied 1 central risk entries in 1 deliveries"), "\(withFeed)")
+        let listed = try await ok(["province", "risk", "--ledger", path("sh"), "--uscc", entity])
+        #expect(listed.contains("feed creditsync.samr/hq/feed/310000 entry 0") && listed.contains("认定日期"), "\(listed)")
+        let feedStatus = try await ok(["hq", "status", "--data", path("hq"), "--json"])
+        #expect(feedStatus.contains("\"acknowledged_size\" : 1") && feedStatus.contains("\"cosigned_size\" : 1"), "\(feedStatus)")
+        // A feed key that is not HQ's: the delivery is refused, exit 7, nothing applied.
+        let strangerKey = try SM2NoteSigner.generate(name: "creditsync.samr/hq/feed/310000").verifierKey
+        let wrongFeed = try await CLI.run(["province", "sync", "--config", config.path, "--hq-url", hqURL, "--hq-feed-key", strangerKey])
+        #expect(wrongFeed.status == 7 && wrongFeed.stderr.contains("FEED REFUSED") && wrongFeed.stderr.contains("does not verify with the configured hq_feed_key"), "\(wrongFeed.stderr)")
+        #expect(try await ok(["province", "risk", "--ledger", path("sh"), "--uscc", entity]) == listed)
+
         // A second server on the same embedded storage is refused (its leases are in memory).
         let second = try await CLI.run(["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--operator-listen", "",
                                         "--cert", path("hq-tls/cert.pem"), "--key", path("hq-tls/key.pem"), "--ca", path("ca/ca.pem")])
@@ -90,7 +122,7 @@ struct HQCLITests {
         #expect(try String(contentsOf: log, encoding: .utf8).contains("HQ stopped"))
 
         // HQ's fsck: the mirror verifies; one changed entry (its trigger dropped first) is named, exit 4.
-        #expect(try await ok(["hq", "verify", "--data", path("hq")]).contains("310000 ok: 600 entries"))
+        #expect(try await ok(["hq", "verify", "--data", path("hq")]).contains("310000 ok: 601 entries"))
         let mirror = try DatabaseQueue(path: path("hq/mirrors/310000.sqlite"))
         try await mirror.write { db in
             try db.execute(sql: "DROP TRIGGER entry_append_only_update")

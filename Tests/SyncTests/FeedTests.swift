@@ -44,7 +44,7 @@ struct FeedTests {
     }
 
     static func feedConfiguration(_ hq: RunningHQ, _ ledger: ProvinceLedger, key: String? = nil) async throws -> SyncConfiguration {
-        var configuration = try hq.harness.syncConfiguration(ledger.province, port: hq.port)
+        var configuration = try hq.harness.syncConfiguration(ledger.province, port: hq.port, suite: ledger.suite.id)
         configuration.hqFeedKey = try key ?? hq.harness.hqData.keys.feedVerifierKey(province: ledger.province, suite: ledger.suite.id)
         return configuration
     }

@@ -65,7 +65,7 @@ struct MultiProcessTests {
     }
 
     func sync(_ harness: SyncHarness, _ ledger: ProvinceLedger, port: Int) async throws -> SyncClient.Summary {
-        try await SyncClient(configuration: try harness.syncConfiguration(ledger.province, port: port)).sync(ledger.store)
+        try await SyncClient(configuration: try harness.syncConfiguration(ledger.province, port: port, suite: ledger.suite.id)).sync(ledger.store)
     }
 
     @Test("two HQ processes take concurrent syncs from many provinces; every mirror equals its ledger")

@@ -79,14 +79,14 @@ final class SyncHarness: Sendable {
         #expect(try await verifyMirror(ledger.province).entries == size, sourceLocation: sourceLocation)
     }
 
-    func syncConfiguration(_ code: String, port: Int, gzip: Bool = true, tlsDirectory: String? = nil) throws -> SyncConfiguration {
+    func syncConfiguration(_ code: String, port: Int, gzip: Bool = true, tlsDirectory: String? = nil, suite: SuiteID = .sha256Ed25519) throws -> SyncConfiguration {
         let tls = directory.appending(tlsDirectory ?? "tls-\(code)").path
         var flags = SyncConfiguration.File()
         flags.hqURL = "https://127.0.0.1:\(port)"
         flags.cert = tls + "/cert.pem"
         flags.key = tls + "/key.pem"
         flags.ca = directory.appending("ca/ca.pem").path
-        flags.hqKey = hqKey
+        flags.hqKey = hqData.keys.cosignerKey(for: suite)
         flags.gzip = gzip
         flags.retries = 8
         return try SyncConfiguration(file: .init(), flags: flags)
@@ -150,7 +150,7 @@ struct RunningHQ: Sendable {
     let harness: SyncHarness
 
     func sync(_ ledger: ProvinceLedger, gzip: Bool = true, interruptAfterBytes: Int? = nil) async throws -> SyncClient.Summary {
-        var client = SyncClient(configuration: try harness.syncConfiguration(ledger.province, port: port, gzip: gzip))
+        var client = SyncClient(configuration: try harness.syncConfiguration(ledger.province, port: port, gzip: gzip, suite: ledger.suite.id))
         client.interruptFirstUploadAfterBytes = interruptAfterBytes
         return try await client.sync(ledger.store)
     }

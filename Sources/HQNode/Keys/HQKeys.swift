@@ -6,7 +6,8 @@ import SyncProtocol
 
 /// HQ's own keys, in a key directory:
 /// - `cosigner.key` (mode 0600, the receipt key) and `cosigner.pub` (its verifier key string,
-///   given to provinces as `hq_key`);
+///   given to provinces as `hq_key`); `cosigner-sm2.key` and `cosigner-sm2.pub`, the same for
+///   `sm3-sm2` provinces, whose receipts are SM2 cosignatures;
 /// - `feed.key` (Ed25519) and `feed-sm2.key` (SM2, PKCS#8 PEM), mode 0600: the keys that sign
 ///   the feeds (DESIGN §7), separate from the cosigner so a receipt can never pass for a feed
 ///   checkpoint. A feed's key name is its origin, so each province gets its own verifier key
@@ -14,11 +15,14 @@ import SyncProtocol
 /// Every HQ process serving one storage must use the same key directory contents.
 public struct HQKeys: Sendable {
     public let cosigner: Cosigner
+    public let sm2Cosigner: SM2Cosigner
     let feedSeed: Ed25519NoteSigner
     let feedSM2PEM: String
 
     public static let cosignerKeyFile = "cosigner.key"
     public static let cosignerPublicFile = "cosigner.pub"
+    public static let sm2CosignerKeyFile = "cosigner-sm2.key"
+    public static let sm2CosignerPublicFile = "cosigner-sm2.pub"
     public static let feedKeyFile = "feed.key"
     public static let feedSM2KeyFile = "feed-sm2.key"
     public static let defaultName = "creditsync.samr/hq"
@@ -30,7 +34,7 @@ public struct HQKeys: Sendable {
         try SecretFile.write(cosigner.privateKeyString + "\n", to: directory.appendingPathComponent(cosignerKeyFile).path)
         try Data((cosigner.verifierKey + "\n").utf8).write(to: directory.appendingPathComponent(cosignerPublicFile))
         let (seed, pem) = try loadOrCreateFeedKeys(in: directory)
-        return HQKeys(cosigner: cosigner, feedSeed: seed, feedSM2PEM: pem)
+        return HQKeys(cosigner: cosigner, sm2Cosigner: try loadOrCreateSM2Cosigner(in: directory, name: name), feedSeed: seed, feedSM2PEM: pem)
     }
 
     public static func load(from directory: URL) throws -> HQKeys {
@@ -42,8 +46,35 @@ public struct HQKeys: Sendable {
             throw HQError(.dataDirectory, "cannot read HQ's cosigner key \(path.path)", hint: "restore cosigner.key from the key backup, or point keys at its directory")
         }
         let (seed, pem) = try loadOrCreateFeedKeys(in: directory)
-        return HQKeys(cosigner: try Cosigner(privateKeyString: text), feedSeed: seed, feedSM2PEM: pem)
+        let cosigner = try Cosigner(privateKeyString: text)
+        return HQKeys(cosigner: cosigner, sm2Cosigner: try loadOrCreateSM2Cosigner(in: directory, name: cosigner.name), feedSeed: seed, feedSM2PEM: pem)
     }
+
+    /// The SM2 receipt key; a key directory from before it gets one on first load.
+    static func loadOrCreateSM2Cosigner(in directory: URL, name: String) throws -> SM2Cosigner {
+        let path = directory.appendingPathComponent(sm2CosignerKeyFile).path
+        if !FileManager.default.fileExists(atPath: path) {
+            let created = try SM2Cosigner.generate(name: name)
+            try SecretFile.write(try created.privateKeyPEM(), to: path)
+            try Data((created.verifierKey + "\n").utf8).write(to: directory.appendingPathComponent(sm2CosignerPublicFile))
+        }
+        do {
+            return try SM2Cosigner(name: name, privateKeyPEM: try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw HQError(.dataDirectory, "cannot read HQ's SM2 cosigner key \(path): \(error)", hint: "restore cosigner-sm2.key from the key backup")
+        }
+    }
+
+    /// HQ's receipt key for a province of `suite`.
+    public func cosigner(for suite: SuiteID) -> HQCosigner {
+        switch suite {
+        case .sha256Ed25519: .ed25519(cosigner)
+        case .sm3SM2: .sm2(sm2Cosigner)
+        }
+    }
+
+    /// The verifier key string a province of `suite` configures as `hq_key`.
+    public func cosignerKey(for suite: SuiteID) -> String { cosigner(for: suite).verifierKey }
 
     /// The feed keys; a key directory from before feeds gets them on first load.
     static func loadOrCreateFeedKeys(in directory: URL) throws -> (Ed25519NoteSigner, String) {

@@ -12,7 +12,7 @@ struct MirrorService: Sendable {
     let store: any MirrorStore
     let enrolment: Enrolment
     let keys: LogKeyHistory
-    let cosigner: Cosigner
+    let cosigner: HQCosigner
     let registry: any RegistryStore
     let events: EventRecorder
     let metrics: HQMetrics
@@ -21,7 +21,7 @@ struct MirrorService: Sendable {
     var province: String { store.province }
     var hasher: TreeHasher { store.suite.treeHasher }
 
-    init(store: any MirrorStore, enrolment: Enrolment, cosigner: Cosigner, registry: any RegistryStore, events: EventRecorder,
+    init(store: any MirrorStore, enrolment: Enrolment, cosigner: HQCosigner, registry: any RegistryStore, events: EventRecorder,
          metrics: HQMetrics, logger: Logger) throws {
         self.store = store
         self.enrolment = enrolment

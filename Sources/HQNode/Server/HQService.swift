@@ -40,7 +40,7 @@ public struct HQService: Sendable {
             throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
                           hint: "HQ's operators enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
         }
-        return try MirrorService(store: try await data.storage.mirror(province: province), enrolment: enrolment, cosigner: data.keys.cosigner,
+        return try MirrorService(store: try await data.storage.mirror(province: province), enrolment: enrolment, cosigner: data.keys.cosigner(for: enrolment.suite),
                                  registry: data.registry, events: events, metrics: metrics, logger: logger)
     }
 

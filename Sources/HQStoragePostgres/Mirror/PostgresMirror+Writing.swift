@@ -2,6 +2,7 @@ import Foundation
 import HQStorage
 import LedgerCore
 import Logging
+import NationalCrypto
 import NIOCore
 import PostgresNIO
 import SyncProtocol
@@ -184,7 +185,7 @@ extension PostgresMirror {
                 return try SignedNote.parseSignatureLines(line)[0]
             }
             let signature = try cosign(try stored.checkpoint)
-            guard let time = CosignatureVerifier.timestamp(of: signature.signature) else {
+            guard let time = Cosignatures.timestamp(of: signature.signature) else {
                 throw HQStorageError(.schema, "the cosignature carries no timestamp", hint: "report this as a bug")
             }
             try await connection.run("""

@@ -3,6 +3,7 @@ import GRDB
 import HQStorage
 import LedgerCore
 import LedgerStore
+import NationalCrypto
 import SyncProtocol
 
 extension SQLiteMirror {
@@ -146,7 +147,7 @@ extension SQLiteMirror {
                 return try SignedNote.parseSignatureLines(line)[0]
             }
             let signature = try cosign(try stored.checkpoint)
-            guard let time = CosignatureVerifier.timestamp(of: signature.signature) else {
+            guard let time = Cosignatures.timestamp(of: signature.signature) else {
                 throw HQStorageError(.schema, "the cosignature carries no timestamp", hint: "report this as a bug")
             }
             try db.execute(sql: "INSERT INTO receipt (size, cosigner, key_id, time, signature_line) VALUES (?, ?, ?, ?, ?)",

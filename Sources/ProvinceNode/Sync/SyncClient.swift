@@ -4,6 +4,7 @@ import Gzip
 import LedgerCore
 import LedgerStore
 import Logging
+import NationalCrypto
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -52,7 +53,7 @@ public struct SyncClient: Sendable {
         guard let local = try await store.latestCheckpoint() else {
             throw ProvinceNodeError(.noLedger, "the ledger has no checkpoint", hint: "append records first")
         }
-        let hqVerifier = try CosignatureVerifier(verifierKey: try VerifierKey(parsing: configuration.hqKey))
+        let hqVerifier = try Cosignatures.verifier(forKey: configuration.hqKey)
         let client = try makeClient()
         do {
             let summary = try await run(store: store, local: local, hqVerifier: hqVerifier, client: client, progress: progress)
@@ -64,7 +65,7 @@ public struct SyncClient: Sendable {
         }
     }
 
-    private func run(store: LedgerStore, local: VerifiedCheckpoint, hqVerifier: CosignatureVerifier, client: HTTPClient,
+    private func run(store: LedgerStore, local: VerifiedCheckpoint, hqVerifier: any NoteVerifier, client: HTTPClient,
                      progress: @escaping @Sendable (Progress) -> Void) async throws -> Summary {
         let province = store.metadata.province
         var machine = ProvinceSyncMachine(localSize: local.size, retries: configuration.retries)
@@ -210,7 +211,7 @@ public struct SyncClient: Sendable {
     }
 
     /// HQ's view must be of this very log and, where it overlaps ours, identical to it.
-    func checkState(_ state: LogState, store: LedgerStore, hqVerifier: CosignatureVerifier) async throws {
+    func checkState(_ state: LogState, store: LedgerStore, hqVerifier: any NoteVerifier) async throws {
         guard state.province == store.metadata.province, state.origin == store.metadata.origin, state.suite == store.suite.id.rawValue else {
             throw ProvinceNodeError(.refused, "HQ describes log \(state.origin) (\(state.province), \(state.suite)), not this ledger's \(store.metadata.origin)",
                                     hint: "HQ enrolled another key for this province; compare `creditsync province key` with HQ's enrolment")
@@ -234,7 +235,7 @@ public struct SyncClient: Sendable {
         }
     }
 
-    func receipt(in text: String, for local: VerifiedCheckpoint, hqVerifier: CosignatureVerifier) throws -> (signature: NoteSignature, time: UInt64)? {
+    func receipt(in text: String, for local: VerifiedCheckpoint, hqVerifier: any NoteVerifier) throws -> (signature: NoteSignature, time: UInt64)? {
         guard let note = try? SignedNote.parse(text), note.text == local.note.text else { return nil }
         let candidates = note.signatures.filter { $0.name == hqVerifier.name && $0.keyID == hqVerifier.keyID }
         guard !candidates.isEmpty else { return nil }
@@ -243,12 +244,12 @@ public struct SyncClient: Sendable {
     }
 
     /// Checks HQ's cosignature lines over the local checkpoint; returns the receipt.
-    func verifyReceipt(_ block: String, for local: VerifiedCheckpoint, hqVerifier: CosignatureVerifier) throws -> (signature: NoteSignature, time: UInt64) {
+    func verifyReceipt(_ block: String, for local: VerifiedCheckpoint, hqVerifier: any NoteVerifier) throws -> (signature: NoteSignature, time: UInt64) {
         do {
             let lines = try SignedNote.parseSignatureLines(block)
             let verified = try SignedNote(text: local.note.text, signatures: lines).verify([hqVerifier])
             let signature = verified[0]
-            return (signature, CosignatureVerifier.timestamp(of: signature.signature) ?? 0)
+            return (signature, Cosignatures.timestamp(of: signature.signature) ?? 0)
         } catch {
             throw ProvinceNodeError(.receiptInvalid, "HQ's receipt for size \(local.size) does not verify with the configured HQ key: \(error)",
                                     hint: "check hq_key; the sync is not confirmed until a valid receipt is stored")

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import NationalCrypto
 
 /// Settings of `creditsync province sync`: a JSON config file and/or flags of the same names
 /// (flags win). Every key is documented in ops/README.md.
@@ -82,11 +83,10 @@ public struct SyncConfiguration: Sendable, Equatable {
         }
         if hqURL.hasSuffix("/") { hqURL.removeLast() }
         do {
-            let key = try VerifierKey(parsing: hqKey)
-            guard key.typeAndKey.first == Cosigner.type else { throw LedgerCoreError(.malformedKey, "not a cosigner key") }
+            _ = try Cosignatures.verifier(forKey: hqKey)
         } catch {
             throw ProvinceNodeError(.configuration, "hq_key is not HQ's cosigner verifier key: \(error)",
-                                    hint: "copy it from HQ's cosigner.pub (`creditsync hq init` prints it)")
+                                    hint: "copy it from HQ's cosigner.pub, or cosigner-sm2.pub for an sm3-sm2 ledger (`creditsync hq init` prints both)")
         }
         if let hqFeedKey {
             do {

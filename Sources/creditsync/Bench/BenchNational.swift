@@ -93,7 +93,7 @@ struct BenchNational: OperatorCommand {
             flags.cert = root.appendingPathComponent("tls-\(code)/cert.pem").path
             flags.key = root.appendingPathComponent("tls-\(code)/key.pem").path
             flags.ca = root.appendingPathComponent("ca/ca.pem").path
-            flags.hqKey = data.keys.cosigner.verifierKey
+            flags.hqKey = data.keys.cosignerKey(for: suite.id)
             flags.gzip = false
             flags.retries = 20
             let client = SyncClient(configuration: try SyncConfiguration(file: .init(), flags: flags))

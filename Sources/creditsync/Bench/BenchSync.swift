@@ -97,7 +97,7 @@ struct BenchSync: OperatorCommand {
             try await data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
             let process = try HQProcess(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\(run).log"))
             let sampler = ProcessMemorySampler(pid: process.pid)
-            let configuration = try syncConfiguration(root, port: process.port, hqKey: data.keys.cosigner.verifierKey)
+            let configuration = try syncConfiguration(root, port: process.port, hqKey: data.keys.cosignerKey(for: suite.id))
             let (first, seconds) = try await Bench.time {
                 try await SyncClient(configuration: configuration).sync(ledger.store) { progress in
                     if case .uploading(let sent, _) = progress { sampler.sample(at: sent, of: UInt64(records)) }
@@ -139,7 +139,7 @@ struct BenchSync: OperatorCommand {
             Output.line(String(format: "  first sync into PostgreSQL: %.2f× the raw COPY rate (target ≥ 0.3); database %.0f MiB, %.0f MiB per million entries",
                                copy / firstSeconds, Bench.median(databaseBytes) / 1_048_576, Bench.median(databaseBytes) / 1_048_576 / Double(records) * 1_000_000))
         }
-        let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosigner.verifierKey)
+        let configuration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosignerKey(for: suite.id))
 
         // Incremental: `increment` records onto the large mirror, vs the same onto an empty one.
         var incremental: [Double] = []
@@ -165,7 +165,7 @@ struct BenchSync: OperatorCommand {
             }
             try await small.store.append(records, signer: small.signer, now: Date())
             try await hqData.enroll(province: code, verifierKey: small.signer.verifierKey, now: Date())
-            let smallConfiguration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosigner.verifierKey, tls: "tls-\(code)-\(run)")
+            let smallConfiguration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosignerKey(for: suite.id), tls: "tls-\(code)-\(run)")
             let (_, smallSeconds) = try await Bench.time { try await SyncClient(configuration: smallConfiguration).sync(small.store) }
             fresh.append(smallSeconds)
         }

@@ -2,6 +2,7 @@ import Foundation
 import HQNode
 import HQStorage
 import LedgerCore
+import NationalCrypto
 import LedgerStore
 import Logging
 import NIOCore
@@ -33,7 +34,8 @@ struct SyncStory {
             narrator.say(zh: "登记 \(enrolment.province)：\(enrolment.origin)（\(enrolment.suite.rawValue)）",
                          en: "enrolled \(enrolment.province): \(enrolment.origin) (\(enrolment.suite.rawValue))")
         }
-        narrator.say(zh: "HQ 回执签名密钥：\(data.keys.cosigner.verifierKey)", en: "HQ receipt key: \(data.keys.cosigner.verifierKey)")
+        narrator.say(zh: "HQ 回执签名密钥：\(data.keys.cosigner.verifierKey)（国密省份：\(data.keys.sm2Cosigner.verifierKey)）",
+                     en: "HQ receipt keys: \(data.keys.cosigner.verifierKey) (national-suite provinces: \(data.keys.sm2Cosigner.verifierKey))")
 
         var flags = HQConfiguration.File()
         flags.data = hqDirectory.path
@@ -54,13 +56,13 @@ struct SyncStory {
         while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
         let url = "https://127.0.0.1:\(port.withLock { $0! })"
 
-        func client(_ province: String, certificate: String? = nil) throws -> SyncClient {
+        func client(_ province: String, certificate: String? = nil, suite: SuiteID = .sha256Ed25519) throws -> SyncClient {
             var flags = SyncConfiguration.File()
             flags.hqURL = url
             flags.cert = root.appendingPathComponent("pki/\(certificate ?? province)/cert.pem").path
             flags.key = root.appendingPathComponent("pki/\(certificate ?? province)/key.pem").path
             flags.ca = root.appendingPathComponent("pki/ca/ca.pem").path
-            flags.hqKey = data.keys.cosigner.verifierKey
+            flags.hqKey = data.keys.cosignerKey(for: suite)
             flags.retries = 0
             return SyncClient(configuration: try SyncConfiguration(file: .init(), flags: flags), logger: logger)
         }
@@ -69,7 +71,7 @@ struct SyncStory {
         narrator.step(step, zh: "HQ 在 \(url) 启动（TLS 1.3，必须出示客户端证书）；两省首次同步",
                       en: "HQ listens on \(url) (TLS 1.3, client certificates required); both provinces sync for the first time")
         for ledger in provinces {
-            let summary = try await client(ledger.province).sync(ledger.store)
+            let summary = try await client(ledger.province, suite: ledger.suite.id).sync(ledger.store)
             narrator.say(zh: "\(ledger.province)：上传 \(summary.uploaded) 条，HQ 逐包验证一致性证明后入库，并返回时间戳回执",
                          en: "\(ledger.province): uploaded \(summary.uploaded); HQ verified every package against the signed checkpoint and returned a timestamped receipt")
         }

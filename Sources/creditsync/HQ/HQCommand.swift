@@ -33,6 +33,7 @@ struct HQInit: OperatorCommand {
         try await created.storage.close()
         Output.line("created HQ storage \(created.storage.location)")
         Output.line("cosigner key (give it to provinces as hq_key): \(created.keys.cosigner.verifierKey)")
+        Output.line("SM2 cosigner key (hq_key of sm3-sm2 provinces): \(created.keys.sm2Cosigner.verifierKey)")
     }
 }
 
