@@ -35,6 +35,7 @@ struct DemoCommand: OperatorCommand {
         let reportDirectory = URL(fileURLWithPath: reports ?? keep.map { $0 + "/reports" } ?? "creditsync-demo-reports", isDirectory: true)
         try await AuditStory(root: root, reports: reportDirectory.standardizedFileURL, narrator: narrator).run(firstStep: 13)
         try await InspectionStory(root: root, reports: reportDirectory.standardizedFileURL, narrator: narrator).run(firstStep: 15)
+        try await FeedStory(root: root, narrator: narrator).run(firstStep: 20)
         narrator.say(zh: "", en: "")
         narrator.say(zh: "演示完成。", en: "Demo complete.")
     }

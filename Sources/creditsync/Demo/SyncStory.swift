@@ -37,34 +37,11 @@ struct SyncStory {
         narrator.say(zh: "HQ 回执签名密钥：\(data.keys.cosigner.verifierKey)（国密省份：\(data.keys.sm2Cosigner.verifierKey)）",
                      en: "HQ receipt keys: \(data.keys.cosigner.verifierKey) (national-suite provinces: \(data.keys.sm2Cosigner.verifierKey))")
 
-        var flags = HQConfiguration.File()
-        flags.data = hqDirectory.path
-        flags.operatorListen = ""
-        flags.listen = "127.0.0.1:0"
-        flags.cert = root.appendingPathComponent("pki/hq/cert.pem").path
-        flags.key = root.appendingPathComponent("pki/hq/key.pem").path
-        flags.ca = root.appendingPathComponent("pki/ca/ca.pem").path
-        var logger = Logger(label: "creditsync.demo.hq")
-        logger.logLevel = .critical
-        let service = HQService(configuration: try HQConfiguration(file: .init(), flags: flags), data: data, logger: logger)
-        let port = Mutex<Int?>(nil)
-        let group = try HQServer.serviceGroup(service: service, logger: logger, signals: []) { channel in
-            port.withLock { $0 = channel.localAddress?.port }
-        }
-        let server = Task { try await group.run() }
-        defer { server.cancel() }
-        while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-        let url = "https://127.0.0.1:\(port.withLock { $0! })"
-
+        let hq = try await DemoHQ.start(root: root, data: data)
+        defer { hq.server.cancel() }
+        let url = hq.url
         func client(_ province: String, certificate: String? = nil, suite: SuiteID = .sha256Ed25519) throws -> SyncClient {
-            var flags = SyncConfiguration.File()
-            flags.hqURL = url
-            flags.cert = root.appendingPathComponent("pki/\(certificate ?? province)/cert.pem").path
-            flags.key = root.appendingPathComponent("pki/\(certificate ?? province)/key.pem").path
-            flags.ca = root.appendingPathComponent("pki/ca/ca.pem").path
-            flags.hqKey = data.keys.cosignerKey(for: suite)
-            flags.retries = 0
-            return SyncClient(configuration: try SyncConfiguration(file: .init(), flags: flags), logger: logger)
+            try hq.client(province, certificate: certificate, suite: suite)
         }
 
         step += 1
@@ -120,8 +97,7 @@ struct SyncStory {
             narrator.say(zh: "\(row.province)：镜像 \(row.mirrorSize) 条，回执 \(row.receipts) 个，告警 \(row.alarms) 个（分叉证据已保存 \(row.forks) 份）",
                          en: "\(row.province): mirror \(row.mirrorSize), receipts \(row.receipts), alarms \(row.alarms) (fork evidence kept: \(row.forks))")
         }
-        await group.triggerGracefulShutdown()
-        try await server.value
+        try await hq.stop()
         narrator.say(zh: "HQ 已平稳关闭", en: "HQ shut down gracefully")
     }
 }

@@ -1,0 +1,139 @@
+import Foundation
+import HQNode
+import HQStorage
+import LedgerCore
+import LedgerStore
+import ProvinceNode
+import Quality
+import Synthetic
+import SyncProtocol
+
+/// The push-down story: central departments' risk information reaches each province through
+/// HQ's signed feed, verified, applied once and acknowledged in the province's own log.
+struct FeedStory {
+    let root: URL
+    let narrator: Narrator
+
+    func run(firstStep: Int) async throws {
+        let data = try await HQData.open(.directory(root.appendingPathComponent("hq")))
+        let guangdong = try await ProvinceLedger.open(directory: root.appendingPathComponent("440000"))
+        let shanghai = try await ProvinceLedger.open(directory: root.appendingPathComponent("310000"))
+
+        narrator.step(firstStep, zh: "总局汇集中央部门涉企风险信息（总对总）：法院失信被执行人、税务重大违法、海关失信企业……按企业所属省份分发",
+                      en: "HQ gathers central departments' risk information (dishonest judgment debtors, major tax violations, customs…) and routes it to each entity's province")
+        var generator = CentralRiskGenerator(seed: 2026)
+        let entities = [
+            "440000": try await registeredEntities(guangdong, count: 6),
+            "310000": try await registeredEntities(shanghai, count: 3),
+        ]
+        let watched = entities["440000"]?.first
+        let inbox = root.appendingPathComponent("hq-inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        // Day one: two thirds of each province's entities, and two records nobody can route.
+        var lines: [[UInt8]] = []
+        for code in ["440000", "310000"] {
+            for entity in entities[code]!.prefix(entities[code]!.count * 2 / 3) { lines.append(generator.record(uscc: entity.uscc, name: entity.name)) }
+        }
+        lines.append(generator.record(uscc: generator.uscc(division: "100000"), name: "某中央登记机关登记的单位"))
+        lines.append(generator.record(uscc: generator.uscc(division: "320500"), name: "苏州某公司"))
+        try await importRisk(lines, into: data, file: inbox.appendingPathComponent("central-risk-2026-12-01.ndjson"))
+
+        let hq = try await DemoHQ.start(root: root, data: data)
+        defer { hq.server.cancel() }
+        narrator.step(firstStep + 1, zh: "两省日常同步：上传后下载总局推送，验证签名、一致性证明与每一条目，在同一事务内入库并写入确认记录，再会签推送检查点",
+                      en: "Both provinces' daily sync: after the upload, download HQ's feed, verify its signature, consistency proof and every entry, apply it with an acknowledgement record in one transaction, and cosign the feed checkpoint")
+        try await syncBoth([guangdong, shanghai], hq: hq)
+
+        narrator.step(firstStep + 2, zh: "次日又到一批：只下发新增条目，附上与昨日检查点的一致性证明",
+                      en: "The next day's batch: only the new entries go down, with a consistency proof from yesterday's checkpoint")
+        lines = []
+        for code in ["440000", "310000"] {
+            for entity in entities[code]!.dropFirst(entities[code]!.count * 2 / 3) { lines.append(generator.record(uscc: entity.uscc, name: entity.name)) }
+        }
+        try await importRisk(lines, into: data, file: inbox.appendingPathComponent("central-risk-2026-12-02.ndjson"))
+        try await syncBoth([guangdong, shanghai], hq: hq)
+        if let watched {
+            narrator.say(zh: "creditsync province risk --uscc \(watched.uscc)（\(watched.name)）：", en: "creditsync province risk --uscc \(watched.uscc) (\(watched.name)):")
+            for item in try await guangdong.store.centralRisk(uscc: watched.uscc) {
+                let value = try JSONParser.parse(item.entry)
+                narrator.show("\(value.value(at: "fields.kind")?.text ?? "") | \(value.value(at: "fields.source_dept")?.text ?? "") | \(value.value(at: "fields.case_no")?.text ?? "") ← \(item.origin) #\(item.feedIndex)")
+            }
+        }
+
+        narrator.step(firstStep + 3, zh: "攻击演示：推送在传输中被篡改一条；重放旧的推送", en: "Attacks: one feed entry altered in transit; an older feed replayed")
+        let feed = try await data.feed(province: "440000")
+        let signer = try data.keys.feedSigner(province: "440000", suite: .sha256Ed25519)
+        let verifier = FeedVerifier(province: "440000", suite: guangdong.suite,
+                                    feedKey: try guangdong.suite.signatures.verifier(name: FeedOrigin.of(province: "440000"), publicKey: signer.publicKey))
+        let latest = try await feed.latestCheckpoint()
+        var entries = try await feed.entries(from: 0, to: latest.size)
+        entries[0] = Array(String(decoding: entries[0], as: UTF8.self).replacingOccurrences(of: "认定", with: "撤销").utf8)
+        let header = FeedDeliveryHeader(origin: feed.origin, from: 0, size: latest.size, latest: latest.size, checkpoint: latest.note, consistency: [])
+        let before = (try await guangdong.store.feedCursor(origin: feed.origin), try await guangdong.store.size())
+        narrate(refusal: Result { () throws(FeedError) in try verifier.verify(header: header, entries: entries, cursor: nil) }, zh: "✓ 整批拒绝", en: "✓ refused whole")
+        let cursor = before.0
+        if let older = try await feed.nextCheckpoint(after: 0, maxEntries: 1), older.size < (cursor?.size ?? 0) {
+            // Yesterday's feed checkpoint, replayed to a province that is already past it.
+            let replay = FeedDeliveryHeader(origin: feed.origin, from: 0, size: older.size, latest: older.size, checkpoint: older.note, consistency: [])
+            let replayed = try await feed.entries(from: 0, to: older.size)
+            narrate(refusal: Result { () throws(FeedError) in try verifier.verify(header: replay, entries: replayed, cursor: cursor) }, zh: "✓ 拒绝", en: "✓ refused")
+        }
+        let after = (try await guangdong.store.feedCursor(origin: feed.origin), try await guangdong.store.size())
+        let unchanged = after.0 == before.0 && after.1 == before.1
+        narrator.say(zh: unchanged ? "✓ 广东本地状态未变" : "✗ 广东本地状态被改变", en: unchanged ? "✓ Guangdong's state is unchanged" : "✗ Guangdong's state changed")
+
+        narrator.step(firstStep + 4, zh: "总局查看下行时延：从推送入日志到各省应用（以各省签名日志中的确认记录为准）",
+                      en: "HQ reads the push-down lag: from the feed append to the province's application, as the province's signed acknowledgement says")
+        for row in try await HQStatus.gather(data, now: Date()).provinces {
+            let lag = row.feed.lastLagSeconds.map { String(format: "%.1f", $0) } ?? "-"
+            narrator.say(zh: "\(row.province)：推送 \(row.feed.feedSize) 条，已确认 \(row.feed.acknowledgedSize) 条，未确认 \(row.feed.unacknowledged) 条，最近下行时延 \(lag) 秒，省方会签至 \(row.feed.cosignedSize)",
+                         en: "\(row.province): feed \(row.feed.feedSize), acknowledged \(row.feed.acknowledgedSize), unacknowledged \(row.feed.unacknowledged), last push-down lag \(lag) s, cosigned up to \(row.feed.cosignedSize)")
+        }
+        try await hq.stop()
+    }
+
+    func importRisk(_ lines: [[UInt8]], into data: HQData, file: URL) async throws {
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: file)
+        var rejections: [RiskImporter.Rejection] = []
+        let summary = try await RiskImporter(data: data, domain: try DomainTables.bundled())
+            .run([.init(name: file.lastPathComponent, path: file.path)]) { rejections.append($0) }
+        narrator.say(zh: "\(file.lastPathComponent)：\(lines.count) 条，按登记记录分发 \(summary.byRegistration) 条、按信用代码第 3–4 位分发 \(summary.byCode) 条，写入各省推送日志并签名",
+                     en: "\(file.lastPathComponent): \(lines.count) records, \(summary.byRegistration) routed by the entity's registration, \(summary.byCode) by positions 3–4 of its code; appended to each province's feed and signed")
+        for (province, count) in summary.byProvince.sorted(by: { $0.key < $1.key }) {
+            narrator.say(zh: "  \(province)：\(count) 条", en: "  \(province): \(count)")
+        }
+        for rejection in rejections {
+            narrator.say(zh: "✓ 无法分发，已报告（不丢弃）：\(rejection)", en: "✓ unroutable, reported (never dropped): \(rejection)")
+        }
+    }
+
+    func syncBoth(_ ledgers: [ProvinceLedger], hq: DemoHQ) async throws {
+        for ledger in ledgers {
+            let client = try hq.client(ledger.province, suite: ledger.suite.id, feed: true)
+            _ = try await client.sync(ledger.store)
+            let feed = try await client.receiveFeed(ledger.store, signer: ledger.signer)
+            _ = try await client.sync(ledger.store)
+            narrator.say(zh: "\(ledger.province)（\(ledger.suite.id.rawValue)）：应用 \(feed.applied) 条（\(feed.deliveries) 批），推送游标 \(feed.cursor)；确认记录已随本省签名日志上传",
+                         en: "\(ledger.province) (\(ledger.suite.id.rawValue)): applied \(feed.applied) in \(feed.deliveries) deliveries, feed cursor \(feed.cursor); the acknowledgement went up in the province's own signed log")
+        }
+    }
+
+    func narrate(refusal result: Result<LedgerStore.CentralRiskDelivery, FeedError>, zh: String, en: String) {
+        switch result {
+        case .success: narrator.say(zh: "✗ 未被发现", en: "✗ it went unnoticed")
+        case .failure(let error): narrator.say(zh: "\(zh)：\(error.message)", en: "\(en): \(error.message)")
+        }
+    }
+
+    /// Entities the province has registered (their code and registered name), from its log.
+    func registeredEntities(_ ledger: ProvinceLedger, count: Int) async throws -> [(uscc: String, name: String)] {
+        var found: [(uscc: String, name: String)] = []
+        for entry in try await ledger.store.entries(from: 0, to: min(2_000, try await ledger.store.size())) where found.count < count {
+            guard let value = try? JSONParser.parse(entry), value["category"]?.stringValue == "registration",
+                  let uscc = value.value(at: "entity.uscc")?.stringValue, let name = value.value(at: "entity.name")?.stringValue,
+                  !found.contains(where: { $0.uscc == uscc }) else { continue }
+            found.append((uscc, name))
+        }
+        return found
+    }
+}
