@@ -15,6 +15,8 @@ extension SyncClient {
         /// Deliveries applied, and the entries in them.
         public var deliveries = 0
         public var applied: UInt64 = 0
+        /// Bytes of the delivery bodies received (HTTP payload, before TLS).
+        public var bytes = 0
         /// The feed checkpoint this ledger now stands at, and HQ's latest.
         public var cursor: UInt64 = 0
         public var latest: UInt64 = 0
@@ -63,6 +65,7 @@ extension SyncClient {
             let (status, body) = try await send(client: client, path: FeedAPI.feedPath(province) + "?from=\(cursor?.size ?? 0)" + (feedDeliveryEntries.map { "&max=\($0)" } ?? ""), method: .GET,
                                                 contentType: nil, body: nil, limit: FeedAPI.maximumDeliveryBytes)
             guard status == 200 else { throw Answer(status: status, body: body) }
+            summary.bytes += body.readableBytes
             let (header, entries) = try FeedDeliveryBody.parse(Array(body.readableBytesView))
             let delivery = try verifier.verify(header: header, entries: entries, cursor: cursor)
             summary.latest = header.latest
