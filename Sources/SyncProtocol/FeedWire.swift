@@ -8,9 +8,10 @@ public enum FeedAPI {
     public static func feedPath(_ province: String) -> String { "/v1/provinces/\(province)/feed" }
     public static func cosignaturePath(_ province: String) -> String { "/v1/provinces/\(province)/feed/cosignature" }
     /// Most entries one delivery carries. HQ signs a checkpoint per import chunk of at most
-    /// this many entries, so every delivery ends at a signed checkpoint.
+    /// this many entries and 8 MiB, and every delivery ends at one of those checkpoints.
     public static let maximumDeliveryEntries: UInt64 = 4096
-    /// Largest delivery body a province reads (HQ closes an import chunk at 8 MiB of entries).
+    /// Largest delivery body a province reads. HQ sends several chunks together only while they
+    /// stay under half of this, and one chunk (at most 8 MiB) always fits.
     public static let maximumDeliveryBytes = 64 << 20
     /// Category and id of the acknowledgement record a province appends per applied delivery.
     public static let acknowledgementCategory = "central_risk_ack"

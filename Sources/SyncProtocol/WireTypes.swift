@@ -34,8 +34,9 @@ public struct LogState: Codable, Sendable, Equatable {
     public var nextEntry: UInt64
     /// HQ's cosigner verifier key string (type 0x04), for checking receipts.
     public var hqCosigner: String
-    /// HQ's feed for this province (absent from HQs without feeds): its latest size and the
-    /// verifier key it is signed with, to compare with the configured `hq_feed_key`.
+    /// HQ's feed for this province (absent from HQs without feeds, or when the feed cannot be
+    /// read): its latest size and the verifier key it is signed with, for operators setting up
+    /// `hq_feed_key`. A province trusts only the configured key, never this field.
     public var feedSize: UInt64?
     public var feedKey: String?
 

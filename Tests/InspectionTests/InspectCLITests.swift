@@ -71,6 +71,8 @@ struct InspectCLITests {
         #expect(again.stdout.contains("recorded 0 spot_check records (5 already recorded)"), "\(again.stdout)")
 
         // HQ's mirror has not seen the ledger's newest checkpoint: refused, nothing written.
+        let appended = try await CLI.run(["province", "append", "--ledger", path("demo/440000")], input: Data(TestRecords.ndjson(0..<1, province: "440000").utf8))
+        #expect(appended.status == 0, "\(appended.stderr)")
         let latest = try await CLI.run(["province", "checkpoint", "--ledger", path("demo/440000")])
         try Data(latest.stdout.utf8).write(to: directory.appending("latest.txt"))
         let ahead = try await CLI.run(["inspect", "plan", "--data", path("demo/hq"), "--province", "440000", "--checkpoint", path("latest.txt"),

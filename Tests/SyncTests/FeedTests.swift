@@ -36,7 +36,7 @@ struct FeedTests {
     }
 
     static func importRisk(_ harness: SyncHarness, _ url: URL, chunk: Int = 4096) async throws -> (RiskImporter.Summary, [RiskImporter.Rejection]) {
-        var importer = RiskImporter(data: harness.hqData, domain: try DomainTables.bundled())
+        var importer = RiskImporter(data: harness.hqData, domain: try DomainTables.bundled(), rules: try QualityRules.bundled())
         importer.chunkEntries = chunk
         let rejections = RejectionList()
         let summary = try await importer.run([.init(name: url.lastPathComponent, path: url.path)]) { rejections.add($0) }
@@ -250,6 +250,9 @@ struct FeedTests {
             let missing = try await hq.request(.POST, FeedAPI.cosignaturePath("440000"), as: "440000",
                                                body: Array(try JSONEncoder().encode(FeedCosignature(size: 3, cosignature: wrong.line))))
             #expect(missing.status == 404)
+            let huge = try await hq.request(.POST, FeedAPI.cosignaturePath("440000"), as: "440000",
+                                            body: Array(#"{"size": 18446744073709551615, "cosignature": "x"}"#.utf8))
+            #expect(huge.status == 400 && huge.body.contains("sync.malformed"))
             // A cursor beyond HQ's feed is refused with a stable code.
             let beyond = try await hq.request(.GET, FeedAPI.feedPath("440000") + "?from=99", as: "440000")
             #expect(beyond.status == 409 && beyond.body.contains("hq.stale"))

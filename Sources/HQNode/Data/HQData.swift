@@ -35,6 +35,7 @@ public struct HQData: Sendable {
     }
 
     public static let cosignerMetaKey = "cosigner"
+    public static let publicKeysMetaKey = "public_keys"
 
     /// Creates HQ's storage and keys (`hq init`). Keys default to the data directory; with a
     /// database they need a directory of their own, and the database records the cosigner's
@@ -57,6 +58,7 @@ public struct HQData: Sendable {
                 }
                 let keys = try HQKeys.create(in: keyDirectory, name: name)
                 try await storage.setMeta(cosignerMetaKey, keys.cosigner.verifierKey)
+                try await storage.setMeta(publicKeysMetaKey, keys.publicKeys)
                 return HQData(storage: storage, keys: keys)
             } catch {
                 try? await storage.close()
@@ -89,6 +91,17 @@ public struct HQData: Sendable {
                 guard recorded == keys.cosigner.verifierKey else {
                     throw HQError(.dataDirectory, "the cosigner key in \(keyDirectory.path) is not the one \(storage.location) was initialized with (\(recorded ?? "none"))",
                                   hint: "every HQ process must use the key directory `hq init --database` wrote")
+                }
+                // The feed and SM2 keys too: a key directory from before them creates them on its
+                // first load, and the first process to open the database records them, so a
+                // process whose directory made other ones is refused instead of signing apart.
+                if let all = try await storage.meta(publicKeysMetaKey) {
+                    guard all == keys.publicKeys else {
+                        throw HQError(.dataDirectory, "the keys in \(keyDirectory.path) are not the ones \(storage.location) records",
+                                      hint: "every HQ process must use the same key directory; copy feed.key, feed-sm2.key and cosigner-sm2.key from the first one")
+                    }
+                } else {
+                    try await storage.setMeta(publicKeysMetaKey, keys.publicKeys)
                 }
             } catch {
                 try? await storage.close()

@@ -19,12 +19,20 @@ struct FeedService: Sendable {
             throw HQError(.stale, "the cursor \(from) is beyond HQ's feed of \(feed.province), which has \(latest.size) entries",
                           hint: "HQ's feed was restored from an older backup, or this is not the HQ that delivered it: contact HQ's operators")
         }
-        let target = try await feed.nextCheckpoint(after: from, maxEntries: maxEntries) ?? latest
+        var target = try await feed.nextCheckpoint(after: from, maxEntries: maxEntries) ?? latest
+        var entries = try await feed.entries(from: from, to: target.size)
+        // Import chunks are at most 8 MiB, so one chunk always fits the province's read limit;
+        // several chunks together may not, and then only the first goes.
+        if entries.reduce(0, { $0 + $1.count + 1 }) > FeedAPI.maximumDeliveryBytes / 2,
+           let first = try await feed.nextCheckpoint(after: from, maxEntries: 1), first.size < target.size {
+            target = first
+            entries.removeLast(entries.count - Int(first.size - from))
+        }
         let proof = from > 0 && target.size > from ? try await feed.consistencyProof(from: from, to: target.size).hashes : []
         let header = FeedDeliveryHeader(origin: feed.origin, from: from, size: target.size, latest: latest.size, checkpoint: target.note, consistency: proof)
         var body = Array(try JSONEncoder.sync.encode(header))
         body.append(0x0A)
-        for entry in try await feed.entries(from: from, to: target.size) {
+        for entry in entries {
             body += entry
             body.append(0x0A)
         }
@@ -41,7 +49,8 @@ struct FeedService: Sendable {
         let note = try UnverifiedCheckpoint(parsing: stored.note).note
         let signature: NoteSignature
         do {
-            let verifiers = try enrolment.keys.map { try LogKeyCosigning.verifier(forLogKey: $0.verifierKey) }
+            // Only the province's current log key: a rotated-out or revoked key cosigns nothing.
+            let verifiers = [try LogKeyCosigning.verifier(forLogKey: enrolment.verifierKey)]
             let lines = try SignedNote.parseSignatureLines(submission.cosignature)
             guard lines.count == 1 else { throw LedgerCoreError(.malformedNote, "expected one signature line, got \(lines.count)") }
             signature = try SignedNote(text: note.text, signatures: lines).verify(verifiers)[0]

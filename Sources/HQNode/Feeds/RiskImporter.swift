@@ -39,9 +39,11 @@ public struct RiskImporter: Sendable {
     public var chunkEntries = Int(FeedAPI.maximumDeliveryEntries)
     public var chunkBytes = 8 << 20
 
-    public init(data: HQData, domain: DomainTables) {
+    /// `rules` gives the `central_risk_kind` code table (the operators' rules file), `domain`
+    /// the provinces.
+    public init(data: HQData, domain: DomainTables, rules: QualityRules) {
         self.data = data
-        self.kinds = Set(domain.codes["central_risk_kind"] ?? [])
+        self.kinds = Set(rules.codes["central_risk_kind"] ?? [])
         self.nodes = Set(domain.nodes.keys)
     }
 
@@ -79,7 +81,7 @@ public struct RiskImporter: Sendable {
                     line = try reader.next()
                 } catch let error as GzipError {
                     throw HQError(.input, "\(source.name) is damaged gzip after line \(lines): \(error.description)",
-                                  hint: "check it with `gzip -t`; what was read before is stored, and a re-import after the fix adds only what is missing")
+                                  hint: "check it with `gzip -t`; the chunks already appended stay, the rest of this file was not imported, and a re-import after the fix adds only what is missing")
                 }
                 guard let line else { break }
                 lines += 1
@@ -118,6 +120,7 @@ public struct RiskImporter: Sendable {
                         summary.read += 1
                         if basis == .registration { summary.byRegistration += 1 } else { summary.byCode += 1 }
                         let suite = Suites.named(suites[province]!)
+                        if let chunk = pending[province], chunk.bytes + record.canonicalBytes.count > chunkBytes { try await flush(province) }
                         pending[province, default: ([], 0)].entries.append(PreparedEntry(record, suite: suite))
                         pending[province]!.bytes += record.canonicalBytes.count
                         if pending[province]!.entries.count >= chunkEntries || pending[province]!.bytes >= chunkBytes {

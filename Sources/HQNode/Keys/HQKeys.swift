@@ -106,6 +106,12 @@ public struct HQKeys: Sendable {
         }
     }
 
+    /// Every public key, one per line: what the processes sharing one database must agree on.
+    public var publicKeys: String {
+        [cosigner.verifierKey, sm2Cosigner.verifierKey, feedSeed.verifierKey,
+         (try? SM2NoteSigner(name: feedSeed.name, privateKeyPEM: feedSM2PEM).verifierKey) ?? ""].joined(separator: "\n")
+    }
+
     /// The verifier key string a province configures as `hq_feed_key`.
     public func feedVerifierKey(province: String, suite: SuiteID) throws -> String {
         try feedSigner(province: province, suite: suite).verifierKey

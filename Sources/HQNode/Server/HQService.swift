@@ -58,9 +58,14 @@ public struct HQService: Sendable {
     func state(_ request: Request, context: HQRequestContext) async -> Response {
         await respond(context, endpoint: "state") {
             var state = try await mirror(context).state()
-            let feed = try await feedService(context).feed
-            state.feedSize = try await feed.latestCheckpoint().size
-            state.feedKey = try data.keys.feedVerifierKey(province: feed.province, suite: feed.suite.id)
+            // The feed is an addition: a province's upload never depends on it.
+            do {
+                let feed = try await feedService(context).feed
+                state.feedSize = try await feed.latestCheckpoint().size
+                state.feedKey = try data.keys.feedVerifierKey(province: feed.province, suite: feed.suite.id)
+            } catch {
+                context.logger.error("the feed of a province cannot be read", metadata: ["error": "\(error)"])
+            }
             return HQResponses.json(state)
         }
     }
@@ -74,7 +79,7 @@ public struct HQService: Sendable {
             }
             var most = FeedAPI.maximumDeliveryEntries
             if let text = request.uri.queryParameters.get("max") {
-                guard let value = UInt64(text), (1...FeedAPI.maximumDeliveryEntries).contains(value) else {
+                guard let value = LogLimits.parseSize(text), (1...FeedAPI.maximumDeliveryEntries).contains(value) else {
                     throw HQError(.badRequest, "max must be a number of entries from 1 to \(FeedAPI.maximumDeliveryEntries)", hint: "leave max out for the default")
                 }
                 most = value
@@ -98,6 +103,9 @@ public struct HQService: Sendable {
                 submission = try JSONDecoder().decode(FeedCosignature.self, from: Data(body.readableBytesView))
             } catch {
                 throw SyncProtocolError(.malformed, "the body is not a feed cosignature ({\"size\": N, \"cosignature\": \"— name base64\\n\"})")
+            }
+            guard submission.size <= LogLimits.maximumSize else {
+                throw SyncProtocolError(.malformed, "size \(submission.size) is beyond any feed (at most \(LogLimits.maximumSize))")
             }
             let stored = try await feedService(context).acceptCosignature(submission)
             await events.record(SyncEvent(province: context.province ?? "", at: now(), kind: .feed, outcome: "cosigned", size: stored.size))

@@ -287,6 +287,10 @@ public struct SyncClient: Sendable {
             let response = try await client.execute(request, timeout: .seconds(Int64(configuration.timeoutSeconds)))
             let data = try await response.body.collect(upTo: limit)
             return (Int(response.status.code), data)
+        } catch is NIOTooManyBytesError {
+            // Not a network failure: retrying would fetch the same oversized answer.
+            throw ProvinceNodeError(.protocolViolation, "HQ's answer to \(path) is larger than \(limit) bytes",
+                                    hint: "HQ must split deliveries (Protocol/sync.md); report this to HQ's operators")
         } catch let error as NIOSSLError {
             throw ProvinceNodeError(.refused, "TLS with HQ failed: \(error)", hint: "check that cert and key are this province's and ca is HQ's CA")
         } catch let error as BoringSSLError {

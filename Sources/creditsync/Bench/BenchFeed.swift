@@ -96,7 +96,7 @@ struct BenchFeed: OperatorCommand {
         let input = root.appendingPathComponent("risk-\(name).ndjson")
         try writeRisk(to: input, plan, generator: &generator)
         let (imported, importSeconds) = try await Bench.time {
-            try await RiskImporter(data: data, domain: domain).run([.init(name: input.lastPathComponent, path: input.path)]) { _ in }
+            try await RiskImporter(data: data, domain: domain, rules: try QualityRules.bundled()).run([.init(name: input.lastPathComponent, path: input.path)]) { _ in }
         }
         let total = plan.reduce(0) { $0 + $1.1 }
         guard imported.appended == total else { throw ValidationError("imported \(imported.appended) of \(total)") }

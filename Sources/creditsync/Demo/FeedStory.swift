@@ -95,7 +95,7 @@ struct FeedStory {
     func importRisk(_ lines: [[UInt8]], into data: HQData, file: URL) async throws {
         try Data(lines.map { $0 + [0x0A] }.joined()).write(to: file)
         var rejections: [RiskImporter.Rejection] = []
-        let summary = try await RiskImporter(data: data, domain: try DomainTables.bundled())
+        let summary = try await RiskImporter(data: data, domain: try DomainTables.bundled(), rules: try QualityRules.bundled())
             .run([.init(name: file.lastPathComponent, path: file.path)]) { rejections.append($0) }
         narrator.say(zh: "\(file.lastPathComponent)：\(lines.count) 条，按登记记录分发 \(summary.byRegistration) 条、按信用代码第 3–4 位分发 \(summary.byCode) 条，写入各省推送日志并签名",
                      en: "\(file.lastPathComponent): \(lines.count) records, \(summary.byRegistration) routed by the entity's registration, \(summary.byCode) by positions 3–4 of its code; appended to each province's feed and signed")

@@ -25,14 +25,18 @@ struct HQRiskCommand: AsyncParsableCommand {
 
         @OptionGroup var storage: HQDataOptions
 
+        @Option(help: "Quality rules file for the central_risk_kind code table (default: the rules shipped with this build, = ops/rules/quality-rules.json).")
+        var rules: String?
+
         @Argument(help: "NDJSON files (.ndjson or gzip).")
         var files: [String]
 
         func execute() async throws {
             guard !files.isEmpty else { throw ValidationError("name at least one NDJSON file") }
             let domain = try DomainTables.bundled()
+            let rulesFile = try rules.map { try QualityRules.load(contentsOf: URL(fileURLWithPath: $0)) } ?? QualityRules.bundled()
             let summary = try await storage.with { data in
-                try await RiskImporter(data: data, domain: domain).run(files.map { RiskImporter.Source(name: $0, path: $0) }) { Output.error($0.description) }
+                try await RiskImporter(data: data, domain: domain, rules: rulesFile).run(files.map { RiskImporter.Source(name: $0, path: $0) }) { Output.error($0.description) }
             }
             Output.line("read \(summary.read) routable records: \(summary.appended) appended to feeds, \(summary.repeated) imported before; "
                         + "\(summary.rejected) lines rejected (\(summary.unroutable) unroutable); routed by registration \(summary.byRegistration), by code \(summary.byCode)")

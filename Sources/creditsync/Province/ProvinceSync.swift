@@ -66,7 +66,8 @@ struct ProvinceSync: OperatorCommand {
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if let opened {
             let feed = try await client.receiveFeed(store, signer: opened.signer)
-            Output.line("feed: applied \(feed.applied) central risk entries in \(feed.deliveries) deliveries; at feed size \(feed.cursor) of \(feed.latest), cosigned")
+            Output.line("feed: applied \(feed.applied) central risk entries in \(feed.deliveries) deliveries; at feed size \(feed.cursor) of \(feed.latest)"
+                        + (feed.cursor > 0 ? ", cosigned" : ""))
             if feed.deliveries > 0 {
                 // The acknowledgements just appended go up now, so HQ sees the push-down lag today.
                 let uploaded = summary.uploaded
