@@ -16,10 +16,11 @@ public protocol RegisterStore: Sendable {
     /// The state at `size` in key order (category, then id, by bytes): up to `limit` rows after
     /// the key `after`.
     func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry]
-    /// Where the register has the entity `uscc` registered: each `registration` record whose
-    /// latest change names this code, with its province and whether that change is a revoke.
-    /// Routes central risk information (an entity that moved keeps its code). Indexed by code.
-    func registrations(uscc: String) async throws -> [RegisteredPlace]
+    /// Where the register has each entity of `usccs` registered: each `registration` record
+    /// whose latest change names the code, with its province and whether that change is a
+    /// revoke (codes without one are absent). Routes central risk information (an entity that
+    /// moved keeps its code). Indexed by code; one read for the whole batch.
+    func registrations(usccs: [String]) async throws -> [String: [RegisteredPlace]]
 }
 
 public struct RegisteredPlace: Sendable, Equatable {

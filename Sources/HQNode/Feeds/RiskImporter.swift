@@ -49,6 +49,10 @@ public struct RiskImporter: Sendable {
 
     static let requiredFields = ["source_dept", "kind", "case_no", "decided_on"]
 
+    /// Lines read before the register is asked where their entities are registered (one read
+    /// per batch: a query per record cost ten times the rest of the import).
+    public var lookupBatch = 1000
+
     public func run(_ sources: [Source], now: @Sendable () -> Date = Date.init, onRejection: (Rejection) -> Void) async throws -> Summary {
         for source in sources where !FileManager.default.isReadableFile(atPath: source.path) {
             throw HQError(.input, "cannot read \(source.path)", hint: "check the file name and its permissions; nothing was imported")
@@ -59,6 +63,11 @@ public struct RiskImporter: Sendable {
         var summary = Summary()
         var pending: [String: (entries: [PreparedEntry], bytes: Int)] = [:]
 
+        func reject(_ source: String, _ number: Int, _ code: String, _ reason: String) {
+            summary.rejected += 1
+            onRejection(Rejection(source: source, line: number, code: code, reason: reason))
+        }
+
         func flush(_ province: String) async throws {
             guard let chunk = pending.removeValue(forKey: province), !chunk.entries.isEmpty else { return }
             let feed = try await data.feed(province: province)
@@ -68,70 +77,90 @@ public struct RiskImporter: Sendable {
             summary.byProvince[province, default: 0] += result.appended
         }
 
+        /// Routes usable lines and queues them for their feeds, reporting unusable ones, in file order.
+        func route(_ batch: [Line]) async throws {
+            guard !batch.isEmpty else { return }
+            let registered = try await data.storage.register.registrations(usccs: batch.compactMap { $0.value == nil ? nil : $0.uscc })
+            for item in batch {
+                guard let value = item.value else {
+                    reject(item.source, item.line, item.rejection?.code ?? "", item.rejection?.reason ?? "")
+                    continue
+                }
+                switch router.route(uscc: item.uscc, registrations: registered[item.uscc] ?? []) {
+                case .unroutable(let reason):
+                    summary.unroutable += 1
+                    reject(item.source, item.line, "risk.unroutable", reason)
+                case .province(let province, let basis):
+                    let record: ChangeRecord
+                    do {
+                        record = try ChangeRecord(parsing: CanonicalJSON.encode(Self.routed(value, to: province)), province: province)
+                    } catch {
+                        reject(item.source, item.line, error.code, error.message)
+                        continue
+                    }
+                    summary.read += 1
+                    if basis == .registration { summary.byRegistration += 1 } else { summary.byCode += 1 }
+                    if let chunk = pending[province], chunk.bytes + record.canonicalBytes.count > chunkBytes { try await flush(province) }
+                    pending[province, default: ([], 0)].entries.append(PreparedEntry(record, suite: Suites.named(suites[province]!)))
+                    pending[province]!.bytes += record.canonicalBytes.count
+                    if pending[province]!.entries.count >= chunkEntries { try await flush(province) }
+                }
+            }
+        }
+
         for source in sources {
             guard let handle = FileHandle(forReadingAtPath: source.path) else {
                 throw HQError(.input, "cannot open \(source.path)", hint: "check the file's permissions")
             }
             defer { try? handle.close() }
             var reader = LineReader(handle: handle, maximumLength: ChangeRecord.maximumSize)
+            var batch: [Line] = []
             var lines = 0
             while true {
                 let line: LineReader.Line?
                 do {
                     line = try reader.next()
                 } catch let error as GzipError {
+                    try await route(batch)
                     throw HQError(.input, "\(source.name) is damaged gzip after line \(lines): \(error.description)",
                                   hint: "check it with `gzip -t`; the chunks already appended stay, the rest of this file was not imported, and a re-import after the fix adds only what is missing")
                 }
                 guard let line else { break }
                 lines += 1
-                func reject(_ number: Int, _ code: String, _ reason: String) {
-                    summary.rejected += 1
-                    onRejection(Rejection(source: source.name, line: number, code: code, reason: reason))
-                }
                 switch line {
                 case .tooLong(let number, let length):
-                    reject(number, LedgerCoreError.Code.recordTooLarge.rawValue, "record is \(length) bytes, over the \(ChangeRecord.maximumSize)-byte limit")
+                    batch.append(Line(source: source.name, line: number, rejection: (LedgerCoreError.Code.recordTooLarge.rawValue,
+                                                                                    "record is \(length) bytes, over the \(ChangeRecord.maximumSize)-byte limit")))
                 case .text(let number, let bytes):
-                    let value: JSONValue
                     do {
-                        value = try JSONParser.parse(bytes)
+                        let value = try JSONParser.parse(bytes)
+                        if let problem = problem(value) {
+                            batch.append(Line(source: source.name, line: number, rejection: ("risk.invalid", problem)))
+                        } else {
+                            batch.append(Line(source: source.name, line: number, value: value, uscc: value.value(at: "entity.uscc")?.stringValue ?? ""))
+                        }
                     } catch {
-                        reject(number, error.code, error.message)
-                        continue
-                    }
-                    if let problem = problem(value) {
-                        reject(number, "risk.invalid", problem)
-                        continue
-                    }
-                    let uscc = value.value(at: "entity.uscc")?.stringValue ?? ""
-                    switch router.route(uscc: uscc, registrations: try await data.storage.register.registrations(uscc: uscc)) {
-                    case .unroutable(let reason):
-                        summary.unroutable += 1
-                        reject(number, "risk.unroutable", reason)
-                    case .province(let province, let basis):
-                        let record: ChangeRecord
-                        do {
-                            record = try ChangeRecord(parsing: CanonicalJSON.encode(Self.routed(value, to: province)), province: province)
-                        } catch {
-                            reject(number, error.code, error.message)
-                            continue
-                        }
-                        summary.read += 1
-                        if basis == .registration { summary.byRegistration += 1 } else { summary.byCode += 1 }
-                        let suite = Suites.named(suites[province]!)
-                        if let chunk = pending[province], chunk.bytes + record.canonicalBytes.count > chunkBytes { try await flush(province) }
-                        pending[province, default: ([], 0)].entries.append(PreparedEntry(record, suite: suite))
-                        pending[province]!.bytes += record.canonicalBytes.count
-                        if pending[province]!.entries.count >= chunkEntries || pending[province]!.bytes >= chunkBytes {
-                            try await flush(province)
-                        }
+                        batch.append(Line(source: source.name, line: number, rejection: (error.code, error.message)))
                     }
                 }
+                if batch.count >= lookupBatch {
+                    try await route(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            try await route(batch)
         }
         for province in pending.keys.sorted() { try await flush(province) }
         return summary
+    }
+
+    /// A line read: a usable record with its entity code, or why it is not one.
+    struct Line {
+        var source: String
+        var line: Int
+        var value: JSONValue?
+        var uscc = ""
+        var rejection: (code: String, reason: String)?
     }
 
     /// Why a line is not a usable central risk record, or nil.

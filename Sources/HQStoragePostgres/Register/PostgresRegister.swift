@@ -91,15 +91,17 @@ struct PostgresRegister: RegisterStore {
         return try await PostgresStatePage.fetch(query, client: client, logger: logger)
     }
 
-    func registrations(uscc: String) async throws -> [RegisteredPlace] {
-        var places: [RegisteredPlace] = []
-        for try await (province, id, op) in try await client.query("""
-            SELECT r.province, r.id, r.data::jsonb ->> 'op' FROM register_change r
-            WHERE r.category = 'registration' AND (r.data::jsonb #>> '{entity,uscc}') = \(uscc)
+    func registrations(usccs: [String]) async throws -> [String: [RegisteredPlace]] {
+        var places: [String: [RegisteredPlace]] = [:]
+        guard !usccs.isEmpty else { return places }
+        let codes = Array(Set(usccs))
+        for try await (uscc, province, id, op) in try await client.query("""
+            SELECT r.data::jsonb #>> '{entity,uscc}', r.province, r.id, r.data::jsonb ->> 'op' FROM register_change r
+            WHERE r.category = 'registration' AND (r.data::jsonb #>> '{entity,uscc}') = ANY(\(codes))
               AND r.seq = (SELECT max(s.seq) FROM register_change s WHERE s.province = r.province AND s.category = 'registration' AND s.id = r.id)
             ORDER BY r.province, r.id
-            """, logger: logger).decode((String, String, String?).self) {
-            places.append(RegisteredPlace(province: province, id: id, revoked: op == "revoke"))
+            """, logger: logger).decode((String, String, String, String?).self) {
+            places[uscc, default: []].append(RegisteredPlace(province: province, id: id, revoked: op == "revoke"))
         }
         return places
     }

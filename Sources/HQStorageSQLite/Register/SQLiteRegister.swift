@@ -37,7 +37,7 @@ final class SQLiteRegister: RegisterStore {
                 BEGIN SELECT RAISE(ABORT, 'imported changes are kept as imported'); END;
                 """)
         }
-        // Routing central risk information by entity code (`registrations(uscc:)`): a partial
+        // Routing central risk information by entity code (`registrations(usccs:)`): a partial
         // expression index over registration records only.
         migrator.registerMigration("register-v2-registration-by-code") { db in
             try db.execute(sql: """
@@ -48,16 +48,22 @@ final class SQLiteRegister: RegisterStore {
         return migrator
     }
 
-    func registrations(uscc: String) async throws -> [RegisteredPlace] {
+    func registrations(usccs: [String]) async throws -> [String: [RegisteredPlace]] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            let statement = try db.cachedStatement(sql: """
                 SELECT r.province, r.id, json_extract(CAST(r.data AS TEXT), '$.op') AS op FROM register_change r
                 WHERE r.category = 'registration' AND json_extract(CAST(r.data AS TEXT), '$.entity.uscc') = ?
                   AND r.seq = (SELECT max(s.seq) FROM register_change s WHERE s.province = r.province AND s.category = 'registration' AND s.id = r.id)
                 ORDER BY r.province, r.id
-                """, arguments: [uscc]).map { row in
-                RegisteredPlace(province: row["province"], id: row["id"], revoked: (row["op"] as String?) == "revoke")
+                """)
+            var places: [String: [RegisteredPlace]] = [:]
+            for uscc in Set(usccs) {
+                let rows = try Row.fetchAll(statement, arguments: [uscc])
+                if !rows.isEmpty {
+                    places[uscc] = rows.map { RegisteredPlace(province: $0["province"], id: $0["id"], revoked: ($0["op"] as String?) == "revoke") }
+                }
             }
+            return places
         }
     }
 

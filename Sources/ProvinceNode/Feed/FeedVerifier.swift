@@ -78,8 +78,7 @@ public struct FeedVerifier: Sendable {
             } catch {
                 throw FeedError(.entryRejected, "feed entry \(index) is not a canonical record of \(province): \(error)")
             }
-            guard record.category == "central_risk", let value = try? JSONParser.parse(bytes),
-                  value.value(at: "origin")?.stringValue == "central", let uscc = value.value(at: "entity.uscc")?.stringValue else {
+            guard record.category == "central_risk", Self.member("origin", of: bytes) == "central", let uscc = Self.entityCode(bytes) else {
                 throw FeedError(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk record with origin central and an entity code")
             }
             frontier.append(hasher.leafHash(bytes), hasher: hasher)
@@ -90,6 +89,24 @@ public struct FeedVerifier: Sendable {
             throw FeedError(.proofInvalid, "the delivered entries [\(from), \(checkpoint.size)) do not produce the signed feed root: an entry was changed, dropped or reordered")
         }
         return LedgerStore.CentralRiskDelivery(origin: origin, fromSize: from, checkpoint: checkpoint, frontier: frontier, records: records, usccs: usccs)
+    }
+}
+
+extension FeedVerifier {
+    /// A top-level string member of canonical bytes, read without a tree (a second full parse
+    /// of every entry cost a third of the province's verification).
+    static func member(_ name: String, of bytes: [UInt8]) -> String? {
+        guard let members = CanonicalMembers.scan(bytes),
+              let member = members.first(where: { bytes[$0.key].elementsEqual(name.utf8) }) else { return nil }
+        return CanonicalMembers.plainString(bytes, member.value)
+            ?? (try? JSONParser.parse(Array(bytes[member.value])))?.stringValue
+    }
+
+    /// `entity.uscc` of canonical bytes.
+    static func entityCode(_ bytes: [UInt8]) -> String? {
+        guard let members = CanonicalMembers.scan(bytes),
+              let entity = members.first(where: { bytes[$0.key].elementsEqual("entity".utf8) }) else { return nil }
+        return member("uscc", of: Array(bytes[entity.value]))
     }
 }
 
