@@ -65,11 +65,9 @@ extension PostgresFeed {
 
     /// The shared integration from the stored right edge.
     func integration(_ connection: PostgresConnection, size: UInt64) async throws -> TreeIntegration {
-        let edge = TileLayout.rightEdge(size: size)
-        let fetched = try await tiles(Set(edge.map(\.key)), connection)
         do {
-            return try TreeIntegration(size: size, rightEdge: fetched.mapValues(TileLayout.decode), hasher: hasher)
-        } catch {
+            return try await storedTiles.integration(connection, size: size)
+        } catch let error as VerificationFailure {
             throw HQStorageError(.corrupt, "the feed of \(province) does not hold together: \(error.message)",
                                  hint: "restore the database from backup", index: error.index)
         }

@@ -101,26 +101,10 @@ struct PostgresFeed: FeedStore {
 
     // MARK: - Tiles and proofs
 
-    /// The stored tiles with these keys.
-    func tiles(_ keys: Set<TileKey>, _ connection: PostgresConnection) async throws -> [TileKey: [UInt8]] {
-        guard !keys.isEmpty else { return [:] }
-        let levels = keys.map { Int32($0.level) }
-        let indexes = try keys.map { try PGValue.bigint($0.index) }
-        var tiles: [TileKey: [UInt8]] = [:]
-        for try await (level, index, hashes) in try await connection.query("""
-            SELECT t.level, t.idx, t.hashes FROM feed_tile t JOIN unnest(\(levels)::integer[], \(indexes)::bigint[]) AS k(level, idx)
-            ON t.level = k.level AND t.idx = k.idx WHERE t.province = \(province)
-            """, logger: logger).decode((Int32, Int64, ByteBuffer).self) {
-            tiles[TileKey(level: Int(level), index: try PGValue.size(index))] = Array(hashes.readableBytesView)
-        }
-        return tiles
-    }
+    var storedTiles: PostgresTiles { PostgresTiles(table: .feed, province: province, hasher: hasher, logger: logger) }
 
-    /// Runs a tree computation over stored tiles: one round trip for the tiles it needs.
     func withTiles<T>(_ connection: PostgresConnection, _ computation: (any MerkleNodeReader) throws -> T) async throws -> T {
-        let needed = TileRequirements.tiles { reader in _ = try computation(reader) }
-        let fetched = try await tiles(needed, connection)
-        return try computation(TileNodeReader(hasher: hasher) { fetched[$0] })
+        try await storedTiles.compute(connection, computation)
     }
 
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof {

@@ -94,11 +94,9 @@ extension PostgresMirror {
 
     /// The shared integration from the stored right edge.
     func integration(_ connection: PostgresConnection, size: UInt64) async throws -> TreeIntegration {
-        let edge = TileLayout.rightEdge(size: size)
-        let fetched = try await tiles(Set(edge.map(\.key)), connection)
         do {
-            return try TreeIntegration(size: size, rightEdge: fetched.mapValues(TileLayout.decode), hasher: hasher)
-        } catch {
+            return try await storedTiles.integration(connection, size: size)
+        } catch let error as VerificationFailure {
             throw HQStorageError.corrupt(error, province: province)
         }
     }

@@ -42,17 +42,8 @@ extension SyncClient {
                                     hint: "HQ's feed to a province follows the province's suite; copy the key `creditsync hq enroll` printed")
         }
         let verifier = FeedVerifier(province: province, suite: store.suite, feedKey: feedKey)
-        let client = try makeClient()
-        do {
-            let summary = try await receive(store: store, verifier: verifier, signer: signer, client: client, now: now, beforeApply: beforeApply)
-            try await client.shutdown()
-            return summary
-        } catch let answer as Answer {
-            try? await client.shutdown()
-            throw failure(answer)
-        } catch {
-            try? await client.shutdown()
-            throw error
+        return try await withClient { client in
+            try await receive(store: store, verifier: verifier, signer: signer, client: client, now: now, beforeApply: beforeApply)
         }
     }
 

@@ -342,7 +342,7 @@ extension SyncClient {
         }
     }
 
-    private func withClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    func withClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
         let client = try makeClient()
         do {
             let result = try await body(client)
