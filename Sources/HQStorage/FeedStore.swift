@@ -38,6 +38,12 @@ public protocol FeedStore: Sendable {
     func addCosignature(size: UInt64, signature: NoteSignature, time: UInt64) async throws
     /// The province's cosignatures, newest checkpoint first.
     func cosignatures() async throws -> [StoredReceipt]
+
+    /// `fsck`, with the shared `LogVerifier`: every checkpoint verifies with `keys` (HQ's feed
+    /// key) and agrees with its stored columns; the tree recomputed from the entries matches the
+    /// stored tiles and every checkpoint; every entry is a record of this province. Throws
+    /// `HQStorageError.corrupt` naming the first bad index.
+    func verify(keys: LogKeyHistory) async throws -> LogVerifier.Report
 }
 
 public struct FeedAppendResult: Sendable, Equatable {

@@ -74,6 +74,11 @@ public struct HQStorageError: OperatorError, Equatable {
         self.index = index
     }
 
+    public static func corruptFeed(_ failure: VerificationFailure, province: String) -> HQStorageError {
+        HQStorageError(.corrupt, "HQ's feed to \(province) does not hold together: \(failure.message)",
+                       hint: "restore the feed from backup; keep this copy as evidence (provinces that accepted its checkpoints can prove what they received)", index: failure.index)
+    }
+
     public static func corrupt(_ failure: VerificationFailure, province: String) -> HQStorageError {
         HQStorageError(.corrupt, "the mirror of \(province) does not hold together: \(failure.message)",
                        hint: "restore the mirror from backup or re-sync it from the province; keep this copy as evidence", index: failure.index)

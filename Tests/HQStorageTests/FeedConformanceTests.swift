@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HQNode
 import HQStorage
 import LedgerCore
@@ -81,10 +82,31 @@ struct FeedConformanceTests {
             ($0 as? HQStorageError)?.codeValue == .enrolment
         }
         await #expect { _ = try await fixture.storage.feed(province: "110000", signer: signer) } throws: { ($0 as? HQStorageError)?.codeValue == .notEnrolled }
+        // fsck: the tree, tiles and checkpoints agree; one entry changed behind the store's back is named.
+        let keys = try LogKeyHistory([(signer.verifierKey, 0)], suite: .sha256Ed25519)
+        let report = try await feed.verify(keys: keys)
+        #expect(report.entries == 450 && report.checkpoints == 3)
         try await fixture.storage.close()
         let reopened = try await fixture.openAgain()
         let same = try await reopened.feed(province: "440000")
         #expect(try await same.latestCheckpoint() == latest)
+        switch fixture.location {
+        case .directory(let url):
+            let queue = try DatabaseQueue(path: url.appendingPathComponent("feeds/440000.sqlite").path)
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: "DROP TRIGGER entry_append_only_update")
+                try db.execute(sql: #"UPDATE entry SET data = CAST(replace(CAST(data AS TEXT), '海关总署', '海关总局') AS BLOB) WHERE idx = 333"#)
+            }
+            try queue.close()
+        case .database(let url):
+            let result = try Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
+                "ALTER TABLE feed_entry DISABLE TRIGGER feed_entry_kept; UPDATE feed_entry SET data = replace(data, '海关总署', '海关总局') WHERE idx = 333"])
+            #expect(result.status == 0, "\(result.output)")
+        }
+        await #expect { _ = try await same.verify(keys: keys) } throws: {
+            guard let error = $0 as? HQStorageError else { return false }
+            return error.codeValue == .corrupt && error.index == 333 && error.message.contains("feed to 440000")
+        }
         try await reopened.storage.close()
     }
 }

@@ -52,15 +52,7 @@ extension PostgresMirror {
             }
             guard let last = rows.last?.0 else { break }
             // Tiles whose bottom-row nodes these entries complete, at every tile level.
-            var needed = Set<TileKey>()
-            var level = 0
-            while level * TileLayout.height < 64, (last + 1) >> UInt64(level * TileLayout.height) > 0 {
-                let low = (rows[0].0 >> UInt64(level * TileLayout.height)) / UInt64(TileLayout.width)
-                let high = ((last + 1) >> UInt64(level * TileLayout.height)) / UInt64(TileLayout.width)
-                for index in low...high { needed.insert(TileKey(level: level, index: index)) }
-                level += 1
-            }
-            let tiles = try await self.tiles(needed, connection)
+            let tiles = try await self.tiles(TileLayout.completed(from: rows[0].0, through: last), connection)
             for (index, changeID, category, id, data) in rows {
                 let record = try verifier.check(index: index, changeID: changeID, data: data, state: nil, tile: { tiles[$0] })
                 guard record.category == category, record.id == id else {

@@ -61,6 +61,15 @@ final class SQLiteFeed: FeedStore {
         }
     }
 
+    /// The ledger file's own verification; the key it holds was compared with HQ's at open.
+    func verify(keys: LogKeyHistory) async throws -> LogVerifier.Report {
+        do {
+            return try await ledger.verify()
+        } catch let error as LedgerStoreError where error.codeValue == .corrupt {
+            throw HQStorageError.corruptFeed(VerificationFailure(error.message, index: error.index), province: province)
+        }
+    }
+
     func cosignatures() async throws -> [StoredReceipt] {
         try await ledger.receipts().map {
             StoredReceipt(size: $0.size, cosigner: $0.cosigner, keyID: $0.keyID, time: $0.time, signature: $0.signature)

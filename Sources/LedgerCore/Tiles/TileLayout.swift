@@ -46,6 +46,20 @@ public enum TileLayout {
     }
 
     /// Nodes of tile level `level` that a tree of `size` leaves has (its bottom row's length).
+    /// The tiles, at every tile level, holding the nodes that entries `first...last` are
+    /// under: what a verifier streaming those entries reads.
+    public static func completed(from first: UInt64, through last: UInt64) -> Set<TileKey> {
+        var needed = Set<TileKey>()
+        var level = 0
+        while level * height < 64, (last + 1) >> UInt64(level * height) > 0 {
+            let low = (first >> UInt64(level * height)) / UInt64(width)
+            let high = ((last + 1) >> UInt64(level * height)) / UInt64(width)
+            for index in low...high { needed.insert(TileKey(level: level, index: index)) }
+            level += 1
+        }
+        return needed
+    }
+
     public static func nodes(level: Int, size: UInt64) -> UInt64 {
         level * height < 64 ? size >> UInt64(level * height) : 0
     }

@@ -11,7 +11,7 @@ import NationalCrypto
 struct HQVerifyCommand: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify every mirror (or --province): entries, tree tiles, state and checkpoints; exit 4 names the first failure."
+        abstract: "Verify every mirror and HQ's feed to it (or --province): entries, tree tiles, state and checkpoints; exit 4 names the first failure."
     )
 
     @OptionGroup var storage: HQDataOptions
@@ -36,6 +36,15 @@ struct HQVerifyCommand: OperatorCommand {
                     Output.line("\(enrolment.province) ok: \(report.entries) entries, \(report.tiles) tiles, \(report.stateItems) state items, \(report.checkpoints) checkpoints")
                 } catch {
                     Output.line("\(enrolment.province) FAILED: \(error)")
+                    first = first ?? error
+                }
+                do {
+                    let feed = try await data.feed(province: enrolment.province)
+                    let key = try data.keys.feedVerifierKey(province: enrolment.province, suite: enrolment.suite)
+                    let report = try await feed.verify(keys: try LogKeyHistory([(key, 0)], suite: feed.suite))
+                    Output.line("\(enrolment.province) feed ok: \(report.entries) entries, \(report.tiles) tiles, \(report.checkpoints) checkpoints")
+                } catch {
+                    Output.line("\(enrolment.province) feed FAILED: \(error)")
                     first = first ?? error
                 }
             }
