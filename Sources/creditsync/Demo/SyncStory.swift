@@ -4,12 +4,8 @@ import HQStorage
 import LedgerCore
 import NationalCrypto
 import LedgerStore
-import Logging
-import NIOCore
 import PKI
 import ProvinceNode
-import ServiceLifecycle
-import Synchronization
 import SyncProtocol
 
 /// The HQ story: a private CA, HQ, and two provinces syncing over mutual TLS on loopback.
