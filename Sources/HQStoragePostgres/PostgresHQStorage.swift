@@ -4,6 +4,7 @@ import LedgerCore
 import Logging
 import NationalCrypto
 import PostgresNIO
+import Synchronization
 import SyncProtocol
 
 /// HQ's storage on PostgreSQL: one database that several stateless `hq serve` processes share.
@@ -17,6 +18,8 @@ public final class PostgresHQStorage: HQStorage {
     let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// Feeds whose row and key were checked in this process, by province.
+    private let openFeeds = Mutex<[String: (feed: PostgresFeed, key: String)]>([:])
 
     public var location: String { url.description }
     public var registry: any RegistryStore { PostgresRegistry(client: client, logger: logger) }
@@ -151,6 +154,9 @@ public final class PostgresHQStorage: HQStorage {
                                  hint: "use HQ's feed key for \(province)")
         }
         let verifierKey = signer.verifierKey
+        // Opened once per process and key: every sync's state request asks for the feed, and
+        // the check below is a write transaction.
+        if let open = openFeeds.withLock({ $0[province] }), open.key == verifierKey { return open.feed }
         do {
             _ = try suite.verifier(forKey: verifierKey)
         } catch {
@@ -178,6 +184,7 @@ public final class PostgresHQStorage: HQStorage {
                 throw HQStorageError(.enrolment, "HQ's feed to \(province) is signed by \(stored), not by \(verifierKey)", hint: PostgresFeed.keyChangedHint)
             }
         }
+        openFeeds.withLock { $0[province] = (feed, verifierKey) }
         return feed
     }
 
