@@ -9,36 +9,15 @@ extension PostgresFeed {
     /// `fsck` of the feed with the shared `LogVerifier`, in one snapshot: checkpoints against
     /// HQ's feed key, entries streamed in index order with the tiles each chunk completes.
     func verify(keys: LogKeyHistory) async throws -> LogVerifier.Report {
-        try await client.withConnection { connection in
-            try await connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                let report = try await verify(keys: keys, connection)
-                try await connection.run("COMMIT", logger: logger)
-                return report
-            } catch let failure as VerificationFailure {
-                try? await connection.run("ROLLBACK", logger: logger)
-                throw HQStorageError.corruptFeed(failure, province: province)
-            } catch {
-                try? await connection.run("ROLLBACK", logger: logger)
-                throw error
-            }
+        try await PostgresVerification.inSnapshot(client, logger: logger, corrupt: { [province] in HQStorageError.corruptFeed($0, province: province) }) { connection in
+            try await verify(keys: keys, connection)
         }
     }
 
     private func verify(keys: LogKeyHistory, _ connection: PostgresConnection) async throws -> LogVerifier.Report {
-        var checkpoints: [Checkpoint] = []
-        for stored in try await self.checkpoints(connection, "SELECT size, root, note, stored_at FROM feed_checkpoint WHERE province = \(province) ORDER BY size") {
-            let checkpoint: VerifiedCheckpoint
-            do {
-                checkpoint = try keys.verify(UnverifiedCheckpoint(parsing: stored.note), suite: suite.id)
-            } catch {
-                throw VerificationFailure("the feed checkpoint of size \(stored.size) does not verify: \(error)", index: stored.size)
-            }
-            guard checkpoint.size == stored.size, checkpoint.root == stored.root, checkpoint.checkpoint.origin == origin else {
-                throw VerificationFailure("the stored columns of feed checkpoint \(stored.size) disagree with its signed note", index: stored.size)
-            }
-            checkpoints.append(checkpoint.checkpoint)
-        }
+        let checkpoints = try PostgresVerification.checkpoints(
+            try await self.checkpoints(connection, "SELECT size, root, note, stored_at FROM feed_checkpoint WHERE province = \(province) ORDER BY size"),
+            keys: keys, suite: suite, origin: origin, noun: "feed checkpoint")
         // HQ signs a checkpoint with every append: each entry is covered, as in a province's log.
         var verifier = try LogVerifier(suite: suite, province: province, role: .province, checkpoints: checkpoints)
         let chunk: UInt64 = 4096

@@ -33,11 +33,7 @@ struct PostgresFeed: FeedStore {
     }
 
     func checkpoints(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [StoredCheckpoint] {
-        var result: [StoredCheckpoint] = []
-        for try await (size, root, note, storedAt) in try await connection.query(query, logger: logger).decode((Int64, ByteBuffer, String, Int64).self) {
-            result.append(StoredCheckpoint(size: try PGValue.size(size), root: try PGValue.hash(root), note: note, storedAt: PGValue.date(storedAt)))
-        }
-        return result
+        try await PostgresVerification.checkpointRows(connection, query, logger: logger)
     }
 
     func latest(_ connection: PostgresConnection) async throws -> StoredCheckpoint {

@@ -9,36 +9,15 @@ extension PostgresMirror {
     /// `fsck` with the shared `LogVerifier`: entries streamed in index order in one snapshot,
     /// the tiles each chunk of entries completes fetched together, plus the mirror's own columns.
     func verify(keys: LogKeyHistory) async throws -> LogVerifier.Report {
-        try await client.withConnection { connection in
-            try await connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                let report = try await verify(keys: keys, connection)
-                try await connection.run("COMMIT", logger: logger)
-                return report
-            } catch let failure as VerificationFailure {
-                try? await connection.run("ROLLBACK", logger: logger)
-                throw HQStorageError.corrupt(failure, province: province)
-            } catch {
-                try? await connection.run("ROLLBACK", logger: logger)
-                throw error
-            }
+        try await PostgresVerification.inSnapshot(client, logger: logger, corrupt: { [province] in HQStorageError.corrupt($0, province: province) }) { connection in
+            try await verify(keys: keys, connection)
         }
     }
 
     private func verify(keys: LogKeyHistory, _ connection: PostgresConnection) async throws -> LogVerifier.Report {
-        var checkpoints: [Checkpoint] = []
-        for stored in try await self.checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) ORDER BY size") {
-            let checkpoint: VerifiedCheckpoint
-            do {
-                checkpoint = try keys.verify(UnverifiedCheckpoint(parsing: stored.note), suite: suite.id)
-            } catch {
-                throw VerificationFailure("the checkpoint of size \(stored.size) does not verify: \(error)", index: stored.size)
-            }
-            guard checkpoint.size == stored.size, checkpoint.root == stored.root, checkpoint.checkpoint.origin == origin else {
-                throw VerificationFailure("the stored columns of checkpoint \(stored.size) disagree with its signed note", index: stored.size)
-            }
-            checkpoints.append(checkpoint.checkpoint)
-        }
+        let checkpoints = try PostgresVerification.checkpoints(
+            try await self.checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) ORDER BY size"),
+            keys: keys, suite: suite, origin: origin, noun: "checkpoint")
         var verifier = try LogVerifier(suite: suite, province: province, role: .mirror, checkpoints: checkpoints)
         let chunk: UInt64 = 4096
         var start: UInt64 = 0

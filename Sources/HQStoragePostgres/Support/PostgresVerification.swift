@@ -1,0 +1,54 @@
+import Foundation
+import HQStorage
+import LedgerCore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// What a mirror's and a feed's `fsck` share: one read-only snapshot, and the stored checkpoints
+/// verified with the log's keys and compared with their own columns.
+enum PostgresVerification {
+    /// Runs `body` in one REPEATABLE READ snapshot; a `VerificationFailure` becomes `corrupt(failure)`.
+    static func inSnapshot<T: Sendable>(_ client: PostgresClient, logger: Logger, corrupt: @escaping @Sendable (VerificationFailure) -> HQStorageError,
+                                        _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.run("COMMIT", logger: logger)
+                return result
+            } catch let failure as VerificationFailure {
+                try? await connection.run("ROLLBACK", logger: logger)
+                throw corrupt(failure)
+            } catch {
+                try? await connection.run("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Each stored checkpoint verified with `keys`, its columns equal to its note, of `origin`.
+    static func checkpoints(_ stored: [StoredCheckpoint], keys: LogKeyHistory, suite: Suite, origin: String, noun: String) throws -> [Checkpoint] {
+        try stored.map { stored in
+            let checkpoint: VerifiedCheckpoint
+            do {
+                checkpoint = try keys.verify(UnverifiedCheckpoint(parsing: stored.note), suite: suite.id)
+            } catch {
+                throw VerificationFailure("the \(noun) of size \(stored.size) does not verify: \(error)", index: stored.size)
+            }
+            guard checkpoint.size == stored.size, checkpoint.root == stored.root, checkpoint.checkpoint.origin == origin else {
+                throw VerificationFailure("the stored columns of \(noun) \(stored.size) disagree with its signed note", index: stored.size)
+            }
+            return checkpoint.checkpoint
+        }
+    }
+
+    /// Checkpoint rows (`size, root, note, stored_at` or `seen_at`) of a query.
+    static func checkpointRows(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [StoredCheckpoint] {
+        var result: [StoredCheckpoint] = []
+        for try await (size, root, note, storedAt) in try await connection.query(query, logger: logger).decode((Int64, ByteBuffer, String, Int64).self) {
+            result.append(StoredCheckpoint(size: try PGValue.size(size), root: try PGValue.hash(root), note: note, storedAt: PGValue.date(storedAt)))
+        }
+        return result
+    }
+}
