@@ -13,9 +13,8 @@ public struct StateRow: Sendable {
     public let revoked: Bool
     /// The change record's canonical bytes (RFC 8785), as stored.
     public let bytes: [UInt8]
-    /// The canonical bytes of its content members (`contentKeys`): equal exactly when the
-    /// contents are identical, since canonical JSON has one encoding per value.
-    public let content: [UInt8]
+    /// The record's top-level members, as the scan of `bytes` found them.
+    public let members: [CanonicalMembers.Member]
 
     /// From stored canonical bytes. Fails (nil) unless they are an object with string
     /// `category`, `id` and `op` `upsert` or `revoke`, which every stored entry has.
@@ -34,7 +33,7 @@ public struct StateRow: Sendable {
         self.index = index
         self.revoked = operation == .revoke
         self.bytes = bytes
-        self.content = CanonicalMembers.subset(bytes, members) { key in Self.contentKeyBytes.contains { $0.elementsEqual(key) } }
+        self.members = members
     }
 
     /// From a parsed value (tests, and callers that hold one): its canonical bytes.
@@ -59,10 +58,35 @@ public struct StateRow: Sendable {
     /// two sides agree when these are equal, whatever their change ids and clocks.
     public static let contentKeys = ["category", "id", "op", "entity", "fields", "occurred_at", "source"]
 
+    /// The content members (`contentKeys`) of both, compared slice by slice where they lie:
+    /// equal exactly when the contents are identical, since canonical JSON has one encoding per
+    /// value and sorts the members. Copying each side's content out first was 2.6% of an
+    /// audit's CPU.
     public func sameContent(as other: StateRow) -> Bool {
-        content.count == other.content.count && content.withUnsafeBytes { mine in
-            other.content.withUnsafeBytes { theirs in memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
+        bytes.withUnsafeBufferPointer { mine in
+            other.bytes.withUnsafeBufferPointer { theirs in
+                var (left, right) = (0, 0)
+                while true {
+                    while left < members.count, !Self.isContentKey(mine, members[left].key) { left += 1 }
+                    while right < other.members.count, !Self.isContentKey(theirs, other.members[right].key) { right += 1 }
+                    guard left < members.count, right < other.members.count else { return left == members.count && right == other.members.count }
+                    // The member from its key's opening quote to the end of its value.
+                    let (a, b) = (members[left], other.members[right])
+                    let (x, y) = ((a.key.lowerBound - 1)..<a.value.upperBound, (b.key.lowerBound - 1)..<b.value.upperBound)
+                    guard x.count == y.count, memcmp(mine.baseAddress! + x.lowerBound, theirs.baseAddress! + y.lowerBound, x.count) == 0 else { return false }
+                    left += 1
+                    right += 1
+                }
+            }
         }
+    }
+
+    /// Whether the key at `range` is one of `contentKeys`, by its length and bytes.
+    static func isContentKey(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for key in contentKeyBytes where key.count == range.count {
+            if key.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + range.lowerBound, range.count) == 0 }) { return true }
+        }
+        return false
     }
 
     /// Equality as the canonical bytes see it: strings by their UTF-8 bytes, not by Swift's
@@ -88,6 +112,16 @@ public struct StateRow: Sendable {
     }
 
     static func compare(_ a: String.UTF8View, _ b: String.UTF8View) -> Int {
+        // Native strings (all of these: decoded from stored bytes) by memcmp, not by walking
+        // two UTF-8 views element by element, once per key of the audit's merge.
+        if let order = a.withContiguousStorageIfAvailable({ x in
+            b.withContiguousStorageIfAvailable { y -> Int in
+                let common = min(x.count, y.count)
+                let byBytes = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                if byBytes != 0 { return byBytes < 0 ? -1 : 1 }
+                return x.count == y.count ? 0 : x.count < y.count ? -1 : 1
+            }
+        }), let order { return order }
         var left = a.makeIterator()
         var right = b.makeIterator()
         while true {

@@ -59,4 +59,15 @@ struct GapClassifierTests {
         let nfd = try Self.row("x", "1", 1, name: "Cafe\u{301}")
         #expect(Self.merge([nfc], [nfd]).map(\.fields) == [["entity.name"]])
     }
+    @Test("keys order by their UTF-8 bytes, as SQLite and PostgreSQL sort them")
+    func keyOrder() throws {
+        let ids = ["A-1", "A-10", "A-1 ", "A-2", "", "甲-1", "e\u{301}", "é", "Z", "a"]
+        for x in ids {
+            for y in ids {
+                let expected = Array(x.utf8) == Array(y.utf8) ? 0 : Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : 1
+                #expect(StateRow.keyOrder(try Self.row("c", x, 1), try Self.row("c", y, 2)) == expected, "\(x) \(y)")
+            }
+        }
+        #expect(StateRow.keyOrder(try Self.row("a", "Z", 1), try Self.row("b", "A", 2)) == -1)
+    }
 }

@@ -63,4 +63,33 @@ struct GroupCheckerTests {
         #expect(records.allSatisfy { QualityTestSupport.groups.groupKeys(for: $0).first?.key == uscc })
         #expect(QualityTestSupport.groups.checkGroup("no_such_grouping", records: records, period: period).isEmpty)
     }
+    @Test("a projection cut from canonical bytes is the tree projection, canonically encoded, with the same digest")
+    func projectionBytes() throws {
+        let generated = QualityTestSupport.generated(400)
+        var values = generated
+        for rule in QualityTestSupport.injector.groupRules {
+            let (clean, defective) = try #require(QualityTestSupport.injector.groupFixture(rule, period: period, tables: QualityTestSupport.tables))
+            values += clean + defective
+        }
+        for (n, rule) in QualityTestSupport.injector.recordRules.enumerated() {
+            if let broken = QualityTestSupport.injector.inject(rule, into: generated[n % generated.count]) { values.append(broken) }
+        }
+        // Paths through values that are not objects, or objects without the path's members.
+        values.append(generated[0].setting("entity", to: .string("91440300MA5FXXXX1X")))
+        values.append(generated[1].setting("fields", to: .object([])))
+        values.append(generated[2].setting("fields", to: .array([.string("x")])))
+        var compared = 0
+        for (index, value) in values.enumerated() {
+            let canonical = CanonicalJSON.encode(value)
+            let record = try AuditRecord(bytes: canonical, index: UInt64(index))
+            let members = try #require(CanonicalMembers.scan(canonical))
+            let tree = QualityTestSupport.groups.projection(record, canonical: canonical)
+            let cut = QualityTestSupport.groups.projected(record, canonical: canonical, members: members)
+            #expect(cut?.bytes == tree.map { CanonicalJSON.encode($0.value) }, "\(record.category)/\(record.id)")
+            #expect(cut?.digest == tree?.contentDigest)
+            #expect(cut?.uscc == tree?.entityUSCC)
+            if cut != nil { compared += 1 }
+        }
+        #expect(compared > 300)
+    }
 }

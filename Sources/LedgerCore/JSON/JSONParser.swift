@@ -69,6 +69,9 @@ public struct JSONParser {
             guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)", code: .nestingTooDeep) }
             position += 1
             var members: [JSONValue.Member] = []
+            // Change records' objects have up to a dozen members: growing from empty took up
+            // to five allocations per object, one for a dozen.
+            members.reserveCapacity(12)
             var seen: Set<[UInt8]>? = nil
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {

@@ -26,24 +26,38 @@ import LedgerCore
 public struct GroupChecker: Sendable {
     public let rules: QualityRules
     let catalogue: FindingList.Catalogue
-    /// Groupings in file order, with their key paths split.
-    let groupings: [(rule: GroupingRule, key: [[String]])]
+    /// Groupings in file order, with their key paths split and their checks as a set.
+    let groupings: [(rule: GroupingRule, key: [[String]], enabled: Set<String>)]
+    /// The relation rules' paths, split once (each group used to split them again).
+    let listAction: [String]
+    let listDate: [String]
+    let reportYear: [String]
+    let reportStatus: [String]
+    let reportEstablished: [String]
     /// Every path a group check reads (see `projection`).
     let projectedPaths: [[String]]
     /// Groupings that compare records' whole content.
     let identicalGroupings: Set<String>
     let identicalIgnoreBytes: [[UInt8]]
+    /// `projectedPaths`, for cutting projections from canonical bytes.
+    let projector: CanonicalProjection
 
     public init(rules: QualityRules) {
         self.rules = rules
         catalogue = FindingList.Catalogue(rules)
-        groupings = rules.groupings.map { ($0, $0.key.map(RecordPath.components)) }
+        groupings = rules.groupings.map { ($0, $0.key.map(RecordPath.components), Set($0.checks)) }
         let relations = rules.relations
+        listAction = RecordPath.components(relations.lists.action)
+        listDate = RecordPath.components(relations.lists.date)
+        reportYear = RecordPath.components(relations.annualReports.year)
+        reportStatus = RecordPath.components(relations.annualReports.status)
+        reportEstablished = RecordPath.components(relations.annualReports.established)
         var paths = ["category", "id", "op", "entity.uscc", "entity.name", relations.lists.action, relations.lists.date,
                      relations.annualReports.year, relations.annualReports.established, relations.annualReports.status]
         for grouping in rules.groupings { paths += grouping.key }
         var seen: Set<String> = []
         projectedPaths = paths.filter { seen.insert($0).inserted }.map(RecordPath.components)
+        projector = CanonicalProjection(paths: projectedPaths)
         identicalGroupings = Set(rules.groupings.filter { $0.checks.contains(RuleID.identicalRecord) }.map(\.name))
         identicalIgnoreBytes = rules.identicalIgnore.map { Array($0.utf8) }
     }
@@ -52,7 +66,7 @@ public struct GroupChecker: Sendable {
     /// whose key paths all hold non-empty strings. Keys are opaque strings; equal keys mean one group.
     public func groupKeys(for record: AuditRecord) -> [(grouping: String, key: String)] {
         var keys: [(grouping: String, key: String)] = []
-        for (rule, paths) in groupings where rule.categories.contains(record.category) {
+        for (rule, paths, _) in groupings where rule.categories.contains(record.category) {
             var key = ""
             var complete = true
             for (position, path) in paths.enumerated() {
@@ -91,6 +105,32 @@ public struct GroupChecker: Sendable {
         return projected
     }
 
+    /// What an audit keeps of a record for the group pass: `projection`'s canonical bytes, cut
+    /// from the record's own (`CanonicalProjection`, without building or encoding a tree), the
+    /// entity it is grouped under, and its identical-content digest when a grouping needs one.
+    public struct Projected: Sendable, Equatable {
+        public var uscc: String
+        public var bytes: [UInt8]
+        public var digest: String?
+    }
+
+    /// `record`'s projection as bytes: nil when `projection` gives none or it names no entity.
+    /// `canonical` are the record's canonical bytes and `members` their top-level members.
+    public func projected(_ record: AuditRecord, canonical: [UInt8], members: [CanonicalMembers.Member]) -> Projected? {
+        guard record.op == .upsert, let uscc = record.entityUSCC else { return nil }
+        // Which groups, as `groupKeys` finds them, without building the keys.
+        var grouped = false
+        var identical = false
+        for (rule, paths, _) in groupings where rule.categories.contains(record.category) {
+            guard paths.allSatisfy({ RecordPath.string(record.value, $0).map { !$0.isEmpty } ?? false }) else { continue }
+            grouped = true
+            if identicalGroupings.contains(rule.name) { identical = true }
+        }
+        guard grouped else { return nil }
+        let digest = identical ? contentHash(canonical, members) : nil
+        return Projected(uscc: uscc, bytes: projector.project(canonical, members), digest: digest)
+    }
+
     static func insert(_ value: JSONValue, at path: ArraySlice<String>, into members: inout [JSONValue.Member]) {
         guard let first = path.first else { return }
         let index = members.firstIndex { $0.key.hasSameBytes(as: first) }
@@ -107,11 +147,10 @@ public struct GroupChecker: Sendable {
     /// Findings for one group: all current records of one (grouping, key). An unknown grouping
     /// name gives no findings.
     public func checkGroup(_ grouping: String, records: [AuditRecord], period: AuditPeriod) -> [Finding] {
-        guard let (rule, key) = groupings.first(where: { $0.rule.name == grouping }) else { return [] }
+        guard let (rule, key, enabled) = groupings.first(where: { $0.rule.name == grouping }) else { return [] }
         let live = Self.current(records).filter { $0.op == .upsert && rule.categories.contains($0.category) }
         guard !live.isEmpty else { return [] }
         var findings: [Finding] = []
-        let enabled = Set(rule.checks)
         if enabled.contains(RuleID.noRegistration) || enabled.contains(RuleID.nameMismatch) {
             checkRegistration(live, into: &findings, noRegistration: enabled.contains(RuleID.noRegistration),
                               nameMismatch: enabled.contains(RuleID.nameMismatch))
@@ -127,8 +166,20 @@ public struct GroupChecker: Sendable {
 
     /// One record per (category, id): the highest index, else the last; in index (else input) order.
     static func current(_ records: [AuditRecord]) -> [AuditRecord] {
-        var position: [String: Int] = [:]
         var result: [AuditRecord] = []
+        // Most groups are a few records: compare them pairwise instead of hashing their keys.
+        if records.count <= 16 {
+            for record in records {
+                if let existing = result.firstIndex(where: { $0.category.hasSameBytes(as: record.category) && $0.id.hasSameBytes(as: record.id) }) {
+                    if (record.index ?? .max) >= (result[existing].index ?? 0) { result[existing] = record }
+                } else {
+                    result.append(record)
+                }
+            }
+            if result.allSatisfy({ $0.index != nil }) { result.sort { $0.index! < $1.index! } }
+            return result
+        }
+        var position: [String: Int] = [:]
         for record in records {
             let identity = record.category + "\u{1F}" + record.id
             if let existing = position[identity] {
@@ -166,18 +217,16 @@ public struct GroupChecker: Sendable {
         }
         guard nameMismatch else { return }
         let names = Set(registrations.compactMap(\.entityName))
-        let registered = names.sorted().joined(separator: "、")
         for record in others {
             guard let name = record.entityName, !name.isEmpty, !names.contains(name) else { continue }
+            let registered = names.sorted().joined(separator: "、")
             add(RuleID.nameMismatch, record, field: "entity.name", value: name,
                 detail: ("登记名称为“\(registered)”", "registered as \(registered)"), into: &findings)
         }
     }
 
     func checkLists(_ live: [AuditRecord], into findings: inout [Finding]) {
-        let lists = rules.relations.lists
-        let action = RecordPath.components(lists.action)
-        let datePath = RecordPath.components(lists.date)
+        let (lists, action, datePath) = (rules.relations.lists, listAction, listDate)
         for removal in live where lists.categories.contains(removal.category) && RecordPath.string(removal.value, action) == lists.removal {
             let removedOn = RecordPath.string(removal.value, datePath).flatMap { CivilDate(iso: $0) }
             let listed = live.contains { listing in
@@ -201,12 +250,10 @@ public struct GroupChecker: Sendable {
         let due = CivilDate(year: period.year, month: reports.dueMonth,
                             day: min(reports.dueDay, CivilDate.daysIn(year: period.year, month: reports.dueMonth)))
         guard period.lastDay > due else { return }
-        let reportYear = String(period.year - 1)
-        let yearPath = RecordPath.components(reports.year)
+        let (reportYear, yearPath) = (String(period.year - 1), self.reportYear)
         guard !live.contains(where: { $0.category == reports.category && RecordPath.string($0.value, yearPath) == reportYear }) else { return }
         let yearEnd = CivilDate(year: period.year - 1, month: 12, day: 31)
-        let status = RecordPath.components(reports.status)
-        let established = RecordPath.components(reports.established)
+        let (status, established) = (reportStatus, reportEstablished)
         for registration in live where registration.category == rules.relations.registrationCategory {
             guard let state = RecordPath.string(registration.value, status), reports.active.contains(state),
                   let since = RecordPath.string(registration.value, established).flatMap({ CivilDate(iso: $0) }), since <= yearEnd else { continue }
@@ -243,7 +290,10 @@ public struct GroupChecker: Sendable {
     /// `contentHash` from canonical bytes: the same bytes `CanonicalJSON` would encode for the
     /// record less the ignored members, since a subset of canonical members is canonical.
     func contentHash(canonical bytes: [UInt8]) -> String? {
-        guard let members = CanonicalMembers.scan(bytes) else { return nil }
+        CanonicalMembers.scan(bytes).map { contentHash(bytes, $0) }
+    }
+
+    func contentHash(_ bytes: [UInt8], _ members: [CanonicalMembers.Member]) -> String {
         let ignored = identicalIgnoreBytes
         return SHA256Algorithm().hash(CanonicalMembers.subset(bytes, members) { key in !ignored.contains { $0.elementsEqual(key) } }).hex
     }
