@@ -50,9 +50,8 @@ struct AuditRun {
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
         }, prepare: { row, bytes in
             let record = try AuditRecord(value: row.value, index: row.index)
-            let projection = groups.projection(record, canonical: bytes).flatMap { projected in
-                projected.entityUSCC.map { ($0, AuditScratch.Row(index: row.index, mask: 0, data: CanonicalJSON.encode(projected.value),
-                                                                 digest: projected.contentDigest)) }
+            let projection = groups.projected(record, canonical: bytes, members: row.members).map { projected in
+                (projected.uscc, AuditScratch.Row(index: row.index, mask: 0, data: projected.bytes, digest: projected.digest))
             }
             return LocalCheck(findings: checker.check(record, period: period), timeliness: checker.isTimelinessChecked(record, period: period),
                               projection: projection)
@@ -126,18 +125,21 @@ struct AuditRun {
 
     // MARK: Pass 2: groups
 
-    /// The cross-record checks, entity by entity from the work table: a page of entities is
-    /// checked in two halves at once (parsing and grouping are most of this pass), then counted
-    /// and written in entity order, so the output is the same as one thread's.
+    /// The cross-record checks, entity by entity from the work files: a page of entities is
+    /// checked in two halves at once (parsing and grouping are most of this pass) while the
+    /// next page is read from the runs, then counted and written in entity order, so the output is the same as
+    /// one thread's.
     mutating func checkGroups() async throws {
         let (groups, period) = (groups, plan.period)
-        while true {
-            let page = try scratch.entities(rows: Self.groupPageRows)
-            guard !page.isEmpty else { break }
-            let middle = page.count / 2
-            async let front = Self.checkEntities(page[..<middle], groups: groups, period: period)
-            let back = try Self.checkEntities(page[middle...], groups: groups, period: period)
-            for checked in try await front + back {
+        var page = try scratch.entities(rows: Self.groupPageRows)
+        while !page.isEmpty {
+            let (current, middle) = (page, page.count / 2)
+            async let front = Self.checkEntities(current[..<middle], groups: groups, period: period)
+            async let back = Self.checkEntities(current[middle...], groups: groups, period: period)
+            let following = try scratch.entities(rows: Self.groupPageRows)
+            let results = try await front + back
+            page = following
+            for checked in results {
                 for (row, category, findings) in checked {
                     var seen: Set<String> = []
                     let mask = row.mask | tally.count(findings, category: category, seen: &seen)
@@ -161,19 +163,34 @@ struct AuditRun {
                 record.contentDigest = row.digest
                 records.append(record)
             }
-            var members: [String: [AuditRecord]] = [:]
-            var order: [String] = []
+            // The entity's groups in order of appearance. Found by comparing keys while there
+            // are few (most entities have a handful), by hashing once there are many.
+            var found: [(grouping: String, key: String, records: [AuditRecord])] = []
+            var position: [String: Int]?
             for record in records {
                 for (grouping, key) in groups.groupKeys(for: record) {
-                    let name = grouping + "\u{1E}" + key
-                    if members[name] == nil { order.append(name) }
-                    members[name, default: []].append(record)
+                    let existing: Int?
+                    if let index = position {
+                        existing = index[grouping + "\u{1E}" + key]
+                    } else {
+                        existing = found.firstIndex { $0.key.hasSameBytes(as: key) && $0.grouping.hasSameBytes(as: grouping) }
+                    }
+                    if let existing {
+                        found[existing].records.append(record)
+                        continue
+                    }
+                    found.append((grouping, key, [record]))
+                    if position != nil {
+                        position![grouping + "\u{1E}" + key] = found.count - 1
+                    } else if found.count > 32 {
+                        position = Dictionary(found.enumerated().map { ($0.element.grouping + "\u{1E}" + $0.element.key, $0.offset) },
+                                              uniquingKeysWith: { first, _ in first })
+                    }
                 }
             }
             var findingsByIndex: [UInt64: [Finding]] = [:]
-            for name in order {
-                let grouping = String(name[..<name.firstIndex(of: "\u{1E}")!])
-                for finding in groups.checkGroup(grouping, records: members[name]!, period: period) {
+            for (grouping, _, members) in found {
+                for finding in groups.checkGroup(grouping, records: members, period: period) {
                     findingsByIndex[finding.index ?? .max, default: []].append(finding)
                 }
             }

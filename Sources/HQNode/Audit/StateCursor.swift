@@ -3,9 +3,9 @@ import LedgerCore
 import Reconcile
 
 /// Reads one side's state (a mirror, or the central register) in key order, a page at a time:
-/// memory is two pages whatever the record count. The next page is fetched, parsed and prepared
-/// (`prepare`: the per-record checks, for the mirror) in a task of its own while the caller
-/// merges this one, so the two sides and the merge share both cores.
+/// memory is a few pages whatever the record count. The next pages are read, parsed and
+/// prepared (`prepare`: the per-record checks, for the mirror) in tasks of their own while the
+/// caller merges this one, so the reads, the two sides and the merge share both cores.
 struct StateCursor<Extra: Sendable> {
     typealias Fetch = @Sendable (_ after: StateKey?, _ limit: Int) async throws -> [StateEntry]
     typealias Prepare = @Sendable (StateRow, [UInt8]) throws -> Extra
@@ -19,7 +19,19 @@ struct StateCursor<Extra: Sendable> {
     let skipping: Set<String>
     private var page: Page = []
     private var position = 0
-    private var following: Task<(page: Page, last: StateKey?, complete: Bool), any Error>?
+    /// Pages being read and prepared, in key order.
+    private var ahead: [Task<Loaded, any Error>] = []
+    /// The read of the last page in `ahead`: the next read starts after its last key.
+    private var lastFetch: Task<[StateEntry], any Error>?
+    /// Pages read and prepared ahead of the one being merged. Two: with one, the cores idled
+    /// at the end of every page, while its slower half finished.
+    static var depth: Int { 2 }
+
+    /// A prepared page; `last` when its read came back short (the end of the state).
+    struct Loaded: Sendable {
+        var page: Page
+        var last: Bool
+    }
 
     init(side: String, pageSize: Int, skipping: Set<String> = [], fetch: @escaping Fetch, prepare: @escaping Prepare) {
         self.side = side
@@ -27,21 +39,38 @@ struct StateCursor<Extra: Sendable> {
         self.skipping = skipping
         self.fetch = fetch
         self.prepare = prepare
-        following = Self.load(side: side, fetch: fetch, prepare: prepare, after: nil, limit: self.pageSize, skipping: skipping)
+        for _ in 0..<Self.depth { enqueue() }
     }
 
-    /// Fetches, parses and prepares the page after `after`.
-    static func load(side: String, fetch: @escaping Fetch, prepare: @escaping Prepare, after: StateKey?,
-                     limit: Int, skipping: Set<String>) -> Task<(page: Page, last: StateKey?, complete: Bool), any Error> {
+    /// Starts reading the page after the last one enqueued (as soon as that one's read is
+    /// back: reads run ahead of preparing), and preparing it.
+    mutating func enqueue() {
+        let (fetch, limit, previous) = (fetch, pageSize, lastFetch)
+        let fetched = Task {
+            var after: StateKey?
+            if let previous {
+                let before = try await previous.value
+                guard before.count == limit, let last = before.last else { return [StateEntry]() }
+                after = last.key
+            }
+            return try await fetch(after, limit)
+        }
+        lastFetch = fetched
+        ahead.append(Self.load(side: side, prepare: prepare, fetched: fetched, limit: limit, skipping: skipping))
+    }
+
+    /// Prepares the page `fetched` brings.
+    static func load(side: String, prepare: @escaping Prepare, fetched: Task<[StateEntry], any Error>,
+                     limit: Int, skipping: Set<String>) -> Task<Loaded, any Error> {
         Task {
-            let fetched = try await fetch(after, limit)
+            let fetched = try await withTaskCancellationHandler { try await fetched.value } onCancel: { fetched.cancel() }
             let entries = skipping.isEmpty ? fetched : fetched.filter { !skipping.contains($0.key.category) }
             // Two halves at once: parsing and checking a record costs several times what the
             // merge spends on it, so one task per page left a core idle.
             let middle = entries.count / 2
             async let front = prepared(entries[..<middle], side: side, prepare: prepare)
             let back = try prepared(entries[middle...], side: side, prepare: prepare)
-            return (try await front + back, fetched.last?.key, fetched.count < limit)
+            return Loaded(page: try await front + back, last: fetched.count < limit)
         }
     }
 
@@ -61,17 +90,26 @@ struct StateCursor<Extra: Sendable> {
     /// The next row and what `prepare` made of it, or nil at the end.
     mutating func next() async throws -> (row: StateRow, extra: Extra)? {
         while position == page.count {
-            guard let following else { return nil }
-            let loaded = try await following.value
+            guard !ahead.isEmpty else { return nil }
+            let loaded = try await ahead.removeFirst().value
             page = loaded.page
             position = 0
-            self.following = loaded.complete ? nil : Self.load(side: side, fetch: fetch, prepare: prepare, after: loaded.last, limit: pageSize, skipping: skipping)
+            if loaded.last {
+                cancel()
+                ahead = []
+                lastFetch = nil
+            } else {
+                enqueue()
+            }
         }
         let row = page[position]
         position += 1
         return row
     }
 
-    /// Stops a prefetch in flight (an audit that failed midway).
-    func cancel() { following?.cancel() }
+    /// Stops the reads and preparations in flight (an audit that failed midway, or the end).
+    func cancel() {
+        for task in ahead { task.cancel() }
+        lastFetch?.cancel()
+    }
 }
