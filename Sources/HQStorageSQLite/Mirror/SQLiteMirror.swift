@@ -40,6 +40,7 @@ final class SQLiteMirror: MirrorStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -4096")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
+            try db.execute(sql: "PRAGMA mmap_size = \(SQLiteHQStorage.mappedBytes)")
         }
         return configuration
     }
