@@ -47,7 +47,6 @@ public struct StateRow: Sendable {
     static let categoryKey = Array("category".utf8)
     static let idKey = Array("id".utf8)
     static let opKey = Array("op".utf8)
-    static let contentKeyBytes = contentKeys.map { Array($0.utf8) }
 
     static func string(_ bytes: [UInt8], _ value: Range<Int>) -> String? {
         if let plain = CanonicalMembers.plainString(bytes, value) { return plain }
@@ -56,7 +55,7 @@ public struct StateRow: Sendable {
 
     /// The members that make a record's content (DESIGN §3), the same set as its content hash:
     /// two sides agree when these are equal, whatever their change ids and clocks.
-    public static let contentKeys = ["category", "id", "op", "entity", "fields", "occurred_at", "source"]
+    public static let contentKeys = contentKeyText.map(\.description)
 
     /// The content members (`contentKeys`) of both, compared slice by slice where they lie:
     /// equal exactly when the contents are identical, since canonical JSON has one encoding per
@@ -83,11 +82,14 @@ public struct StateRow: Sendable {
 
     /// Whether the key at `range` is one of `contentKeys`, by its length and bytes.
     static func isContentKey(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        for key in contentKeyBytes where key.count == range.count {
-            if key.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + range.lowerBound, range.count) == 0 }) { return true }
+        for key in contentKeyText where key.utf8CodeUnitCount == range.count {
+            if memcmp(key.utf8Start, bytes.baseAddress! + range.lowerBound, range.count) == 0 { return true }
         }
         return false
     }
+
+    /// `contentKeys` as static text, compared by memcmp without an array per key.
+    static let contentKeyText: [StaticString] = ["category", "id", "op", "entity", "fields", "occurred_at", "source"]
 
     /// Equality as the canonical bytes see it: strings by their UTF-8 bytes, not by Swift's
     /// Unicode canonical equivalence (an NFC and an NFD name hash differently, so they differ).

@@ -18,6 +18,12 @@ public enum CanonicalMembers {
     /// The members of the object that spans `range` of `data` (a nested object's value range,
     /// as a scan of its parent gives it); ranges are positions in `data`.
     public static func scan(_ data: [UInt8], in range: Range<Int>) -> [Member]? {
+        guard range.lowerBound >= 0, range.upperBound <= data.count else { return nil }
+        // Through a buffer pointer, without the array's bounds check on every byte.
+        return data.withUnsafeBufferPointer { scan($0, in: range) }
+    }
+
+    static func scan(_ data: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [Member]? {
         guard range.count >= 2, data[range.lowerBound] == UInt8(ascii: "{"), data[range.upperBound - 1] == UInt8(ascii: "}") else { return nil }
         var members: [Member] = []
         members.reserveCapacity(12)
@@ -40,7 +46,7 @@ public enum CanonicalMembers {
     }
 
     /// The index just past the string that starts (with its quote) at `start`.
-    static func stringEnd(_ data: [UInt8], from start: Int) -> Int? {
+    static func stringEnd(_ data: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var position = start + 1
         while position < data.count {
             switch data[position] {
@@ -54,7 +60,7 @@ public enum CanonicalMembers {
 
     /// The index just past the value that starts at `start`: a string, or anything up to the
     /// comma or brace that closes it at depth 0.
-    static func valueEnd(_ data: [UInt8], from start: Int) -> Int? {
+    static func valueEnd(_ data: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < data.count else { return nil }
         if data[start] == UInt8(ascii: "\"") { return stringEnd(data, from: start) }
         if data[start] != UInt8(ascii: "{"), data[start] != UInt8(ascii: "[") {
