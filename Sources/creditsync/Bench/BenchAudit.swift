@@ -79,16 +79,19 @@ struct BenchAudit: OperatorCommand {
         var readTimes: [Double] = []
         var auditTimes: [Double] = []
         var auditPeaks: [Double] = []
+        var auditResident: [Double] = []
         for run in 0..<runs {
             let (rows, readSeconds) = try await Bench.time { try await Self.readOnce(data.storage, size: UInt64(records)) }
             guard rows.local == rows.central else { throw ValidationError("read \(rows.local) mirror and \(rows.central) register state rows") }
             readTimes.append(readSeconds)
-            let (seconds, peak) = try await audit(storageArguments, size: records, out: root.appendingPathComponent("audit-\(run)"))
+            let (seconds, peak, resident) = try await audit(storageArguments, size: records, out: root.appendingPathComponent("audit-\(run)"))
             auditTimes.append(seconds)
             auditPeaks.append(peak)
-            Output.line(String(format: "  run %d: read both states once %.2fs; audit %.2fs, peak %.0f MiB", run + 1, readSeconds, seconds, peak))
+            auditResident.append(resident)
+            Output.line(String(format: "  run %d: read both states once %.2fs; audit %.2fs, peak %.0f MiB own memory (%.0f MiB resident with mapped files)",
+                               run + 1, readSeconds, seconds, peak, resident))
         }
-        let (smallSeconds, smallPeak) = try await audit(storageArguments, size: small, out: root.appendingPathComponent("audit-small"))
+        let (smallSeconds, smallPeak, smallResident) = try await audit(storageArguments, size: small, out: root.appendingPathComponent("audit-small"))
         try await data.storage.close()
 
         let read = Bench.median(readTimes)
@@ -97,8 +100,10 @@ struct BenchAudit: OperatorCommand {
         Output.line(String(format: "  baseline: reading both states once (pages of 5,000, the audit's queries, no parsing): %.2fs", read))
         Output.line(String(format: "  audit of %d records against %d central: %.2fs (%@), %.2f× the read; target < 30 s", records, records, audit,
                            Bench.rate(records, audit), audit / read))
-        Output.line(String(format: "  audit peak resident memory: %.0f MiB at %d records, %.0f MiB at %d (%.2fs): flat if close",
+        Output.line(String(format: "  audit peak own memory (RssAnon): %.0f MiB at %d records, %.0f MiB at %d (%.2fs): flat if close",
                            Bench.median(auditPeaks), records, smallPeak, small, smallSeconds))
+        Output.line(String(format: "  audit peak resident set (VmRSS, with the database pages SQLite maps): %.0f MiB at %d records, %.0f MiB at %d",
+                           Bench.median(auditResident), records, smallResident, small))
     }
 
     /// Pages through the mirror's and the register's state as the audit does; returns the rows.
@@ -124,8 +129,9 @@ struct BenchAudit: OperatorCommand {
         return (local, rows)
     }
 
-    /// `creditsync hq audit` at `size` entries and register changes; its time and peak memory.
-    func audit(_ storage: [String], size: Int, out: URL) async throws -> (Double, Double) {
+    /// `creditsync hq audit` at `size` entries and register changes; its time, its peak own
+    /// memory (anonymous pages) and its peak resident set (with mapped file pages).
+    func audit(_ storage: [String], size: Int, out: URL) async throws -> (Double, Double, Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
         process.arguments = ["hq", "audit"] + storage + ["--province", "440000", "--month", "2026-10", "--out", out.path,
@@ -133,12 +139,15 @@ struct BenchAudit: OperatorCommand {
         process.standardOutput = FileHandle.nullDevice
         let start = ContinuousClock.now
         try process.run()
-        let sampler = PeakMemory(pids: [process.processIdentifier])
+        let sampler = PeakMemory(pids: [process.processIdentifier], field: "RssAnon")
+        let resident = PeakMemory(pids: [process.processIdentifier])
         let sampling = Task.detached { await sampler.run() }
+        let samplingResident = Task.detached { await resident.run() }
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         let seconds = Bench.seconds(ContinuousClock.now - start)
         sampling.cancel()
+        samplingResident.cancel()
         guard process.terminationStatus == 0 else { throw ValidationError("hq audit exited with \(process.terminationStatus)") }
-        return (seconds, sampler.reset()[0])
+        return (seconds, sampler.reset()[0], resident.reset()[0])
     }
 }

@@ -162,16 +162,20 @@ struct BenchNational: OperatorCommand {
 /// Peak resident memory of processes, sampled from /proc every 50 ms.
 final class PeakMemory: Sendable {
     let pids: [Int32]
+    /// The /proc status line sampled: `VmRSS` (all resident pages), or `RssAnon` (the
+    /// process's own memory, without the file pages it maps, such as SQLite's mapped reads).
+    let field: String
     private let peaks: Mutex<[Double]>
 
-    init(pids: [Int32]) {
+    init(pids: [Int32], field: String = "VmRSS") {
         self.pids = pids
+        self.field = field
         peaks = Mutex(Array(repeating: 0, count: pids.count))
     }
 
     func run() async {
         while !Task.isCancelled {
-            let now = pids.map(Self.resident)
+            let now = pids.map { Self.resident($0, field: field) }
             peaks.withLock { peaks in for i in peaks.indices { peaks[i] = max(peaks[i], now[i]) } }
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -179,7 +183,7 @@ final class PeakMemory: Sendable {
 
     /// The peaks since the last reset, and starts over from the current values.
     func reset() -> [Double] {
-        let now = pids.map(Self.resident)
+        let now = pids.map { Self.resident($0, field: field) }
         return peaks.withLock { peaks in
             let result = zip(peaks, now).map { max($0, $1) }
             peaks = now
@@ -187,9 +191,9 @@ final class PeakMemory: Sendable {
         }
     }
 
-    static func resident(_ pid: Int32) -> Double {
+    static func resident(_ pid: Int32, field: String = "VmRSS") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return 0 }
         return kb / 1024
