@@ -208,9 +208,10 @@ final class SQLiteMirror: MirrorStore {
             arguments += [bound, limit]
             // Per key the largest index below `size`: entry_by_record walked in key order, each
             // row kept if it is its key's latest. No sort, no materialized page: 30% faster
-            // than a GROUP BY joined back to the entries (0.95 s against 1.4 s for 200,000).
+            // than a GROUP BY joined back to the entries (0.95 s against 1.4 s for 200,000). The
+            // index is named, as the register's must be: the plan is what keeps a page cheap.
             return try StatePage.fetch(db, sql: """
-                SELECT e.category, e.id, e.idx, e.data FROM entry e
+                SELECT e.category, e.id, e.idx, e.data FROM entry e INDEXED BY entry_by_record
                 WHERE e.idx < ? \(keyCondition)
                   AND e.idx = (SELECT max(f.idx) FROM entry f WHERE f.category = e.category AND f.id = e.id AND f.idx < ?)
                 ORDER BY e.category, e.id LIMIT ?
