@@ -102,7 +102,7 @@ struct BenchAudit: OperatorCommand {
                            Bench.rate(records, audit), audit / read))
         Output.line(String(format: "  audit peak own memory (RssAnon): %.0f MiB at %d records, %.0f MiB at %d (%.2fs): flat if close",
                            Bench.median(auditPeaks), records, smallPeak, small, smallSeconds))
-        Output.line(String(format: "  audit peak resident set (VmRSS, with the database pages SQLite maps): %.0f MiB at %d records, %.0f MiB at %d",
+        Output.line(String(format: "  audit peak resident set (VmRSS, with the files it maps): %.0f MiB at %d records, %.0f MiB at %d",
                            Bench.median(auditResident), records, smallResident, small))
     }
 
