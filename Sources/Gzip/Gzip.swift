@@ -17,10 +17,16 @@ public struct GzipError: Error, CustomStringConvertible, Sendable {
 public final class GzipDecompressor {
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
+    /// The last member read so far is complete.
     public private(set) var finished = false
     public private(set) var totalOut = 0
+    /// Whether another member may follow one that ended (RFC 1952 §2.2: a gzip file is a series
+    /// of members, as `cat a.gz b.gz` makes and `gzip -d` reads). Off for upload bodies and
+    /// bundles, which are one member by their formats.
+    public let multipleMembers: Bool
 
-    public init() throws {
+    public init(multipleMembers: Bool = false) throws {
+        self.multipleMembers = multipleMembers
         stream.initialize(to: z_stream())
         // 15 window bits + 16: gzip wrapper only.
         guard inflateInit2_(stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -37,7 +43,10 @@ public final class GzipDecompressor {
     /// Feeds compressed bytes; calls `sink` with each piece of output.
     public func decompress(_ input: UnsafeRawBufferPointer, _ sink: (ArraySlice<UInt8>) throws -> Void) throws {
         guard input.count > 0 else { return }
-        guard !finished else { throw GzipError(description: "data after the end of the gzip stream") }
+        if finished {
+            guard multipleMembers else { throw GzipError(description: "data after the end of the gzip stream") }
+            try nextMember()
+        }
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
         repeat {
@@ -61,10 +70,17 @@ public final class GzipDecompressor {
                 try sink(output[0..<produced])
             }
             if finished {
-                guard stream.pointee.avail_in == 0 else { throw GzipError(description: "data after the end of the gzip stream") }
-                break
+                guard stream.pointee.avail_in > 0 else { break }
+                guard multipleMembers else { throw GzipError(description: "data after the end of the gzip stream") }
+                try nextMember()
             }
         } while stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0
+    }
+
+    /// Starts reading the member after the one that ended (its header is checked as it comes).
+    private func nextMember() throws {
+        guard inflateReset(stream) == Z_OK else { throw GzipError(description: "zlib inflateReset failed") }
+        finished = false
     }
 
     /// Checks the stream ended properly.

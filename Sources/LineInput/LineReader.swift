@@ -2,7 +2,8 @@ import Foundation
 import Gzip
 
 /// Reads newline-delimited records from a file descriptor in fixed-size chunks, inflating it
-/// first if it is gzip (detected by its magic bytes, whatever the file's name). Memory is
+/// first if it is gzip (detected by its magic bytes, whatever the file's name; every member of
+/// a multi-member file, as concatenating gzip files makes). Memory is
 /// bounded by the chunk, its inflated size and the longest accepted line; a longer line is
 /// reported, not buffered.
 public struct LineReader {
@@ -89,7 +90,7 @@ public struct LineReader {
         position = 0
         if !started {
             started = true
-            if data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B { inflater = try GzipDecompressor() }
+            if data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B { inflater = try GzipDecompressor(multipleMembers: true) }
         }
         guard let inflater else {
             buffer = [UInt8](data)

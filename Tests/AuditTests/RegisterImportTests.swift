@@ -23,9 +23,11 @@ struct RegisterImportTests {
             "", TestRecords.json(4), TestRecords.json(1), String(repeating: "x", count: ChangeRecord.maximumSize + 1), TestRecords.json(5, province: "310000"),
         ]
         try (lines.joined(separator: "\n") + "\n").write(to: plain, atomically: true, encoding: .utf8)
+        // Two gzip members, as `cat a.gz b.gz` makes: both are read.
         let gzip = fixture.directory.appending("more.gz")
-        let compressor = try GzipCompressor()
-        try Data(compressor.compress(Array((TestRecords.json(6) + "\n" + TestRecords.json(7, op: "revoke", id: "ADM-1") + "\n").utf8)) + compressor.finish())
+        let (first, second) = (try GzipCompressor(), try GzipCompressor())
+        try Data(first.compress(Array((TestRecords.json(6) + "\n").utf8)) + first.finish()
+                 + second.compress(Array((TestRecords.json(7, op: "revoke", id: "ADM-1") + "\n").utf8)) + second.finish())
             .write(to: gzip)
 
         var rejections: [String] = []
@@ -66,6 +68,12 @@ struct RegisterImportTests {
         try Data(bytes.dropLast(6)).write(to: gzip)
         await #expect(throws: AuditError.self) {
             _ = try await Self.importer(fixture).run([.init(name: "bad.gz", path: gzip.path)]) { _ in }
+        }
+        // Bytes after a member that do not start another one.
+        let trailing = fixture.directory.appending("trailing.gz")
+        try Data(bytes + Array("not gzip\n".utf8)).write(to: trailing)
+        await #expect(throws: AuditError.self) {
+            _ = try await Self.importer(fixture).run([.init(name: "trailing.gz", path: trailing.path)]) { _ in }
         }
         await #expect(throws: AuditError.self) {
             _ = try await Self.importer(fixture).run([.init(name: "good", path: gzip.path), .init(name: "missing", path: "/nonexistent/x.ndjson")]) { _ in }
