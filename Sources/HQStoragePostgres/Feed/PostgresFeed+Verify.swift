@@ -15,7 +15,7 @@ extension PostgresFeed {
     }
 
     private func verify(keys: LogKeyHistory, _ connection: PostgresConnection) async throws -> LogVerifier.Report {
-        let checkpoints = try PostgresVerification.checkpoints(
+        let checkpoints = try StoredCheckpoint.verified(
             try await self.checkpoints(connection, "SELECT size, root, note, stored_at FROM feed_checkpoint WHERE province = \(province) ORDER BY size"),
             keys: keys, suite: suite, origin: origin, noun: "feed checkpoint")
         // HQ signs a checkpoint with every append: each entry is covered, as in a province's log.

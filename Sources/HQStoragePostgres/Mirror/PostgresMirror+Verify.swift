@@ -15,7 +15,7 @@ extension PostgresMirror {
     }
 
     private func verify(keys: LogKeyHistory, _ connection: PostgresConnection) async throws -> LogVerifier.Report {
-        let checkpoints = try PostgresVerification.checkpoints(
+        let checkpoints = try StoredCheckpoint.verified(
             try await self.checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) ORDER BY size"),
             keys: keys, suite: suite, origin: origin, noun: "checkpoint")
         var verifier = try LogVerifier(suite: suite, province: province, role: .mirror, checkpoints: checkpoints)

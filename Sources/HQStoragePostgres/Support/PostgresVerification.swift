@@ -27,22 +27,6 @@ enum PostgresVerification {
         }
     }
 
-    /// Each stored checkpoint verified with `keys`, its columns equal to its note, of `origin`.
-    static func checkpoints(_ stored: [StoredCheckpoint], keys: LogKeyHistory, suite: Suite, origin: String, noun: String) throws -> [Checkpoint] {
-        try stored.map { stored in
-            let checkpoint: VerifiedCheckpoint
-            do {
-                checkpoint = try keys.verify(UnverifiedCheckpoint(parsing: stored.note), suite: suite.id)
-            } catch {
-                throw VerificationFailure("the \(noun) of size \(stored.size) does not verify: \(error)", index: stored.size)
-            }
-            guard checkpoint.size == stored.size, checkpoint.root == stored.root, checkpoint.checkpoint.origin == origin else {
-                throw VerificationFailure("the stored columns of \(noun) \(stored.size) disagree with its signed note", index: stored.size)
-            }
-            return checkpoint.checkpoint
-        }
-    }
-
     /// Checkpoint rows (`size, root, note, stored_at` or `seen_at`) of a query.
     static func checkpointRows(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [StoredCheckpoint] {
         var result: [StoredCheckpoint] = []

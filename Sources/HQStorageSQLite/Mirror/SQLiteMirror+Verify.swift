@@ -13,20 +13,9 @@ extension SQLiteMirror {
         let origin = origin
         return try await pool.read { db in
             do {
-                var checkpoints: [Checkpoint] = []
-                for row in try Row.fetchAll(db, sql: "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size") {
-                    let stored = try Self.storedCheckpoint(row)
-                    let checkpoint: VerifiedCheckpoint
-                    do {
-                        checkpoint = try keys.verify(UnverifiedCheckpoint(parsing: stored.note), suite: suite.id)
-                    } catch {
-                        throw VerificationFailure("the checkpoint of size \(stored.size) does not verify: \(error)", index: stored.size)
-                    }
-                    guard checkpoint.size == stored.size, checkpoint.root == stored.root, checkpoint.checkpoint.origin == origin else {
-                        throw VerificationFailure("the stored columns of checkpoint \(stored.size) disagree with its signed note", index: stored.size)
-                    }
-                    checkpoints.append(checkpoint.checkpoint)
-                }
+                let checkpoints = try StoredCheckpoint.verified(
+                    try Row.fetchAll(db, sql: "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size").map(Self.storedCheckpoint),
+                    keys: keys, suite: suite, origin: origin, noun: "checkpoint")
                 var verifier = try LogVerifier(suite: suite, province: province, role: .mirror, checkpoints: checkpoints)
                 let firstOfChange = try db.makeStatement(sql: "SELECT idx FROM entry WHERE change_id = ? ORDER BY idx LIMIT 1")
                 let duplicateRow = try db.makeStatement(sql: "SELECT first_idx FROM duplicate_change WHERE idx = ?")
