@@ -80,4 +80,26 @@ struct RegisterImportTests {
         }
         #expect(try await fixture.storage.register.size(province: "440000") == 0)
     }
+    @Test("a multi-member gzip stream inflates whole however its bytes are split; a single-member reader refuses the second member")
+    func members() throws {
+        let texts = ["first member\n", "second member\n", "third\n"]
+        var bytes: [UInt8] = []
+        for text in texts {
+            let compressor = try GzipCompressor()
+            bytes += compressor.compress(Array(text.utf8)) + compressor.finish()
+        }
+        for split in [1, 7, bytes.count] {
+            let decompressor = try GzipDecompressor(multipleMembers: true)
+            var output: [UInt8] = []
+            for start in stride(from: 0, to: bytes.count, by: split) {
+                try Array(bytes[start..<min(start + split, bytes.count)]).withUnsafeBytes { raw in
+                    try decompressor.decompress(raw) { output += $0 }
+                }
+            }
+            try decompressor.finish()
+            #expect(String(decoding: output, as: UTF8.self) == texts.joined(), "split \(split)")
+        }
+        let single = try GzipDecompressor()
+        #expect(throws: GzipError.self) { try bytes.withUnsafeBytes { raw in try single.decompress(raw) { _ in } } }
+    }
 }
