@@ -32,8 +32,9 @@ struct BenchAudit: OperatorCommand {
         defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         Output.line("bench audit: \(records) records, backend \(backend)")
         Output.line("machine: \(Bench.machine())")
-        let cluster = backend == "postgres" ? try LocalPostgresCluster(durability: .durable) : nil
+        let cluster = backend == "postgres" ? try LocalPostgresCluster(durability: .durable, settings: Bench.postgresSettings) : nil
         defer { cluster?.stop() }
+        if cluster != nil { Output.line("PostgreSQL settings: \(Bench.postgresSettings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))") }
 
         // The province's log, mirrored in two syncs so HQ holds a checkpoint at a fifth of it.
         let small = records / 5
