@@ -59,6 +59,45 @@ struct RegisterImportTests {
         #expect(try await register.size(province: "440000") == 4)
     }
 
+    @Test("state pages of every size give the latest version per key, full until the last, past a record with many versions",
+          arguments: StorageBackend.allCases)
+    func statePages(backend: StorageBackend) async throws {
+        let fixture = try await StorageFixture(backend, records: [])
+        // P-1 … P-9, with 60 versions of P-5 in the middle: a run of versions in key order
+        // (PostgreSQL reads a bounded run per query) can hold nothing but P-5's.
+        var lines: [String] = []
+        var latest: [String: Int] = [:]
+        for n in 1...9 {
+            for version in 0..<(n == 5 ? 60 : 1 + n % 2) {
+                let number = n * 1_000 + version
+                lines.append(TestRecords.json(number, id: "P-\(n)"))
+                latest["P-\(n)"] = lines.count - 1
+            }
+        }
+        let file = fixture.directory.appending("versions.ndjson")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let summary = try await Self.importer(fixture).run([.init(name: "versions.ndjson", path: file.path)]) { _ in }
+        #expect(summary.imported == lines.count)
+
+        let register = fixture.storage.register
+        let size = UInt64(lines.count)
+        let expected = latest.sorted { $0.key < $1.key }.map { ($0.key, UInt64($0.value)) }
+        for limit in [1, 2, 3, 4, 8, 9, 100] {
+            var pages: [[StateEntry]] = []
+            var after: StateKey?
+            while true {
+                let page = try await register.state(province: "440000", size: size, after: after, limit: limit)
+                pages.append(page)
+                guard page.count == limit, let last = page.last else { break }
+                after = last.key
+            }
+            #expect(pages.dropLast().allSatisfy { $0.count == limit }, "limit \(limit)")
+            let state = pages.flatMap { $0 }
+            #expect(state.map(\.key.id) == expected.map(\.0), "limit \(limit)")
+            #expect(state.map(\.index) == expected.map(\.1), "limit \(limit)")
+        }
+    }
+
     @Test("a damaged gzip file stops the import with the file named; a missing file stores nothing")
     func damaged() async throws {
         let fixture = try await StorageFixture(.sqlite, records: [])
