@@ -161,4 +161,51 @@ struct RecordCheckerTests {
         #expect { try AuditRecord(bytes: Array(#"{"category":"x","id":"1","op":"delete"}"#.utf8)) } throws: { ($0 as? QualityError)?.code == "record.invalid" }
         #expect { try AuditRecord(bytes: Array("{".utf8)) } throws: { ($0 as? QualityError)?.code == "record.invalid" }
     }
+
+    @Test("a record read in place from its canonical bytes gets the findings, values and group keys its parsed tree gets")
+    func canonicalInPlace() throws {
+        let generated = QualityTestSupport.generated(400, seed: 3)
+        var values = generated
+        for (n, rule) in injector.recordRules.enumerated() {
+            for offset in 0..<3 {
+                if let broken = injector.inject(rule, into: generated[(n * 3 + offset) % generated.count]) { values.append(broken) }
+            }
+        }
+        for rule in injector.groupRules {
+            let (clean, defective) = try #require(injector.groupFixture(rule, period: try AuditPeriod("2026-08"), tables: QualityTestSupport.tables))
+            values += clean + defective
+        }
+        // Shapes a path can meet: not objects, empty, null, a number for a string, escapes.
+        values += [
+            generated[0].setting("entity", to: .string("91440300MA5FXXXX1X")),
+            generated[1].setting("fields", to: .object([])),
+            generated[2].setting("fields", to: .array([.string("x")])),
+            generated[3].setting("fields", to: .null),
+            generated[4].setting("occurred_at", to: .number(20_260_301)),
+            generated[5].setting("entity", to: .object([.init("name", .string("\"引号\"\\与\n换行")), .init("uscc", .string("91350100M000100Y43"))])),
+            generated[6].setting("source", to: .object([.init("name", .object([.init("nested", .bool(true))]))])),
+        ]
+        for (index, value) in values.enumerated() {
+            let canonical = CanonicalJSON.encode(value)
+            let tree = try AuditRecord(bytes: canonical, index: UInt64(index))
+            let inPlace = try AuditRecord(canonical: canonical, index: UInt64(index))
+            let label = "\(tree.category)/\(tree.id)"
+            #expect(inPlace.category == tree.category && inPlace.id == tree.id && inPlace.op == tree.op, "\(label)")
+            #expect(inPlace.entityUSCC == tree.entityUSCC && inPlace.entityName == tree.entityName, "\(label)")
+            #expect(inPlace.occurredAt == tree.occurredAt && inPlace.recordedAt == tree.recordedAt && inPlace.publishedAt == tree.publishedAt)
+            #expect(inPlace.fields == tree.fields, "\(label)")
+            #expect(inPlace.value == tree.value, "\(label)")
+            for period in [try AuditPeriod("2026-08"), QualityTestSupport.period(of: tree)].compactMap({ $0 }) {
+                #expect(checker.check(inPlace, period: period) == checker.check(tree, period: period), "\(label) in \(period)")
+                #expect(checker.isTimelinessChecked(inPlace, period: period) == checker.isTimelinessChecked(tree, period: period))
+            }
+            let (treeKeys, inPlaceKeys) = (QualityTestSupport.groups.groupKeys(for: tree), QualityTestSupport.groups.groupKeys(for: inPlace))
+            #expect(inPlaceKeys.map(\.0) == treeKeys.map(\.0) && inPlaceKeys.map(\.1) == treeKeys.map(\.1), "\(label)")
+        }
+        // The injected defects are found in place too: the comparison covered findings.
+        let found = values.reduce(0) { count, value in
+            count + ((try? checker.check(AuditRecord(canonical: CanonicalJSON.encode(value)), period: try AuditPeriod("2026-08")))?.count ?? 0)
+        }
+        #expect(found >= injector.recordRules.count)
+    }
 }

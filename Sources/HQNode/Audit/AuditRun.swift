@@ -49,7 +49,7 @@ struct AuditRun {
         var local = StateCursor(side: "mirror", pageSize: plan.pageSize, skipping: plan.rules.bookkeeping, fetch: { after, limit in
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
         }, prepare: { row, bytes in
-            let record = try AuditRecord(value: row.value, index: row.index)
+            let record = try AuditRecord(canonical: bytes, members: row.members, index: row.index)
             let projection = groups.projected(record, canonical: bytes, members: row.members).map { projected in
                 (projected.uscc, AuditScratch.Row(index: row.index, mask: 0, data: projected.bytes, digest: projected.digest))
             }
@@ -116,7 +116,7 @@ struct AuditRun {
         tally.centralRecords += 1
         guard let gap, gap.kind == .missingLocal else { return }
         let label = plan.rules.category(row.category)?.label ?? row.category
-        let record = try AuditRecord(value: row.value, index: nil)
+        let record = try AuditRecord(canonical: row.bytes, members: row.members, index: nil)
         let finding = checker.callerFinding(RuleID.missingLocal, for: record, value: row.id,
                                             detail: ("\(label) \(row.id)（总局登记序号 \(row.index)）", "\(row.category) \(row.id) (central sequence \(row.index))"))
         tally.countMissingLocal(finding, category: row.category)
@@ -176,7 +176,7 @@ struct AuditRun {
             var records: [AuditRecord] = []
             records.reserveCapacity(entity.rows.count)
             for row in entity.rows {
-                var record = try AuditRecord(bytes: row.data, index: row.index)
+                var record = try AuditRecord(canonical: row.data, index: row.index)
                 record.contentDigest = row.digest
                 records.append(record)
             }

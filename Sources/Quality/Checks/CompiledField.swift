@@ -4,6 +4,8 @@ final class CompiledField: Sendable {
     let rule: FieldRule
     /// Path components from the record root.
     let components: [String]
+    /// `fields` and the key: where a category's field lies (a key may hold a dot).
+    let inFields: [String]
     let codes: Set<String>?
     /// (cut-off day, table, table name), ascending.
     let codesBefore: [(day: Int, codes: Set<String>, table: String)]
@@ -16,6 +18,7 @@ final class CompiledField: Sendable {
          yuanForWan: (max: Double, text: [String]?)?) {
         self.rule = rule
         self.components = components
+        inFields = ["fields", rule.key]
         self.codes = codes
         self.codesBefore = codesBefore
         self.requiredIf = requiredIf

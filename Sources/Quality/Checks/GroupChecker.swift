@@ -70,7 +70,7 @@ public struct GroupChecker: Sendable {
             var key = ""
             var complete = true
             for (position, path) in paths.enumerated() {
-                guard let part = RecordPath.string(record.value, path), !part.isEmpty else {
+                guard let part = RecordPath.string(record.json, path), !part.isEmpty else {
                     complete = false
                     break
                 }
@@ -95,7 +95,7 @@ public struct GroupChecker: Sendable {
         guard !keys.isEmpty else { return nil }
         var reduced: [JSONValue.Member] = []
         for path in projectedPaths {
-            guard let value = RecordPath.lookup(record.value, path) else { continue }
+            guard let value = RecordPath.lookup(record.json, path) else { continue }
             Self.insert(value, at: path[...], into: &reduced)
         }
         guard var projected = try? AuditRecord(value: .object(reduced), index: record.index) else { return nil }
@@ -122,7 +122,7 @@ public struct GroupChecker: Sendable {
         var grouped = false
         var identical = false
         for (rule, paths, _) in groupings where rule.categories.contains(record.category) {
-            guard paths.allSatisfy({ RecordPath.string(record.value, $0).map { !$0.isEmpty } ?? false }) else { continue }
+            guard paths.allSatisfy({ RecordPath.string(record.json, $0).map { !$0.isEmpty } ?? false }) else { continue }
             grouped = true
             if identicalGroupings.contains(rule.name) { identical = true }
         }
@@ -227,11 +227,11 @@ public struct GroupChecker: Sendable {
 
     func checkLists(_ live: [AuditRecord], into findings: inout [Finding]) {
         let (lists, action, datePath) = (rules.relations.lists, listAction, listDate)
-        for removal in live where lists.categories.contains(removal.category) && RecordPath.string(removal.value, action) == lists.removal {
-            let removedOn = RecordPath.string(removal.value, datePath).flatMap { CivilDate(iso: $0) }
+        for removal in live where lists.categories.contains(removal.category) && RecordPath.string(removal.json, action) == lists.removal {
+            let removedOn = RecordPath.string(removal.json, datePath).flatMap { CivilDate(iso: $0) }
             let listed = live.contains { listing in
-                guard listing.category == removal.category, RecordPath.string(listing.value, action) == lists.listing else { return false }
-                guard let removedOn, let listedOn = RecordPath.string(listing.value, datePath).flatMap({ CivilDate(iso: $0) }) else { return true }
+                guard listing.category == removal.category, RecordPath.string(listing.json, action) == lists.listing else { return false }
+                guard let removedOn, let listedOn = RecordPath.string(listing.json, datePath).flatMap({ CivilDate(iso: $0) }) else { return true }
                 return listedOn <= removedOn
             }
             if !listed {
@@ -255,8 +255,8 @@ public struct GroupChecker: Sendable {
         let yearEnd = CivilDate(year: period.year - 1, month: 12, day: 31)
         let (status, established) = (reportStatus, reportEstablished)
         for registration in live where registration.category == rules.relations.registrationCategory {
-            guard let state = RecordPath.string(registration.value, status), reports.active.contains(state),
-                  let since = RecordPath.string(registration.value, established).flatMap({ CivilDate(iso: $0) }), since <= yearEnd else { continue }
+            guard let state = RecordPath.string(registration.json, status), reports.active.contains(state),
+                  let since = RecordPath.string(registration.json, established).flatMap({ CivilDate(iso: $0) }), since <= yearEnd else { continue }
             add(RuleID.annualReportMissing, registration, value: reportYear,
                 detail: ("主体“\(registration.entityName ?? "")”（\(registration.entityUSCC ?? "")）成立于 \(since.iso)，截至 \(due.iso) 未报送 \(reportYear) 年度报告",
                          "\(registration.entityUSCC ?? "") (established \(since.iso)) has no annual report for \(reportYear), due by \(due.iso)"),
@@ -276,7 +276,7 @@ public struct GroupChecker: Sendable {
                 add(RuleID.identicalRecord, record, detail: ("与记录 \(first.category)/\(first.id) 内容完全相同", "identical to record \(first.category)/\(first.id)"),
                     into: &findings)
             } else if duplicates {
-                add(RuleID.duplicateDecision, record, field: shown?.joined(separator: "."), value: shown.flatMap { RecordPath.string(record.value, $0) },
+                add(RuleID.duplicateDecision, record, field: shown?.joined(separator: "."), value: shown.flatMap { RecordPath.string(record.json, $0) },
                     detail: ("与记录 \(original.category)/\(original.id) 为同一决定，以不同记录编号重复归集",
                              "is the same decision as record \(original.category)/\(original.id), under another record id"),
                     into: &findings)

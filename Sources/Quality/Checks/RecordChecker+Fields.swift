@@ -1,7 +1,7 @@
 import LedgerCore
 
 extension RecordChecker {
-    func checkField(_ field: CompiledField, _ value: JSONValue?, root: JSONValue, decisionDay: Int?, into list: inout FindingList) {
+    func checkField(_ field: CompiledField, _ value: JSONValue?, root: RecordJSON, decisionDay: Int?, into list: inout FindingList) {
         let rule = field.rule
         guard let value, !RecordPath.isEmpty(value) else {
             if rule.required {
@@ -33,7 +33,7 @@ extension RecordChecker {
         }
     }
 
-    func checkScalar(_ field: CompiledField, _ text: String, decisionDay: Int?, root: JSONValue, into list: inout FindingList) {
+    func checkScalar(_ field: CompiledField, _ text: String, decisionDay: Int?, root: RecordJSON, into list: inout FindingList) {
         let rule = field.rule
         if let max = rule.maxLength, text.utf8.count > max, case let count = text.unicodeScalars.count, count > max {
             list.add(RuleID.maxLength, field: rule.path, label: rule.label, value: text,
@@ -84,7 +84,7 @@ extension RecordChecker {
         }
     }
 
-    func checkAmount(_ field: CompiledField, _ text: String, root: JSONValue, into list: inout FindingList) {
+    func checkAmount(_ field: CompiledField, _ text: String, root: RecordJSON, into list: inout FindingList) {
         let rule = field.rule
         switch DecimalText.problem(text, maxPlaces: maxPlaces) {
         case .notPlain?:
@@ -137,7 +137,7 @@ extension RecordChecker {
         return problems.joined(separator: "，")
     }
 
-    func checkOrder(_ field: CompiledField, root: JSONValue, into list: inout FindingList) {
+    func checkOrder(_ field: CompiledField, root: RecordJSON, into list: inout FindingList) {
         guard let after = field.after,
               let endText = RecordPath.string(root, field.components),
               let startText = RecordPath.string(root, after.components),
@@ -147,10 +147,10 @@ extension RecordChecker {
                  detail: ("早于“\(after.label)”\(startText)", "is before \(after.components.joined(separator: ".")) \(startText)"))
     }
 
-    func checkPrefix(_ prefix: (field: [String], label: String, codes: Set<String>?, expect: [String: Set<String>]), root: JSONValue,
+    func checkPrefix(_ prefix: (field: [String], label: String, codes: Set<String>?, expect: [String: Set<String>]), root: RecordJSON,
                      into list: inout FindingList) {
         guard let type = RecordPath.string(root, prefix.field), prefix.codes?.contains(type) ?? true,
-              let uscc = root.member("entity")?.member("uscc")?.stringValue, uscc.utf8.count >= 2 else { return }
+              let uscc = root.string(AuditRecord.entityUSCCPath), uscc.utf8.count >= 2 else { return }
         let head = String(decoding: uscc.utf8.prefix(2), as: UTF8.self)
         guard let allowed = prefix.expect[head], !allowed.contains(type) else { return }
         let expected = allowed.sorted().joined(separator: "、")

@@ -19,7 +19,7 @@ extension RecordChecker {
         return .atLeast(covered)
     }
 
-    func checkTimeliness(_ category: CompiledCategory, root: JSONValue, period: AuditPeriod, into list: inout FindingList) {
+    func checkTimeliness(_ category: CompiledCategory, root: RecordJSON, period: AuditPeriod, into list: inout FindingList) {
         var uncovered: (zh: String, en: String)?
         for deadline in category.deadlines {
             guard deadline.when.allSatisfy({ RecordPath.holds(root, $0.components, $0.value) }) else { continue }

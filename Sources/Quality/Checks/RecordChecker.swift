@@ -78,7 +78,7 @@ public struct RecordChecker: Sendable {
     /// logic and timeliness). Empty for a clean record.
     public func check(_ record: AuditRecord, period: AuditPeriod) -> [Finding] {
         var list = FindingList(record, catalogue: catalogue)
-        let root = record.value
+        let root = record.json
         let category = categories[record.category]
         let decisionDay = category == nil ? nil : decisionDay(of: root)
         for field in envelope {
@@ -90,16 +90,15 @@ public struct RecordChecker: Sendable {
         }
         guard record.op == .upsert else { return list.findings }
 
-        let fields = root.member("fields")
-        switch fields {
-        case nil, .null?, .object?:
+        switch root.kind(at: AuditRecord.fieldsPath) {
+        case .absent, .null, .object:
             break
-        case let other?:
+        case .other(let other):
             list.add(RuleID.valueType, field: "fields", value: other.text, detail: ("应为对象", "expected an object"))
             return list.findings
         }
         for field in category.fields {
-            checkField(field, fields?.member(field.rule.key), root: root, decisionDay: decisionDay, into: &list)
+            checkField(field, root.lookup(field.inFields), root: root, decisionDay: decisionDay, into: &list)
         }
         for index in category.ordered { checkOrder(category.fields[index], root: root, into: &list) }
         for prefix in category.prefixRules { checkPrefix(prefix, root: root, into: &list) }
@@ -112,7 +111,7 @@ public struct RecordChecker: Sendable {
     }
 
     /// The first valid date among the rules' `decision_date` paths.
-    func decisionDay(of root: JSONValue) -> Int? {
+    func decisionDay(of root: RecordJSON) -> Int? {
         for path in decisionDate {
             if let text = RecordPath.string(root, path), let date = CivilDate(iso: text) { return date.day }
         }

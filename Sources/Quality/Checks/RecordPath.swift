@@ -15,6 +15,19 @@ enum RecordPath {
         return current
     }
 
+    static func lookup(_ root: RecordJSON, _ components: [String]) -> JSONValue? {
+        root.lookup(components)
+    }
+
+    static func string(_ root: RecordJSON, _ components: [String]) -> String? {
+        root.string(components)
+    }
+
+    /// True when the value at the path equals `value`, or is an array containing it.
+    static func holds(_ root: RecordJSON, _ components: [String], _ value: String) -> Bool {
+        holds(root.lookup(components), value)
+    }
+
     /// A string at the path, or nil.
     static func string(_ root: JSONValue, _ components: [String]) -> String? {
         lookup(root, components)?.stringValue
@@ -22,7 +35,11 @@ enum RecordPath {
 
     /// True when the value at the path equals `value`, or is an array containing it.
     static func holds(_ root: JSONValue, _ components: [String], _ value: String) -> Bool {
-        switch lookup(root, components) {
+        holds(lookup(root, components), value)
+    }
+
+    static func holds(_ found: JSONValue?, _ value: String) -> Bool {
+        switch found {
         case .string(let text): text == value
         case .array(let elements): elements.contains(.string(value))
         default: false
