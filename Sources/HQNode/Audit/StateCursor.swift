@@ -17,8 +17,10 @@ struct StateCursor<Extra: Sendable> {
     let pageSize: Int
     /// Categories left out (the rules' bookkeeping categories).
     let skipping: Set<String>
-    private var page: Page = []
-    private var position = 0
+    /// The page being merged, last row first: `next` pops rows off its end, which moves each
+    /// out instead of copying it and releasing the page's copy later (the copies' reference
+    /// counting was 2% of a 1M audit's CPU).
+    private var rest: Page = []
     /// Pages being read and prepared, in key order.
     private var ahead: [Task<Loaded, any Error>] = []
     /// The read of the last page in `ahead`: the next read starts after its last key.
@@ -90,11 +92,12 @@ struct StateCursor<Extra: Sendable> {
 
     /// The next row and what `prepare` made of it, or nil at the end.
     mutating func next() async throws -> (row: StateRow, extra: Extra)? {
-        while position == page.count {
+        while rest.isEmpty {
             guard !ahead.isEmpty else { return nil }
-            let loaded = try await ahead.removeFirst().value
-            page = loaded.page
-            position = 0
+            var loaded = try await ahead.removeFirst().value
+            // Taken, not shared, so reversing it moves the rows in place.
+            swap(&rest, &loaded.page)
+            rest.reverse()
             if loaded.last {
                 cancel()
                 ahead = []
@@ -103,9 +106,7 @@ struct StateCursor<Extra: Sendable> {
                 enqueue()
             }
         }
-        let row = page[position]
-        position += 1
-        return row
+        return rest.popLast()
     }
 
     /// Stops the reads and preparations in flight (an audit that failed midway, or the end).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The top-level members of a JSON object already in RFC 8785 canonical form, found by one scan
 /// of its bytes without building a tree: each member's key (without quotes) and value as byte
 /// ranges. For bytes a ledger or register stored (verified canonical when they arrived); it
@@ -123,9 +125,12 @@ public enum CanonicalMembers {
 
     /// A string member's text, when it has no escapes (the common case); nil otherwise.
     public static func plainString(_ bytes: [UInt8], _ value: Range<Int>) -> String? {
-        guard value.count >= 2, bytes[value.lowerBound] == UInt8(ascii: "\"") else { return nil }
-        let inner = bytes[(value.lowerBound + 1)..<(value.upperBound - 1)]
-        guard !inner.contains(UInt8(ascii: "\\")) else { return nil }
-        return String(decoding: inner, as: UTF8.self)
+        guard value.count >= 2, value.lowerBound >= 0, value.upperBound <= bytes.count, bytes[value.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        let inner = (value.lowerBound + 1)..<(value.upperBound - 1)
+        return bytes.withUnsafeBufferPointer { data in
+            // memchr, not `contains` on a slice: this runs for every string a check reads.
+            guard inner.isEmpty || memchr(data.baseAddress! + inner.lowerBound, Int32(UInt8(ascii: "\\")), inner.count) == nil else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: data[inner]), as: UTF8.self)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 
 /// A record's JSON as the checks read it: a parsed tree, or its canonical bytes read in place.
@@ -133,13 +134,18 @@ public struct RecordJSON: Sendable {
             return value
         }
 
+        /// By length, then memcmp: the generic `elementsEqual` of a slice and a UTF-8 view was
+        /// 5% of a 1M audit's CPU.
         func position(of key: String, in list: [CanonicalMembers.Member]) -> Int? {
-            let utf8 = key.utf8
-            let length = utf8.count
-            for index in list.indices where list[index].key.count == length && bytes[list[index].key].elementsEqual(utf8) {
-                return index
+            var key = key
+            return key.withUTF8 { wanted in
+                bytes.withUnsafeBufferPointer { data in
+                    for index in list.indices where list[index].key.count == wanted.count {
+                        if wanted.isEmpty || memcmp(data.baseAddress! + list[index].key.lowerBound, wanted.baseAddress!, wanted.count) == 0 { return index }
+                    }
+                    return nil
+                }
             }
-            return nil
         }
 
         func decode(_ range: Range<Int>) -> JSONValue? {
