@@ -154,27 +154,8 @@ struct PostgresMirror: MirrorStore {
     }
 
     func state(size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
-        let bound = try PGValue.bigint(size)
         // Per key the entry with the largest index below `size`, along mirror_entry_state.
-        return try await PostgresStatePage.fetch(after: after, limit: limit, client: client, logger: logger) { after, rows, keys in
-            if let after {
-                """
-                SELECT DISTINCT ON (category, id) category, id, idx, data FROM (
-                    SELECT category, id, idx, data FROM mirror_entry
-                    WHERE province = \(province) AND idx < \(bound) AND (category, id) > (\(after.category), \(after.id))
-                    ORDER BY category, id, idx DESC LIMIT \(rows)
-                ) AS version ORDER BY category, id, idx DESC LIMIT \(keys)
-                """
-            } else {
-                """
-                SELECT DISTINCT ON (category, id) category, id, idx, data FROM (
-                    SELECT category, id, idx, data FROM mirror_entry
-                    WHERE province = \(province) AND idx < \(bound)
-                    ORDER BY category, id, idx DESC LIMIT \(rows)
-                ) AS version ORDER BY category, id, idx DESC LIMIT \(keys)
-                """
-            }
-        }
+        try await PostgresStatePage.fetch(.mirror, province: province, size: size, after: after, limit: limit, client: client, logger: logger)
     }
 
     func duplicateChanges(limit: Int) async throws -> [DuplicateChange] {

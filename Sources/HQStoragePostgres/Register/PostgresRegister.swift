@@ -74,27 +74,8 @@ struct PostgresRegister: RegisterStore {
     }
 
     func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry] {
-        let bound = try PGValue.bigint(size)
         // Per key the change with the largest sequence below `size`, along register_state.
-        return try await PostgresStatePage.fetch(after: after, limit: limit, client: client, logger: logger) { after, rows, keys in
-            if let after {
-                """
-                SELECT DISTINCT ON (category, id) category, id, seq, data FROM (
-                    SELECT category, id, seq, data FROM register_change
-                    WHERE province = \(province) AND seq < \(bound) AND (category, id) > (\(after.category), \(after.id))
-                    ORDER BY category, id, seq DESC LIMIT \(rows)
-                ) AS version ORDER BY category, id, seq DESC LIMIT \(keys)
-                """
-            } else {
-                """
-                SELECT DISTINCT ON (category, id) category, id, seq, data FROM (
-                    SELECT category, id, seq, data FROM register_change
-                    WHERE province = \(province) AND seq < \(bound)
-                    ORDER BY category, id, seq DESC LIMIT \(rows)
-                ) AS version ORDER BY category, id, seq DESC LIMIT \(keys)
-                """
-            }
-        }
+        try await PostgresStatePage.fetch(.register, province: province, size: size, after: after, limit: limit, client: client, logger: logger)
     }
 
     func registrations(usccs: [String]) async throws -> [String: [RegisteredPlace]] {

@@ -10,15 +10,30 @@ import PostgresNIO
 /// only plan worth having. Put as one `DISTINCT ON … LIMIT`, the planner guessed a tenth as
 /// many records as versions, found the limit out of reach and, for some pages, scanned and
 /// sorted the rest of the province on disk instead: at 200,000 records 195 ms for a page the
-/// index gives in 14 ms, and a 1M audit went from 37.0 s to 30.3 s without it.
+/// index gives in 14 ms; a 1M audit took 37.0 s that way and 30.3 s with runs.
 ///
 /// A run may end inside a record's versions: its latest is already kept, and the next run
 /// starts after it. A run that yields fewer records than asked (superseded versions took its
 /// rows) is followed by another, so a page is short only at the end of the state.
 enum PostgresStatePage {
-    typealias Query = (_ after: StateKey?, _ rows: Int64, _ keys: Int64) -> PostgresQuery
+    /// Where a state lives: the table and the column that orders a record's versions (the
+    /// state index is `(province, category, id, <order> DESC)` on both).
+    enum Table: String {
+        case mirror = "mirror_entry"
+        case register = "register_change"
 
-    static func fetch(after: StateKey?, limit: Int, client: PostgresClient, logger: Logger, query: Query) async throws -> [StateEntry] {
+        var order: String {
+            switch self {
+            case .mirror: "idx"
+            case .register: "seq"
+            }
+        }
+    }
+
+    /// The latest version below `size` of up to `limit` records of `province` after `after`.
+    static func fetch(_ table: Table, province: String, size: UInt64, after: StateKey?, limit: Int,
+                      client: PostgresClient, logger: Logger) async throws -> [StateEntry] {
+        let bound = try PGValue.bigint(size)
         var entries: [StateEntry] = []
         var after = after
         while entries.count < limit {
@@ -26,12 +41,35 @@ enum PostgresStatePage {
             // A quarter more versions than records: at the benchmark's fifth of superseded
             // versions, one run fills most pages.
             let rows = Int64(wanted) + Int64(wanted / 4) + 16
-            let run = try await fetchRun(query(after, rows, Int64(wanted)), client: client, logger: logger)
+            let query = Self.query(table, province: province, bound: bound, after: after, rows: rows, keys: Int64(wanted))
+            let run = try await fetchRun(query, client: client, logger: logger)
             guard let last = run.last else { break }
             entries += run
             after = last.key
         }
         return entries
+    }
+
+    /// One run: at most `rows` versions along the state index, the first (latest) of each
+    /// record, at most `keys` records.
+    static func query(_ table: Table, province: String, bound: Int64, after: StateKey?, rows: Int64, keys: Int64) -> PostgresQuery {
+        let (name, order) = (table.rawValue, table.order)
+        if let after {
+            return """
+                SELECT DISTINCT ON (category, id) category, id, \(unescaped: order), data FROM (
+                    SELECT category, id, \(unescaped: order), data FROM \(unescaped: name)
+                    WHERE province = \(province) AND \(unescaped: order) < \(bound) AND (category, id) > (\(after.category), \(after.id))
+                    ORDER BY category, id, \(unescaped: order) DESC LIMIT \(rows)
+                ) AS version ORDER BY category, id, \(unescaped: order) DESC LIMIT \(keys)
+                """
+        }
+        return """
+            SELECT DISTINCT ON (category, id) category, id, \(unescaped: order), data FROM (
+                SELECT category, id, \(unescaped: order), data FROM \(unescaped: name)
+                WHERE province = \(province) AND \(unescaped: order) < \(bound)
+                ORDER BY category, id, \(unescaped: order) DESC LIMIT \(rows)
+            ) AS version ORDER BY category, id, \(unescaped: order) DESC LIMIT \(keys)
+            """
     }
 
     /// `data` is taken as the bytes the server sent: PostgreSQL keeps `text` valid UTF-8, and
