@@ -256,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "HQStorageTests",
             dependencies: [
-                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "LedgerCore", "NationalCrypto", "SyncProtocol", "TestSupport",
+                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "LedgerCore", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
                 "HQTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
