@@ -247,6 +247,12 @@ struct FeedTests {
             let refused = try await hq.request(.POST, FeedAPI.cosignaturePath("440000"), as: "440000",
                                                body: Array(try JSONEncoder().encode(FeedCosignature(size: 4, cosignature: wrong.line))))
             #expect(refused.status == 403 && refused.body.contains("hq.signature-invalid"))
+            // A body that is not one signature line is malformed, not forged.
+            for garbage in ["not a signature line\n", "— no-newline AAAA", wrong.line + wrong.line] {
+                let malformed = try await hq.request(.POST, FeedAPI.cosignaturePath("440000"), as: "440000",
+                                                     body: Array(try JSONEncoder().encode(FeedCosignature(size: 4, cosignature: garbage))))
+                #expect(malformed.status == 400 && malformed.body.contains("sync.malformed"), "\(garbage)")
+            }
             let missing = try await hq.request(.POST, FeedAPI.cosignaturePath("440000"), as: "440000",
                                                body: Array(try JSONEncoder().encode(FeedCosignature(size: 3, cosignature: wrong.line))))
             #expect(missing.status == 404)

@@ -47,12 +47,23 @@ struct FeedService: Sendable {
                           hint: "cosign a feed checkpoint HQ delivered")
         }
         let note = try UnverifiedCheckpoint(parsing: stored.note).note
+        // A body that is not one signature line is malformed (400), told apart from a line that
+        // does not verify (403): the province has a bug to fix, not a key to check.
+        let lines: [NoteSignature]
+        do {
+            lines = try SignedNote.parseSignatureLines(submission.cosignature)
+        } catch {
+            throw HQError(.problem(.malformed), "the cosignature of feed checkpoint \(submission.size) is not a signature line: \(error.message)",
+                          hint: "send the one line \"— <name> <base64>\\n\" the province's log key made (Protocol/formats.md §6)")
+        }
+        guard lines.count == 1 else {
+            throw HQError(.problem(.malformed), "the cosignature of feed checkpoint \(submission.size) has \(lines.count) signature lines, not one",
+                          hint: "send the one line the province's log key made (Protocol/formats.md §6)")
+        }
         let signature: NoteSignature
         do {
             // Only the province's current log key: a rotated-out or revoked key cosigns nothing.
             let verifiers = [try LogKeyCosigning.verifier(forLogKey: enrolment.verifierKey)]
-            let lines = try SignedNote.parseSignatureLines(submission.cosignature)
-            guard lines.count == 1 else { throw LedgerCoreError(.malformedNote, "expected one signature line, got \(lines.count)") }
             signature = try SignedNote(text: note.text, signatures: lines).verify(verifiers)[0]
         } catch {
             throw HQError(.signatureInvalid, "the cosignature of feed checkpoint \(submission.size) does not verify with \(feed.province)'s enrolled log key: \(error)",
