@@ -160,6 +160,10 @@ struct RecordCheckerTests {
         #expect { try AuditRecord(bytes: Array("[1]".utf8)) } throws: { ($0 as? QualityError)?.code == "record.invalid" }
         #expect { try AuditRecord(bytes: Array(#"{"category":"x","id":"1","op":"delete"}"#.utf8)) } throws: { ($0 as? QualityError)?.code == "record.invalid" }
         #expect { try AuditRecord(bytes: Array("{".utf8)) } throws: { ($0 as? QualityError)?.code == "record.invalid" }
+        // Read in place: not an object, a nested object that does not scan, no valid op.
+        for bytes in ["[1]", #"{"category":"x","entity":{"uscc"},"id":"1","op":"upsert"}"#, #"{"category":"x","id":"1","op":"delete"}"#] {
+            #expect { try AuditRecord(canonical: Array(bytes.utf8)) } throws: { ($0 as? QualityError)?.code == "record.invalid" }
+        }
     }
 
     @Test("a record read in place from its canonical bytes gets the findings, values and group keys its parsed tree gets")

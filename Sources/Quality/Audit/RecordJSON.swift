@@ -56,7 +56,7 @@ public struct RecordJSON: Sendable {
             return RecordPath.lookup(root, components)?.stringValue
         case .canonical(let canonical):
             guard let range = canonical.range(components), canonical.bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
-            return CanonicalMembers.plainString(canonical.bytes, range) ?? canonical.decode(range)?.stringValue
+            return canonical.decode(range)?.stringValue
         }
     }
 
