@@ -7,7 +7,7 @@ import Glibc
 /// `initdb` into a temporary folder, the server on a free loopback port (and a Unix socket in
 /// that folder), stopped with `stop()`. Runs the server as the `postgres` user when started as
 /// root (`initdb` refuses root). When the server binaries are missing it fails saying what to
-/// install (Debian's `postgresql`; `.ci/run` installs it); it never skips.
+/// install (Debian's `postgresql`; `scripts/test` installs it); it never skips.
 public final class LocalPostgresCluster: Sendable {
     public let directory: String
     public let port: Int
@@ -36,7 +36,7 @@ public final class LocalPostgresCluster: Sendable {
         for version in versions where FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb") {
             return "\(root)/\(version)/bin"
         }
-        throw Failure(description: "the PostgreSQL server programs (initdb, pg_ctl) are not installed: install Debian's `postgresql` package (apt-get install postgresql); .ci/run does")
+        throw Failure(description: "the PostgreSQL server programs (initdb, pg_ctl) are not installed: install Debian's `postgresql` package (apt-get install postgresql); scripts/test does")
     }
 
     /// Creates and starts a cluster; `settings` are extra `-c name=value` server settings.

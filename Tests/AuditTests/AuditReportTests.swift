@@ -16,7 +16,7 @@ struct AuditReportTests {
     /// The page as Chromium parsed and laid it out (headless, no network).
     static func renderedDOM(_ file: URL) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: chromium) else {
-            throw VectorError("Debian's chromium is needed to check the HTML reports: apt-get install chromium (.ci/run installs it)")
+            throw VectorError("Debian's chromium is needed to check the HTML reports: apt-get install chromium (scripts/test installs it)")
         }
         let profile = try TemporaryDirectory("creditsync-chromium")
         let result = try Shell.run(chromium, [

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The default suite's checkpoints and proofs, checked with Go's golang.org/x/mod/sumdb/note and
-/// sumdb/tlog (Protocol/formats.md §7): code nobody on this project wrote. `.ci/run` installs
+/// sumdb/tlog (Protocol/formats.md §7): code nobody on this project wrote. `scripts/test` installs
 /// Debian's golang-go and golang-golang-x-mod-dev; without them this test fails saying so.
 @Suite("Go interop")
 struct GoInteropTests {
@@ -13,10 +13,10 @@ struct GoInteropTests {
 
     func go(_ arguments: [String], in directory: TemporaryDirectory) throws -> (status: Int32, output: String) {
         guard let go = ["/usr/bin/go", "/usr/lib/go/bin/go", "/usr/local/go/bin/go"].first(where: FileManager.default.isExecutableFile) else {
-            throw VectorError("Go is not installed: install Debian's golang-go and golang-golang-x-mod-dev (.ci/run does)")
+            throw VectorError("Go is not installed: install Debian's golang-go and golang-golang-x-mod-dev (scripts/test does)")
         }
         guard FileManager.default.fileExists(atPath: Self.gopath + "/src/golang.org/x/mod/sumdb/note/note.go") else {
-            throw VectorError("golang.org/x/mod is not installed: install Debian's golang-golang-x-mod-dev (.ci/run does)")
+            throw VectorError("golang.org/x/mod is not installed: install Debian's golang-golang-x-mod-dev (scripts/test does)")
         }
         var environment = ProcessInfo.processInfo.environment
         environment["GO111MODULE"] = "off"
