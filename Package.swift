@@ -164,21 +164,24 @@ let package = Package(
         .target(
             name: "HQNode",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
-                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "Quality", "Reconcile", "LineInput", "Reports",
+                "LedgerCore", "NationalCrypto", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
+                "HQStorage", "Quality", "Reconcile", "LineInput", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The one place a storage location becomes a backend (and HQ's data is composed).
+        .target(
+            name: "HQStorageDrivers",
+            dependencies: ["HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode"],
             swiftSettings: swiftSettings
         ),
 
@@ -193,7 +196,7 @@ let package = Package(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStoragePostgres", "LocalPostgres", "Gzip", "Inspection", "Reports",
+                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStorageDrivers", "HQStoragePostgres", "LocalPostgres", "Gzip", "Inspection", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -247,7 +250,7 @@ let package = Package(
         .target(
             name: "HQTestSupport",
             dependencies: [
-                "HQNode", "HQStorage", "LedgerCore", "SyncProtocol", "TestSupport",
+                "HQNode", "HQStorage", "HQStorageDrivers", "LedgerCore", "SyncProtocol", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/HQTestSupport",
@@ -265,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: [
-                "creditsync", "HQNode", "HQStorage", "Quality", "Reconcile", "Reports", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
+                "creditsync", "HQNode", "HQStorage", "HQStorageDrivers", "Quality", "Reconcile", "Reports", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -280,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "HQNode", "HQStorage", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
+                "HQNode", "HQStorage", "HQStorageDrivers", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
                 "PKI", "Gzip", "TestSupport", "Quality", "Synthetic",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -35,6 +35,15 @@ public protocol HQStorage: Sendable {
     /// scheme is the province's suite.
     func feed(province: String, signer: any NoteSigner) async throws -> any FeedStore
 
+    /// The public keys HQ's processes sign with, where several processes share this storage;
+    /// nil where one process serves it and its keys live beside it.
+    var recordedKeys: (any RecordedKeys)? { get }
+
+    /// Called once by a process that is about to serve provinces from this storage. Storage that
+    /// one process serves refuses a second (its upload leases live in that process's memory);
+    /// storage that processes share accepts every one.
+    func lockForServing() throws
+
     /// Releases connections and files.
     func close() async throws
 }

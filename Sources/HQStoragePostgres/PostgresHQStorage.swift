@@ -13,7 +13,7 @@ import SyncProtocol
 /// process's memory, so no interleaving of requests across processes can store two
 /// contradicting checkpoints, skip or duplicate an entry, or issue a receipt for entries not
 /// stored; a process that dies mid-upload loses its connection, and with it its lock.
-public final class PostgresHQStorage: HQStorage {
+public final class PostgresHQStorage: SchemaAdministration {
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
@@ -58,12 +58,6 @@ public final class PostgresHQStorage: HQStorage {
         return storage
     }
 
-    public struct SchemaStatus: Sendable {
-        public var applied: [(version: Int, name: String, appliedAt: Date)]
-        public var pending: [(version: Int, name: String)]
-        public var partitions: [String: Int]
-    }
-
     /// Applied and pending migrations, and the partitions per table.
     public func schemaStatus() async throws -> SchemaStatus {
         let status = try await PostgresMigrator.status(client, logger: logger)
@@ -86,17 +80,11 @@ public final class PostgresHQStorage: HQStorage {
         try await PostgresMigrator.migrate(client, logger: logger)
     }
 
-    /// A value in `hq_meta` (HQ's cosigner key, so every process can check it uses the same).
-    public func meta(_ key: String) async throws -> String? {
-        for try await value in try await client.query("SELECT value FROM hq_meta WHERE key = \(key)", logger: logger).decode(String.self) {
-            return value
-        }
-        return nil
-    }
+    /// `hq_meta` records the keys every process must sign with.
+    public var recordedKeys: (any RecordedKeys)? { PostgresRecordedKeys(client: client, logger: logger) }
 
-    public func setMeta(_ key: String, _ value: String) async throws {
-        try await client.run("INSERT INTO hq_meta (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value", logger: logger)
-    }
+    /// Any number of processes serve one database: serialization is the database's.
+    public func lockForServing() throws {}
 
     public func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
         let key = try VerifierKey(parsing: verifierKey)

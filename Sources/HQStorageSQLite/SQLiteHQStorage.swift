@@ -143,6 +143,9 @@ public final class SQLiteHQStorage: HQStorage {
                        hint: "HQ's feed key changed; restore feed.key from the key backup")
     }
 
+    /// Embedded storage keeps HQ's keys beside it and records none.
+    public var recordedKeys: (any RecordedKeys)? { nil }
+
     /// Takes `serve.lock` for this process's life (an advisory `flock`, released by the kernel
     /// when the process ends, however it ends). Refuses if another process serves this directory.
     public func lockForServing() throws {

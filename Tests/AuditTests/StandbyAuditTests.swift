@@ -1,6 +1,7 @@
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import HQTestSupport
 import LedgerCore
 import Quality
@@ -20,7 +21,7 @@ struct StandbyAuditTests {
         #expect(standbyURL != primaryURL)
 
         // It really is a standby: read-only, with the primary's data replayed.
-        let replica = try await HQData.openStorage(.database(standbyURL))
+        let replica = try await HQStorageDrivers.open(.database(standbyURL))
         do {
             await #expect(throws: (any Error).self) {
                 _ = try await replica.enroll(province: "310000", verifierKey: fixture.log.signer.verifierKey, suite: .sha256Ed25519, now: Date())

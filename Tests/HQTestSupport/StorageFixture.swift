@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import LedgerCore
 import SyncProtocol
 import TestSupport

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import LedgerCore
 import LedgerStore
 import Logging

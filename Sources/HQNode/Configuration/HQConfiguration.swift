@@ -1,4 +1,5 @@
 import Foundation
+import HQStorage
 import LedgerCore
 
 /// Settings of `creditsync hq serve`: from a JSON config file and/or flags of the same names
@@ -160,6 +161,17 @@ public struct HQConfiguration: Sendable, Equatable {
 
     /// Where HQ's keys live.
     public var keyDirectory: String? { keys ?? data }
+
+    /// Where HQ's data lives: the database when `database_url` is set, else the data directory.
+    public var location: StorageLocation {
+        get throws {
+            if let databaseURL { return .database(databaseURL) }
+            guard let data else {
+                throw HQError(.configuration, "missing setting data", hint: "set \"data\" to the directory `hq init` made")
+            }
+            return .directory(URL(fileURLWithPath: data))
+        }
+    }
 
     /// `listen` split into host and port.
     public var listenAddress: (host: String, port: Int) {

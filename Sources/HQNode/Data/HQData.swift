@@ -1,7 +1,5 @@
 import Foundation
 import HQStorage
-import HQStoragePostgres
-import HQStorageSQLite
 import LedgerCore
 import NationalCrypto
 import PKI
@@ -27,88 +25,49 @@ public struct HQData: Sendable {
         return try await storage.feed(province: province, signer: try keys.feedSigner(province: province, suite: enrolment.suite))
     }
 
-    /// Where HQ keeps its data: embedded SQLite files in a directory, or a PostgreSQL database
-    /// shared by several HQ processes.
-    public enum Location: Sendable {
-        case directory(URL)
-        case database(String)
+    /// Where HQ keeps its data; `HQStorageDrivers` opens the backend that serves it.
+    public typealias Location = StorageLocation
+
+    /// Creates HQ's keys in `keyDirectory` for newly created `storage` (`hq init`). Storage that
+    /// several processes share records the keys' public halves, so every later process can
+    /// check it signs with the same ones; one that already records a cosigner was initialized
+    /// before and is refused.
+    public static func initialize(_ storage: any HQStorage, keys keyDirectory: URL, name: String = HQKeys.defaultName) async throws -> HQData {
+        guard let recorded = storage.recordedKeys else {
+            return HQData(storage: storage, keys: try HQKeys.create(in: keyDirectory, name: name))
+        }
+        if let existing = try await recorded.value(.cosigner) {
+            throw HQError(.dataDirectory, "\(storage.location) is already HQ's database (cosigner \(existing))",
+                          hint: "point each HQ process at it with database_url and the same keys directory; never initialize it twice")
+        }
+        let keys = try HQKeys.create(in: keyDirectory, name: name)
+        try await recorded.record(.cosigner, keys.cosigner.verifierKey)
+        try await recorded.record(.publicKeys, keys.publicKeys)
+        return HQData(storage: storage, keys: keys)
     }
 
-    public static let cosignerMetaKey = "cosigner"
-    public static let publicKeysMetaKey = "public_keys"
-
-    /// Creates HQ's storage and keys (`hq init`). Keys default to the data directory; with a
-    /// database they need a directory of their own, and the database records the cosigner's
-    /// verifier key so every HQ process can check it signs with the same one.
-    public static func initialize(_ location: Location, keys keyDirectory: URL? = nil, name: String = HQKeys.defaultName) async throws -> HQData {
-        switch location {
-        case .directory(let directory):
-            let storage = try SQLiteHQStorage.create(at: directory)
-            return HQData(storage: storage, keys: try HQKeys.create(in: keyDirectory ?? directory, name: name))
-        case .database(let url):
-            guard let keyDirectory else {
-                throw HQError(.configuration, "a database needs --keys DIR for HQ's keys", hint: "HQ's processes all read the same key directory")
-            }
-            let storage = try await PostgresHQStorage.open(url: url, requireSchema: false)
-            do {
-                try await storage.migrate()
-                if let existing = try await storage.meta(cosignerMetaKey) {
-                    throw HQError(.dataDirectory, "\(storage.location) is already HQ's database (cosigner \(existing))",
-                                  hint: "point each HQ process at it with database_url and the same keys directory; never initialize it twice")
-                }
-                let keys = try HQKeys.create(in: keyDirectory, name: name)
-                try await storage.setMeta(cosignerMetaKey, keys.cosigner.verifierKey)
-                try await storage.setMeta(publicKeysMetaKey, keys.publicKeys)
-                return HQData(storage: storage, keys: keys)
-            } catch {
-                try? await storage.close()
-                throw error
-            }
+    /// Loads HQ's keys from `keyDirectory` for opened `storage`. Where the storage records the
+    /// keys its processes sign with, keys other than those are refused.
+    public static func open(_ storage: any HQStorage, keys keyDirectory: URL) async throws -> HQData {
+        let keys = try HQKeys.load(from: keyDirectory)
+        guard let recorded = storage.recordedKeys else { return HQData(storage: storage, keys: keys) }
+        let cosigner = try await recorded.value(.cosigner)
+        guard cosigner == keys.cosigner.verifierKey else {
+            throw HQError(.dataDirectory, "the cosigner key in \(keyDirectory.path) is not the one \(storage.location) was initialized with (\(cosigner ?? "none"))",
+                          hint: "every HQ process must use the key directory `hq init --database` wrote")
         }
-    }
-
-    /// Opens HQ's storage alone, for the commands that need no key (register import, audits).
-    public static func openStorage(_ location: Location) async throws -> any HQStorage {
-        switch location {
-        case .directory(let directory): try SQLiteHQStorage.open(at: directory)
-        case .database(let url): try await PostgresHQStorage.open(url: url)
-        }
-    }
-
-    /// Opens HQ's storage and keys.
-    public static func open(_ location: Location, keys keyDirectory: URL? = nil) async throws -> HQData {
-        switch location {
-        case .directory(let directory):
-            return HQData(storage: try SQLiteHQStorage.open(at: directory), keys: try HQKeys.load(from: keyDirectory ?? directory))
-        case .database(let url):
-            guard let keyDirectory else {
-                throw HQError(.configuration, "a database needs --keys DIR for HQ's keys", hint: "the directory `hq init --database` wrote cosigner.key to")
+        // The feed and SM2 keys too: a key directory from before them creates them on its first
+        // load, and the first process to open the storage records them, so a process whose
+        // directory made other ones is refused instead of signing apart.
+        if let all = try await recorded.value(.publicKeys) {
+            guard all == keys.publicKeys else {
+                throw HQError(.dataDirectory, "the keys in \(keyDirectory.path) are not the ones \(storage.location) records",
+                              hint: "every HQ process must use the same key directory; copy feed.key, feed-sm2.key and cosigner-sm2.key from the first one")
             }
-            let keys = try HQKeys.load(from: keyDirectory)
-            let storage = try await PostgresHQStorage.open(url: url)
-            do {
-                let recorded = try await storage.meta(cosignerMetaKey)
-                guard recorded == keys.cosigner.verifierKey else {
-                    throw HQError(.dataDirectory, "the cosigner key in \(keyDirectory.path) is not the one \(storage.location) was initialized with (\(recorded ?? "none"))",
-                                  hint: "every HQ process must use the key directory `hq init --database` wrote")
-                }
-                // The feed and SM2 keys too: a key directory from before them creates them on its
-                // first load, and the first process to open the database records them, so a
-                // process whose directory made other ones is refused instead of signing apart.
-                if let all = try await storage.meta(publicKeysMetaKey) {
-                    guard all == keys.publicKeys else {
-                        throw HQError(.dataDirectory, "the keys in \(keyDirectory.path) are not the ones \(storage.location) records",
-                                      hint: "every HQ process must use the same key directory; copy feed.key, feed-sm2.key and cosigner-sm2.key from the first one")
-                    }
-                } else {
-                    try await storage.setMeta(publicKeysMetaKey, keys.publicKeys)
-                }
-            } catch {
-                try? await storage.close()
-                throw error
-            }
-            return HQData(storage: storage, keys: keys)
+        } else {
+            try await recorded.record(.publicKeys, keys.publicKeys)
         }
+        return HQData(storage: storage, keys: keys)
     }
 
     /// Enrols a province's log key and creates its mirror.
@@ -173,22 +132,6 @@ public struct HQData: Sendable {
 }
 
 extension HQData {
-    /// Opens the storage and keys for `hq serve`. Embedded storage is served by one process:
-    /// a second `hq serve` on the same directory is refused (its upload leases are in memory).
-    /// A database is served by as many processes as run.
-    public static func openForServing(_ configuration: HQConfiguration) async throws -> HQData {
-        let keys = configuration.keyDirectory.map { URL(fileURLWithPath: $0) }
-        if let url = configuration.databaseURL {
-            return try await open(.database(url), keys: keys)
-        }
-        guard let data = configuration.data else {
-            throw HQError(.configuration, "missing setting data", hint: "set \"data\" to the directory `hq init` made")
-        }
-        let storage = try SQLiteHQStorage.open(at: URL(fileURLWithPath: data))
-        try storage.lockForServing()
-        return HQData(storage: storage, keys: try HQKeys.load(from: keys ?? URL(fileURLWithPath: data)))
-    }
-
     /// Records a revocation of a certificate serial or a log key; effective at the next request.
     public func revoke(serial: String?, key: String?, province: String?, reason: String, now: Date) async throws -> Revocation {
         let revocation: Revocation

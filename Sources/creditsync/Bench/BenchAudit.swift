@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import LedgerCore
 import LocalPostgres
 import PKI

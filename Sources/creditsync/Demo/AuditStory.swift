@@ -2,6 +2,7 @@ import Foundation
 import Gzip
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import LedgerCore
 import Quality
 import Reports
@@ -19,7 +20,7 @@ struct AuditStory {
     func run(firstStep: Int) async throws {
         narrator.step(firstStep, zh: "总局导入中央登记数据（NDJSON 与 gzip）：与地方数据有少量差异",
                       en: "HQ imports the central register (NDJSON and gzip), which differs from the provinces in a few places")
-        let storage = try await HQData.openStorage(.directory(root.appendingPathComponent("hq")))
+        let storage = try await HQStorageDrivers.open(.directory(root.appendingPathComponent("hq")))
         do {
             try await story(storage, firstStep: firstStep)
             try await storage.close()

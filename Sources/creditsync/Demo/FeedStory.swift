@@ -1,6 +1,7 @@
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import LedgerCore
 import LedgerStore
 import ProvinceNode

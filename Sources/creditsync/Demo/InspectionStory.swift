@@ -1,5 +1,7 @@
 import Foundation
 import HQNode
+import HQStorage
+import HQStorageDrivers
 import Inspection
 import LedgerCore
 import LedgerStore

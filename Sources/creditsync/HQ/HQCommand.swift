@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import LedgerCore
 import Logging
 import NationalCrypto
@@ -100,7 +101,9 @@ struct HQServe: OperatorCommand {
     @Option(help: "JSON config file (see ops/hq.example.json).")
     var config: String?
     @Option(help: "HQ's data directory (embedded SQLite).") var data: String?
-    @Option(help: "HQ's PostgreSQL database URL (instead of --data).") var databaseURL: String?
+    @Option(help: "HQ's PostgreSQL database, postgres://USER@HOST:PORT/DB (instead of --data).") var database: String?
+    /// The spelling `hq serve` had before every subcommand took `--database`; kept, unlisted.
+    @Option(help: ArgumentHelp(visibility: .hidden)) var databaseURL: String?
     @Option(help: "Directory of HQ's keys (default: the data directory).") var keys: String?
     @Option(help: "Province listener address HOST:PORT.") var listen: String?
     @Option(help: "Operator listener address HOST:PORT (/healthz, /metrics); empty turns it off.") var operatorListen: String?
@@ -118,7 +121,8 @@ struct HQServe: OperatorCommand {
     func execute() async throws {
         var flags = HQConfiguration.File()
         flags.data = data
-        flags.databaseURL = databaseURL
+        if database != nil, databaseURL != nil { throw ValidationError("give --database once (--database-url is its old spelling)") }
+        flags.databaseURL = database ?? databaseURL
         flags.keys = keys
         flags.listen = listen
         flags.operatorListen = operatorListen

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
-import HQStoragePostgres
+import HQStorageDrivers
 
 struct HQDatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +21,7 @@ struct HQDatabaseCommand: AsyncParsableCommand {
         var database: String
 
         func execute() async throws {
-            let storage = try await PostgresHQStorage.open(url: database, requireSchema: false)
+            let storage = try await HQStorageDrivers.administer(database: database)
             let applied = try await storage.migrate()
             try await storage.close()
             Output.line(applied.isEmpty ? "\(storage.location): the schema is up to date" : "\(storage.location): applied migrations \(applied.map(String.init).joined(separator: ", "))")
@@ -35,7 +35,7 @@ struct HQDatabaseCommand: AsyncParsableCommand {
         var database: String
 
         func execute() async throws {
-            let storage = try await PostgresHQStorage.open(url: database, requireSchema: false)
+            let storage = try await HQStorageDrivers.administer(database: database)
             let status = try await storage.schemaStatus()
             try await storage.close()
             let formatter = ISO8601DateFormatter()

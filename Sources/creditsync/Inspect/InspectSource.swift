@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 import Inspection
 import LedgerCore
 import LedgerStore
@@ -35,7 +36,7 @@ struct InspectSourceOptions: ParsableArguments {
             return try await body(LedgerLog(store: store))
         }
         let location: HQData.Location = database.map { .database($0) } ?? .directory(URL(fileURLWithPath: data ?? "."))
-        let storage = try await HQData.openStorage(location)
+        let storage = try await HQStorageDrivers.open(location)
         do {
             let code = try ProvinceCode(province ?? "").rawValue
             guard let enrolment = try await storage.registry.enrolment(province: code) else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HQNode
 import HQStorage
+import HQStorageDrivers
 
 /// Where HQ's data lives, for the `hq` commands that open it: a data directory (embedded
 /// SQLite) or a PostgreSQL database, and the directory of HQ's keys.
@@ -63,7 +64,7 @@ struct HQStorageOptions: ParsableArguments {
     func with<T>(standby: String?, _ body: (any HQStorage, any AuditStore) async throws -> T) async throws -> T {
         try await with { primary in
             guard let standby else { return try await body(primary, primary.audits) }
-            let replica = try await HQData.openStorage(.database(standby))
+            let replica = try await HQStorageDrivers.open(.database(standby))
             do {
                 let result = try await body(replica, primary.audits)
                 try await replica.close()
@@ -77,7 +78,7 @@ struct HQStorageOptions: ParsableArguments {
 
     /// Opens HQ's storage for `body` and closes it after, whatever happens.
     func with<T>(_ body: (any HQStorage) async throws -> T) async throws -> T {
-        let storage = try await HQData.openStorage(location)
+        let storage = try await HQStorageDrivers.open(location)
         do {
             let result = try await body(storage)
             try await storage.close()
