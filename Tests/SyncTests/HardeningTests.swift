@@ -5,6 +5,7 @@ import HQNode
 import HQStorage
 import LedgerCore
 import LedgerStore
+import Logging
 import NationalCrypto
 import NIOCore
 import NIOHTTP1
@@ -12,6 +13,7 @@ import NIOPosix
 import NIOSSL
 import PKI
 import ProvinceNode
+import ServiceLifecycle
 import SyncProtocol
 import Testing
 import SwiftASN1
@@ -299,6 +301,24 @@ struct HardeningTests {
             let health = try await hq.operatorRequest("/healthz")
             #expect(health.status == 200 && health.body == "ok\n")
             #expect(try await hq.operatorRequest("/metrics").status == 200)
+        }
+    }
+
+    @Test("a second HQ on a host whose operator address is taken is refused, naming the setting")
+    func operatorAddressInUse() async throws {
+        let harness = try await SyncHarness()
+        _ = try await harness.province("440000", records: 1)
+        try await harness.withHQ { hq in
+            let address = "127.0.0.1:\(hq.operatorPort)"
+            let second = HQService(configuration: try harness.hqConfiguration(edit: { $0.operatorListen = address }),
+                                   data: harness.hqData, logger: Logger(label: "creditsync.hq.second"))
+            let group = try HQServer.serviceGroup(service: second, logger: Logger(label: "creditsync.hq.second"), signals: [])
+            let error = await #expect(throws: HQError.self) { try await group.run() }
+            #expect(error?.code == "hq.configuration")
+            #expect(error?.message == "operator_listen \(address) is already in use: another process (another `hq serve` on this host?) listens there")
+            #expect(error?.hint.contains("--operator-listen HOST:PORT") == true)
+            // The first HQ still serves.
+            #expect(try await hq.operatorRequest("/healthz").status == 200)
         }
     }
 

@@ -95,11 +95,13 @@ public enum HQServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
         onOperatorRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> ServiceGroup {
+        let configuration = service.configuration
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: try application(service: service, logger: logger, onServerRunning: onServerRunning)),
+            .init(service: ListenerService(setting: "listen", address: configuration.listen,
+                                           wrapped: try application(service: service, logger: logger, onServerRunning: onServerRunning))),
         ]
         if let operatorApplication = try operatorApplication(service: service, logger: logger, onServerRunning: onOperatorRunning) {
-            services.append(.init(service: operatorApplication))
+            services.append(.init(service: ListenerService(setting: "operator_listen", address: configuration.operatorListen, wrapped: operatorApplication)))
         }
         // Services shut down in reverse order: the flag is set before the servers drain.
         services.append(.init(service: UploadStopper(service: service), successTerminationBehavior: .ignore))
