@@ -165,7 +165,7 @@ let package = Package(
             name: "HQNode",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
-                "HQStorage", "Quality", "Reconcile", "LineInput", "Reports",
+                "HQStorage", "Quality", "LineInput",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -176,6 +176,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // HQ's offline auditor: register import, the monthly audit, its reports. No server.
+        .target(
+            name: "HQAudit",
+            dependencies: ["LedgerCore", "HQStorage", "Quality", "Reconcile", "Reports", "Gzip", "LineInput"],
             swiftSettings: swiftSettings
         ),
         // The one place a storage location becomes a backend (and HQ's data is composed).
@@ -196,7 +202,7 @@ let package = Package(
             name: "creditsync",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQStorage", "HQStorageDrivers", "HQStoragePostgres", "LocalPostgres", "Gzip", "Inspection", "Reports",
+                "PKI", "ProvinceNode", "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "HQStoragePostgres", "LocalPostgres", "Gzip", "LineInput", "Inspection", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -259,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "HQStorageTests",
             dependencies: [
-                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "LedgerCore", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
+                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
                 "HQTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -268,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: [
-                "creditsync", "HQNode", "HQStorage", "HQStorageDrivers", "Quality", "Reconcile", "Reports", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
+                "creditsync", "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "Quality", "Reconcile", "Reports", "Synthetic", "LedgerCore", "LineInput", "Gzip", "TestSupport", "HQTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -284,7 +290,7 @@ let package = Package(
             name: "SyncTests",
             dependencies: [
                 "HQNode", "HQStorage", "HQStorageDrivers", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
-                "PKI", "Gzip", "TestSupport", "Quality", "Synthetic",
+                "PKI", "Gzip", "LineInput", "TestSupport", "Quality", "Synthetic",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

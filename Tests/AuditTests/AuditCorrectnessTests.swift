@@ -1,8 +1,10 @@
 import Foundation
+import HQAudit
 import HQNode
 import HQStorage
 import HQTestSupport
 import LedgerCore
+import LineInput
 import Quality
 import Reconcile
 import Synthetic

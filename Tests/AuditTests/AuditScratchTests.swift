@@ -1,5 +1,5 @@
 import Foundation
-@testable import HQNode
+@testable import HQAudit
 import Testing
 
 @Suite("The audit's work files: projections sorted by entity through runs on disk")

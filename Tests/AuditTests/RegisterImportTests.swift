@@ -1,9 +1,11 @@
 import Foundation
 import Gzip
+import HQAudit
 import HQNode
 import HQStorage
 import HQTestSupport
 import LedgerCore
+import LineInput
 import Testing
 import TestSupport
 

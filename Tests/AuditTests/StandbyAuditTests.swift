@@ -1,4 +1,5 @@
 import Foundation
+import HQAudit
 import HQNode
 import HQStorage
 import HQStorageDrivers

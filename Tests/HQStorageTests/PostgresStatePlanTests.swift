@@ -1,8 +1,10 @@
 import Foundation
+import HQAudit
 import HQNode
 import HQStorage
 @testable import HQStoragePostgres
 import HQTestSupport
+import LineInput
 import LocalPostgres
 import Testing
 import TestSupport

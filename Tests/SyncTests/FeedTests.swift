@@ -3,6 +3,7 @@ import HQNode
 import HQStorage
 import LedgerCore
 import LedgerStore
+import LineInput
 import NationalCrypto
 import NIOHTTP1
 import ProvinceNode

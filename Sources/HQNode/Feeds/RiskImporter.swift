@@ -17,8 +17,8 @@ import SyncProtocol
 /// each one transaction with its own signed checkpoint: deliveries step through these
 /// checkpoints, so one delivery never exceeds a chunk.
 public struct RiskImporter: Sendable {
-    public typealias Source = RegisterImporter.Source
-    public typealias Rejection = RegisterImporter.Rejection
+    public typealias Source = LineSource
+    public typealias Rejection = LineRejection
 
     public struct Summary: Sendable, Equatable {
         public var read = 0

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import HQAudit
 import HQNode
 import HQStorage
 import HQStorageDrivers
 import LedgerCore
+import LineInput
 import LocalPostgres
 import PKI
 import ProvinceNode

@@ -5,6 +5,7 @@ import HQStorage
 import HQStorageDrivers
 import LedgerCore
 import LedgerStore
+import LineInput
 import LocalPostgres
 import NationalCrypto
 import PKI

@@ -1,9 +1,11 @@
 import Foundation
 import Gzip
+import HQAudit
 import HQNode
 import HQStorage
 import HQStorageDrivers
 import LedgerCore
+import LineInput
 import Quality
 import Reports
 import Synthetic

@@ -4,6 +4,7 @@ import HQStorage
 import HQStorageDrivers
 import LedgerCore
 import LedgerStore
+import LineInput
 import ProvinceNode
 import Quality
 import Synthetic

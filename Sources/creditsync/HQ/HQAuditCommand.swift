@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HQAudit
 import HQNode
 import LedgerCore
 import Quality

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import HQAudit
 import HQNode
 import HQStorage
+import LineInput
 import Quality
 
 struct HQRegisterCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HQNode
+import LineInput
 import Quality
 
 struct HQRiskCommand: AsyncParsableCommand {

@@ -9,24 +9,8 @@ import LineInput
 /// of its own `province`. A re-import adds nothing (each `change_id` once per province).
 /// Unusable lines are reported as `FILE:LINE: reason` and skipped; the rest are stored.
 public struct RegisterImporter: Sendable {
-    public struct Source: Sendable {
-        public var name: String
-        public var path: String
-
-        public init(name: String, path: String) {
-            self.name = name
-            self.path = path
-        }
-    }
-
-    public struct Rejection: Sendable, Equatable, CustomStringConvertible {
-        public var source: String
-        public var line: Int
-        public var code: String
-        public var reason: String
-
-        public var description: String { "\(source):\(line): \(reason) [\(code)]" }
-    }
+    public typealias Source = LineSource
+    public typealias Rejection = LineRejection
 
     public struct Summary: Sendable, Equatable {
         /// Records read (usable lines).
