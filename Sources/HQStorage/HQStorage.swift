@@ -49,40 +49,31 @@ public protocol HQStorage: Sendable {
 }
 
 /// Where storage errors are mapped: a refusal a client caused, or a fault of HQ's storage.
-public struct HQStorageError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        /// Another upload of this province holds its lease.
-        case uploadInProgress = "storage.upload-in-progress"
-        /// The compare-and-set failed: the mirror moved (an append not at the next entry).
-        case conflict = "storage.conflict"
-        /// Verified entries did not produce the verified root (defence in depth; a bug).
-        case rootMismatch = "storage.root-mismatch"
-        case notEnrolled = "storage.not-enrolled"
-        case enrolment = "storage.enrolment"
-        case noSuchCheckpoint = "storage.no-such-checkpoint"
-        case incomplete = "storage.incomplete"
-        case outOfRange = "storage.out-of-range"
-        /// The stored data does not hold together (what `verify` reports).
-        case corrupt = "storage.corrupt"
-        /// The database is missing, of another version, or unreachable.
-        case unavailable = "storage.unavailable"
-        case schema = "storage.schema"
-    }
+public typealias HQStorageError = CodedError<HQStorageErrorCode>
 
-    public var codeValue: Code
-    public var message: String
-    public var hint: String
-    public var code: String { codeValue.rawValue }
+public enum HQStorageErrorCode: String, ErrorCode {
+    /// Another upload of this province holds its lease.
+    case uploadInProgress = "storage.upload-in-progress"
+    /// The compare-and-set failed: the mirror moved (an append not at the next entry).
+    case conflict = "storage.conflict"
+    /// Verified entries did not produce the verified root (defence in depth; a bug).
+    case rootMismatch = "storage.root-mismatch"
+    case notEnrolled = "storage.not-enrolled"
+    case enrolment = "storage.enrolment"
+    case noSuchCheckpoint = "storage.no-such-checkpoint"
+    case incomplete = "storage.incomplete"
+    case outOfRange = "storage.out-of-range"
+    /// The stored data does not hold together (what `verify` reports).
+    case corrupt = "storage.corrupt"
+    /// The database is missing, of another version, or unreachable.
+    case unavailable = "storage.unavailable"
+    case schema = "storage.schema"
+
     /// For `corrupt`: the first log index found bad.
-    public var index: UInt64?
+    public typealias Detail = UInt64
+}
 
-    public init(_ code: Code, _ message: String, hint: String, index: UInt64? = nil) {
-        self.codeValue = code
-        self.message = message
-        self.hint = hint
-        self.index = index
-    }
-
+extension HQStorageError {
     public static func corruptFeed(_ failure: VerificationFailure, province: String) -> HQStorageError {
         HQStorageError(.corrupt, "HQ's feed to \(province) does not hold together: \(failure.message)",
                        hint: "restore the feed from backup; keep this copy as evidence (provinces that accepted its checkpoints can prove what they received)", index: failure.index)

@@ -1,6 +1,7 @@
 import Foundation
 import HQNode
 import HQStorage
+import LedgerCore
 
 /// HQ's storage and keys opened from where they live: the composition the CLI, the demo, the
 /// tests' fixtures and the benches share.

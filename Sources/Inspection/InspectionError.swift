@@ -1,35 +1,26 @@
 import LedgerCore
 
 /// What stops an inspection step, for the operator (and the inspector on site).
-public struct InspectionError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        /// A command-line input is not usable (weights, sample size, the checkpoint file).
-        case usage = "inspection.usage"
-        /// The checkpoint is not one of this log's, or its signature does not verify.
-        case checkpoint = "inspection.checkpoint"
-        /// A plan, bundle or comparison file is malformed or not what it claims.
-        case malformed = "inspection.malformed"
-        /// A bundle failed verification: a signature, a proof, the log or the sample.
-        case verification = "inspection.verification"
-        /// The archive findings file has unusable rows (the rest was compared).
-        case archive = "inspection.archive"
-        /// An output file cannot be written.
-        case output = "inspection.output"
-        /// A stored entry is not a change record: the log is damaged.
-        case corrupt = "inspection.corrupt"
-    }
+public typealias InspectionError = CodedError<InspectionErrorCode>
 
-    public var codeValue: Code
-    public var message: String
-    public var hint: String
-    public var code: String { codeValue.rawValue }
+public enum InspectionErrorCode: String, ErrorCode {
+    /// A command-line input is not usable (weights, sample size, the checkpoint file).
+    case usage = "inspection.usage"
+    /// The checkpoint is not one of this log's, or its signature does not verify.
+    case checkpoint = "inspection.checkpoint"
+    /// A plan, bundle or comparison file is malformed or not what it claims.
+    case malformed = "inspection.malformed"
+    /// A bundle failed verification: a signature, a proof, the log or the sample.
+    case verification = "inspection.verification"
+    /// The archive findings file has unusable rows (the rest was compared).
+    case archive = "inspection.archive"
+    /// An output file cannot be written.
+    case output = "inspection.output"
+    /// A stored entry is not a change record: the log is damaged.
+    case corrupt = "inspection.corrupt"
+}
 
-    public init(_ code: Code, _ message: String, hint: String) {
-        self.codeValue = code
-        self.message = message
-        self.hint = hint
-    }
-
+extension InspectionError {
     static func verification(_ message: String) -> InspectionError {
         InspectionError(.verification, message, hint: "do not use this bundle; ask for a new one from the province ledger or HQ's mirror")
     }

@@ -3,24 +3,15 @@ import LedgerCore
 
 /// The error type of `NationalCrypto`: an OpenSSL call failed, or a key or signature is unusable.
 /// Carries OpenSSL's own reason string so operators can search for it.
-public struct NationalCryptoError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        case openSSL = "openssl.failure"
-        case malformedKey = "sm2.malformed-key"
-        case malformedSignature = "sm2.malformed-signature"
-    }
+public typealias NationalCryptoError = CodedError<NationalCryptoErrorCode>
 
-    public var codeValue: Code
-    public var message: String
-    public var hint: String
-    public var code: String { codeValue.rawValue }
+public enum NationalCryptoErrorCode: String, ErrorCode {
+    case openSSL = "openssl.failure"
+    case malformedKey = "sm2.malformed-key"
+    case malformedSignature = "sm2.malformed-signature"
+}
 
-    public init(_ code: Code, _ message: String, hint: String) {
-        self.codeValue = code
-        self.message = message
-        self.hint = hint
-    }
-
+extension NationalCryptoError {
     /// An error for the failed OpenSSL call `operation`, with the reasons OpenSSL queued.
     /// Drains OpenSSL's thread-local error queue so later calls start clean.
     static func openSSL(_ operation: String) -> NationalCryptoError {

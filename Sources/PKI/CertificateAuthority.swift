@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LedgerCore
 import SecretFiles
 import SwiftASN1
 import X509

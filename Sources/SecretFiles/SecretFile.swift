@@ -14,7 +14,7 @@ public enum SecretFile {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "it already exists" : String(cString: strerror(errno))
-            throw SecretFileError("cannot create the key file \(path): \(reason)",
+            throw SecretFileError(.secret, "cannot create the key file \(path): \(reason)",
                                   hint: errno == EEXIST ? "never overwrite a key; move the old file away first if it is really unused" : "check the directory's permissions")
         }
         var failure: String?
@@ -33,7 +33,7 @@ public enum SecretFile {
         if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(path)
-            throw SecretFileError("cannot write the key file \(path): \(failure)", hint: "check free disk space and permissions")
+            throw SecretFileError(.secret, "cannot write the key file \(path): \(failure)", hint: "check free disk space and permissions")
         }
         syncDirectory(of: path)
     }
@@ -49,13 +49,9 @@ public enum SecretFile {
 }
 
 /// A key file that could not be written; nothing is left half-written.
-public struct SecretFileError: OperatorError {
-    public var message: String
-    public var hint: String
-    public var code: String { "file.secret" }
+public typealias SecretFileError = CodedError<SecretFileErrorCode>
 
-    public init(_ message: String, hint: String) {
-        self.message = message
-        self.hint = hint
-    }
+public enum SecretFileErrorCode: String, ErrorCode {
+    /// A key file cannot be created, written or synced.
+    case secret = "file.secret"
 }

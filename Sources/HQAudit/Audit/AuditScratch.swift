@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 
 /// The audit's work files on local disk: the projections (`GroupChecker.projection`) of the
 /// live records that take part in cross-record checks, written during the merge in key order

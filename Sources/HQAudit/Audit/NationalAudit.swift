@@ -1,5 +1,6 @@
 import Foundation
 import HQStorage
+import LedgerCore
 import Quality
 import Reports
 

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 
 /// A file written in order through a 1 MiB buffer: reports with a million rows are streamed,
 /// never held whole.

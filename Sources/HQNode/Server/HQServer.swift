@@ -2,6 +2,7 @@ import Foundation
 import HQStorage
 import Hummingbird
 import HummingbirdCore
+import LedgerCore
 import Logging
 import NIOCore
 import NIOSSL

@@ -1,6 +1,7 @@
 import Foundation
 import HQStorage
 import Hummingbird
+import LedgerCore
 import Logging
 import PKI
 

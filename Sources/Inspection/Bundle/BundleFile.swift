@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Gzip
+import LedgerCore
 
 /// A bundle on disk: one gzip member of newline-terminated lines, then the SHA-256 of that member
 /// (32 bytes), written to a temporary file and renamed into place (a failed write leaves nothing

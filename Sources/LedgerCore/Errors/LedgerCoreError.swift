@@ -1,44 +1,32 @@
 /// The error type of `LedgerCore`: malformed JSON, unusable change records, bad notes, keys and proofs.
-public struct LedgerCoreError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        case malformedJSON = "json.malformed"
-        case duplicateKey = "json.duplicate-key"
-        case invalidUTF8 = "json.invalid-utf8"
-        case loneSurrogate = "json.lone-surrogate"
-        case nonFiniteNumber = "json.non-finite-number"
-        case nestingTooDeep = "json.nesting-too-deep"
-        case recordTooLarge = "record.too-large"
-        case recordNotObject = "record.not-an-object"
-        case missingField = "record.missing-field"
-        case invalidField = "record.invalid-field"
-        case wrongProvince = "record.wrong-province"
-        case notCanonical = "record.not-canonical"
-        case malformedNote = "note.malformed"
-        case malformedCheckpoint = "checkpoint.malformed"
-        case signatureInvalid = "note.signature-invalid"
-        case noTrustedSignature = "note.no-trusted-signature"
-        case malformedKey = "key.malformed"
-        case keyMismatch = "key.mismatch"
-        case unknownSuite = "suite.unknown"
-        case malformedProof = "proof.malformed"
-        case proofInvalid = "proof.invalid"
-        case invalidTreeSize = "tree.invalid-size"
-    }
+public typealias LedgerCoreError = CodedError<LedgerCoreErrorCode>
 
-    public var codeValue: Code
-    public var message: String
-    public var hint: String
+public enum LedgerCoreErrorCode: String, ErrorCode {
+    case malformedJSON = "json.malformed"
+    case duplicateKey = "json.duplicate-key"
+    case invalidUTF8 = "json.invalid-utf8"
+    case loneSurrogate = "json.lone-surrogate"
+    case nonFiniteNumber = "json.non-finite-number"
+    case nestingTooDeep = "json.nesting-too-deep"
+    case recordTooLarge = "record.too-large"
+    case recordNotObject = "record.not-an-object"
+    case missingField = "record.missing-field"
+    case invalidField = "record.invalid-field"
+    case wrongProvince = "record.wrong-province"
+    case notCanonical = "record.not-canonical"
+    case malformedNote = "note.malformed"
+    case malformedCheckpoint = "checkpoint.malformed"
+    case signatureInvalid = "note.signature-invalid"
+    case noTrustedSignature = "note.no-trusted-signature"
+    case malformedKey = "key.malformed"
+    case keyMismatch = "key.mismatch"
+    case unknownSuite = "suite.unknown"
+    case malformedProof = "proof.malformed"
+    case proofInvalid = "proof.invalid"
+    case invalidTreeSize = "tree.invalid-size"
 
-    public var code: String { codeValue.rawValue }
-
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
-        self.codeValue = code
-        self.message = message
-        self.hint = hint ?? Self.defaultHint(code)
-    }
-
-    static func defaultHint(_ code: Code) -> String {
-        switch code {
+    public var defaultHint: String {
+        switch self {
         case .malformedJSON, .duplicateKey, .invalidUTF8, .loneSurrogate, .nonFiniteNumber, .nestingTooDeep:
             "fix the producer so it emits one valid JSON object per line (RFC 8259, UTF-8, unique keys)"
         case .recordTooLarge:

@@ -30,28 +30,28 @@ public struct FeedVerifier: Sendable {
     public func verify(header: FeedDeliveryHeader, entries: [[UInt8]], cursor: LedgerStore.FeedCursor?) throws(FeedError) -> LedgerStore.CentralRiskDelivery {
         let from = cursor?.size ?? 0
         let hasher = suite.treeHasher
-        guard header.version == SyncAPI.version else { throw FeedError(.malformed, "the delivery has protocol version \(header.version), this node speaks \(SyncAPI.version)") }
-        guard header.origin == origin else { throw FeedError(.wrongFeed, "the delivery is of feed \(header.origin), not \(origin)") }
+        guard header.version == SyncAPI.version else { throw FeedError.refused(.malformed, "the delivery has protocol version \(header.version), this node speaks \(SyncAPI.version)") }
+        guard header.origin == origin else { throw FeedError.refused(.wrongFeed, "the delivery is of feed \(header.origin), not \(origin)") }
 
         let checkpoint: VerifiedCheckpoint
         do {
             checkpoint = try UnverifiedCheckpoint(parsing: header.checkpoint).verify(logKey: feedKey, suite: suite.id)
         } catch {
-            throw FeedError(.signatureInvalid, "the feed checkpoint does not verify with the configured hq_feed_key: \(error)")
+            throw FeedError.refused(.signatureInvalid, "the feed checkpoint does not verify with the configured hq_feed_key: \(error)")
         }
         guard checkpoint.checkpoint.origin == origin else {
-            throw FeedError(.wrongFeed, "the feed checkpoint is for \(checkpoint.checkpoint.origin), not \(origin)")
+            throw FeedError.refused(.wrongFeed, "the feed checkpoint is for \(checkpoint.checkpoint.origin), not \(origin)")
         }
-        guard checkpoint.size == header.size else { throw FeedError(.malformed, "the header says size \(header.size), the checkpoint \(checkpoint.size)") }
+        guard checkpoint.size == header.size else { throw FeedError.refused(.malformed, "the header says size \(header.size), the checkpoint \(checkpoint.size)") }
         guard checkpoint.size >= from else {
-            throw FeedError(.rollback, "HQ's feed checkpoint has size \(checkpoint.size), smaller than the \(from) entries this province already accepted (an older feed replayed?)")
+            throw FeedError.refused(.rollback, "HQ's feed checkpoint has size \(checkpoint.size), smaller than the \(from) entries this province already accepted (an older feed replayed?)")
         }
-        guard header.from == from else { throw FeedError(.malformed, "the delivery starts at \(header.from), this ledger's cursor is \(from)") }
+        guard header.from == from else { throw FeedError.refused(.malformed, "the delivery starts at \(header.from), this ledger's cursor is \(from)") }
 
         var proof: [Hash] = []
         for text in header.consistency {
             guard let hash = Base64.decode(text).flatMap(Hash.init(validating:)) else {
-                throw FeedError(.malformed, "the consistency proof holds something other than base64 32-byte hashes")
+                throw FeedError.refused(.malformed, "the consistency proof holds something other than base64 32-byte hashes")
             }
             proof.append(hash)
         }
@@ -59,12 +59,12 @@ public struct FeedVerifier: Sendable {
             do {
                 try ConsistencyProof(oldSize: cursor.size, newSize: checkpoint.size, hashes: proof).verify(oldRoot: cursor.root, newRoot: checkpoint.root, hasher: hasher)
             } catch {
-                throw FeedError(.historyRewritten, "HQ's feed checkpoint of size \(checkpoint.size) is not an extension of the one accepted at size \(cursor.size): \(error)")
+                throw FeedError.refused(.historyRewritten, "HQ's feed checkpoint of size \(checkpoint.size) is not an extension of the one accepted at size \(cursor.size): \(error)")
             }
         }
 
         guard UInt64(entries.count) == checkpoint.size - from else {
-            throw FeedError(.malformed, "the delivery carries \(entries.count) entries, the checkpoint needs \(checkpoint.size - from)")
+            throw FeedError.refused(.malformed, "the delivery carries \(entries.count) entries, the checkpoint needs \(checkpoint.size - from)")
         }
         var frontier = cursor?.frontier ?? MerkleFrontier()
         var records: [ChangeRecord] = []
@@ -76,17 +76,17 @@ public struct FeedVerifier: Sendable {
             do {
                 record = try ChangeRecord(canonicalEntry: bytes, province: province)
             } catch {
-                throw FeedError(.entryRejected, "feed entry \(index) is not a canonical record of \(province): \(error)")
+                throw FeedError.refused(.entryRejected, "feed entry \(index) is not a canonical record of \(province): \(error)")
             }
             guard record.category == "central_risk", Self.member("origin", of: bytes) == "central", let uscc = Self.entityCode(bytes) else {
-                throw FeedError(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk record with origin central and an entity code")
+                throw FeedError.refused(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk record with origin central and an entity code")
             }
             frontier.append(hasher.leafHash(bytes), hasher: hasher)
             records.append(record)
             usccs.append(uscc)
         }
         guard frontier.root(hasher: hasher) == checkpoint.root else {
-            throw FeedError(.proofInvalid, "the delivered entries [\(from), \(checkpoint.size)) do not produce the signed feed root: an entry was changed, dropped or reordered")
+            throw FeedError.refused(.proofInvalid, "the delivered entries [\(from), \(checkpoint.size)) do not produce the signed feed root: an entry was changed, dropped or reordered")
         }
         return LedgerStore.CentralRiskDelivery(origin: origin, fromSize: from, checkpoint: checkpoint, frontier: frontier, records: records, usccs: usccs)
     }
@@ -110,30 +110,31 @@ extension FeedVerifier {
     }
 }
 
-/// Why a feed delivery was refused; the sync exits with the protocol-error code.
-public struct FeedError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        case malformed = "feed.malformed"
-        case wrongFeed = "feed.wrong-feed"
-        case signatureInvalid = "feed.signature-invalid"
-        case rollback = "feed.rollback"
-        case historyRewritten = "feed.history-rewritten"
-        case proofInvalid = "feed.proof-invalid"
-        case entryRejected = "feed.entry-rejected"
-    }
+/// Why a feed delivery was refused; the sync exits with the protocol-error code. Make one with
+/// `FeedError.refused`, which marks the message as a refusal.
+public typealias FeedError = CodedError<FeedErrorCode>
 
-    public var codeValue: Code
-    public var message: String
-    public var hint: String
-    public var code: String { codeValue.rawValue }
+public enum FeedErrorCode: String, ErrorCode {
+    case malformed = "feed.malformed"
+    case wrongFeed = "feed.wrong-feed"
+    case signatureInvalid = "feed.signature-invalid"
+    case rollback = "feed.rollback"
+    case historyRewritten = "feed.history-rewritten"
+    case proofInvalid = "feed.proof-invalid"
+    case entryRejected = "feed.entry-rejected"
 
-    public init(_ code: Code, _ message: String) {
-        self.codeValue = code
-        self.message = "FEED REFUSED: " + message
-        self.hint = switch code {
+    public var defaultHint: String {
+        switch self {
         case .signatureInvalid, .wrongFeed: "check hq_feed_key against `creditsync hq enroll` output for this province; nothing was applied"
         case .rollback, .historyRewritten: "HQ showed this province a feed history that contradicts the one it accepted: keep this ledger as evidence and contact HQ; nothing was applied"
         default: "the delivery was refused whole and nothing was applied; run the sync again, and contact HQ if it fails again"
         }
+    }
+}
+
+extension FeedError {
+    /// A refused delivery: the message starts with `FEED REFUSED:`, the hint is the code's.
+    public static func refused(_ code: Code, _ message: String) -> FeedError {
+        FeedError(code, "FEED REFUSED: " + message)
     }
 }

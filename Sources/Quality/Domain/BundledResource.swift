@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 
 /// Reads the files shipped with the Quality module, and operator files named by a URL. The only
 /// file I/O in the module: everything else takes bytes.

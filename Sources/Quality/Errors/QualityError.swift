@@ -2,42 +2,29 @@ import LedgerCore
 
 /// The error type of `Quality`: an invalid rules file or calendar, a date the calendar does not
 /// cover, a record the checker cannot read, a bad audit period.
-public struct QualityError: OperatorError, Equatable {
-    public enum Code: String, Sendable {
-        /// The rules file is not JSON, or a key holds a wrong value.
-        case invalidRules = "rules.invalid"
-        /// The calendar file is not JSON, or a key holds a wrong value.
-        case invalidCalendar = "calendar.invalid"
-        /// A date outside the calendar's covered years: working days there are unknown.
-        case notCovered = "calendar.not-covered"
-        /// Bytes that are not a change record the checker can read.
-        case invalidRecord = "record.invalid"
-        /// An audit period that is not `YYYY-MM`.
-        case invalidPeriod = "period.invalid"
-        /// A resource shipped with the build is missing.
-        case missingResource = "resource.missing"
-        /// A rules or calendar file named by the operator cannot be read.
-        case unreadableFile = "file.unreadable"
-    }
+public typealias QualityError = CodedError<QualityErrorCode>
 
-    public var codeValue: Code
-    public var message: String
-    public var hint: String
-    /// The key path in the rules or calendar file that is wrong (`categories.admin_penalty.fields`),
-    /// when the error is about one.
-    public var key: String?
+public enum QualityErrorCode: String, ErrorCode {
+    /// The rules file is not JSON, or a key holds a wrong value.
+    case invalidRules = "rules.invalid"
+    /// The calendar file is not JSON, or a key holds a wrong value.
+    case invalidCalendar = "calendar.invalid"
+    /// A date outside the calendar's covered years: working days there are unknown.
+    case notCovered = "calendar.not-covered"
+    /// Bytes that are not a change record the checker can read.
+    case invalidRecord = "record.invalid"
+    /// An audit period that is not `YYYY-MM`.
+    case invalidPeriod = "period.invalid"
+    /// A resource shipped with the build is missing.
+    case missingResource = "resource.missing"
+    /// A rules or calendar file named by the operator cannot be read.
+    case unreadableFile = "file.unreadable"
 
-    public var code: String { codeValue.rawValue }
+    /// The key path in the rules or calendar file that is wrong (`categories.admin_penalty.fields`).
+    public typealias Detail = String
 
-    public init(_ code: Code, _ message: String, key: String? = nil, hint: String? = nil) {
-        self.codeValue = code
-        self.key = key
-        self.message = key.map { "\($0): \(message)" } ?? message
-        self.hint = hint ?? Self.defaultHint(code)
-    }
-
-    static func defaultHint(_ code: Code) -> String {
-        switch code {
+    public var defaultHint: String {
+        switch self {
         case .invalidRules:
             "fix the named key in the rules file (ops/rules/quality-rules.json); every key is described in ops/rules/README.md"
         case .invalidCalendar:
@@ -53,5 +40,15 @@ public struct QualityError: OperatorError, Equatable {
         case .unreadableFile:
             "check the path and the file's permissions"
         }
+    }
+}
+
+extension QualityError {
+    /// The key path in the rules or calendar file that is wrong, when the error is about one.
+    public var key: String? { detail }
+
+    /// An error about the file's key `key`, named at the start of the message.
+    public init(_ code: Code, _ message: String, key: String?, hint: String? = nil) {
+        self.init(code, key.map { "\($0): \(message)" } ?? message, hint: hint ?? code.defaultHint, detail: key)
     }
 }
