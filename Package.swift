@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "creditsync", targets: ["creditsync"]),
+        .executable(name: "creditsync-bench", targets: ["creditsync-bench"]),
         // The pure core, for the fuzz targets in Fuzz/ (a package of its own: libFuzzer builds
         // need their own compiler flags).
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
@@ -197,22 +198,59 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: The one CLI
+        // MARK: Executables and what only they use
+        // The operator commands' shared plumbing: output, `error:`/`hint:` reporting, exit codes.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "LedgerCore", "LedgerStore", "HQStorage", "HQAudit", "ProvinceNode", "SyncProtocol", "Quality", "Inspection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The demo's story, as a library the CLI runs and tests can reuse.
+        .target(
+            name: "DemoStories",
+            dependencies: [
+                "LedgerCore", "LedgerStore", "NationalCrypto", "ProvinceNode", "Quality", "Synthetic", "SyncProtocol", "PKI",
+                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "Inspection", "Reports", "Gzip", "LineInput",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The one CLI
         .executableTarget(
             name: "creditsync",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol",
-                "PKI", "ProvinceNode", "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "HQStoragePostgres", "LocalPostgres", "Gzip", "LineInput", "Inspection", "Reports",
+                "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol", "PKI", "ProvinceNode",
+                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "Gzip", "LineInput", "Inspection", "Reports",
+                "CommandSupport", "DemoStories",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmarks, with their raw GRDB and PostgreSQL baselines and throwaway clusters.
+        .executableTarget(
+            name: "creditsync-bench",
+            dependencies: [
+                "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol", "PKI", "ProvinceNode",
+                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "HQStoragePostgres", "LocalPostgres", "LineInput", "CommandSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -249,7 +287,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["creditsync", "LedgerCore", "NationalCrypto", "TestSupport", "Synthetic",
+            dependencies: ["creditsync", "DemoStories", "LedgerCore", "NationalCrypto", "TestSupport", "Synthetic",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HQAudit
-import HQNode
 import HQStorage
 import Inspection
 import LedgerCore
@@ -11,12 +10,12 @@ import Quality
 import SyncProtocol
 
 /// A command whose failures are reported as `error:` and `hint:` lines with a stable exit code.
-protocol OperatorCommand: AsyncParsableCommand {
+public protocol OperatorCommand: AsyncParsableCommand {
     func execute() async throws
 }
 
 extension OperatorCommand {
-    mutating func run() async throws {
+    public mutating func run() async throws {
         do {
             try await execute()
         } catch let error as ExitCode {
@@ -37,15 +36,15 @@ extension OperatorCommand {
 }
 
 /// Exit codes a scheduler can act on; documented in `creditsync --help` and ops/README.md.
-enum ExitCodes {
-    static let failure: Int32 = 1
-    static let inputRejected: Int32 = 3
-    static let verificationFailed: Int32 = 4
-    static let configuration: Int32 = 5
-    static let unreachable: Int32 = 6
-    static let refused: Int32 = 7
+public enum ExitCodes {
+    public static let failure: Int32 = 1
+    public static let inputRejected: Int32 = 3
+    public static let verificationFailed: Int32 = 4
+    public static let configuration: Int32 = 5
+    public static let unreachable: Int32 = 6
+    public static let refused: Int32 = 7
 
-    static func code(for error: any OperatorError) -> Int32 {
+    public static func code(for error: any OperatorError) -> Int32 {
         switch error.code {
         case LedgerStoreError.Code.corrupt.rawValue, LedgerStoreError.Code.rootMismatch.rawValue, HQStorageError.Code.corrupt.rawValue:
             verificationFailed

@@ -1,24 +1,31 @@
-/// Prints the demo's story in Simplified Chinese (default) or English.
-struct Narrator: Sendable {
-    enum Language: String, Sendable {
+/// Prints the demo's story in Simplified Chinese (default) or English, one line at a time
+/// through `write` (standard output in the CLI, a buffer in tests).
+public struct Narrator: Sendable {
+    public enum Language: String, Sendable {
         case zh
         case en
     }
 
-    let language: Language
+    public let language: Language
+    let write: @Sendable (String) -> Void
+
+    public init(language: Language, write: @escaping @Sendable (String) -> Void) {
+        self.language = language
+        self.write = write
+    }
 
     func step(_ number: Int, zh: String, en: String) {
-        Output.line("")
-        Output.line(language == .zh ? "【\(number)】\(zh)" : "[\(number)] \(en)")
+        write("")
+        write(language == .zh ? "【\(number)】\(zh)" : "[\(number)] \(en)")
     }
 
     func say(zh: String, en: String) {
-        Output.line("    " + (language == .zh ? zh : en))
+        write("    " + (language == .zh ? zh : en))
     }
 
     func show(_ text: String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
-        for line in lines { Output.line("      │ " + line) }
+        for line in lines { write("      │ " + line) }
     }
 }

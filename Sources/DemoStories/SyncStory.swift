@@ -79,7 +79,7 @@ struct SyncStory {
         try await rewritten.store.append(try (0..<2600).map { n in
             try ChangeRecord(parsing: Array(#"{"change_id":"rewrite-\#(n)","province":"440000","category":"admin_penalty","id":"R\#(n)","op":"revoke"}"#.utf8), province: "440000")
         }, signer: rewritten.signer, now: Date())
-        guard let forged = try await rewritten.store.latestCheckpoint() else { throw CocoaError(.coderValueNotFound) }
+        guard let forged = try await rewritten.store.latestCheckpoint() else { throw DemoError(.unexpected, "the rewritten ledger has no checkpoint") }
         let hqState = try await client("440000").logState(province: "440000")
         let proof = try await rewritten.store.consistencyProof(from: hqState.pendingSize, to: forged.size)
         do {

@@ -1,8 +1,11 @@
 import ArgumentParser
 
-struct BenchCommand: AsyncParsableCommand {
+/// CreditSync's benchmarks, apart from the operator binary so that it carries neither the
+/// benches nor their raw GRDB and PostgresNIO baselines.
+@main
+struct CreditSyncBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "creditsync-bench",
         abstract: "Benchmarks, each beside a baseline measured in the same run (build with -c release).",
         subcommands: [BenchAppend.self, BenchProofs.self, BenchSync.self, BenchNational.self, BenchAudit.self, BenchFeed.self]
     )

@@ -10,6 +10,6 @@ struct CreditSync: AsyncParsableCommand {
             4 ledger verification failed; 5 configuration or usage problem; \
             6 HQ unreachable (retry later); 7 refused by HQ or protocol error (needs an operator).
             """,
-        subcommands: [ProvinceCommand.self, HQCommand.self, InspectCommand.self, PKICommand.self, GenCommand.self, BenchCommand.self, DemoCommand.self]
+        subcommands: [ProvinceCommand.self, HQCommand.self, InspectCommand.self, PKICommand.self, GenCommand.self, DemoCommand.self]
     )
 }
