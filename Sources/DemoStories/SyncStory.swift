@@ -27,7 +27,7 @@ struct SyncStory {
         let hqDirectory = root.appendingPathComponent("hq")
         let data = try await HQData.initialize(.directory(hqDirectory))
         for ledger in provinces {
-            let enrolment = try await data.enroll(province: ledger.province, verifierKey: ledger.signer.verifierKey, now: Date())
+            let enrolment = try await data.administration.enroll(province: ledger.province, verifierKey: ledger.signer.verifierKey, now: Date())
             narrator.say(zh: "登记 \(enrolment.province)：\(enrolment.origin)（\(enrolment.suite.rawValue)）",
                          en: "enrolled \(enrolment.province): \(enrolment.origin) (\(enrolment.suite.rawValue))")
         }

@@ -64,7 +64,7 @@ struct BenchAudit: OperatorCommand {
             storageArguments = ["--data", root.appendingPathComponent("hq").path]
         }
         let data = try await HQData.initialize(location, keys: keys)
-        try await data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
+        try await data.administration.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
         let serveArguments = cluster == nil ? ["--data", root.appendingPathComponent("hq").path, "--keys", keys.path]
             : ["--database-url", storageArguments[1], "--keys", keys.path]
         let hq = try HQProcess(root: root, storage: serveArguments, log: root.appendingPathComponent("hq.log"))

@@ -92,7 +92,7 @@ struct BenchFeed: OperatorCommand {
         for (code, _) in plan {
             let ledger = try ProvinceLedger.initialize(directory: root.appendingPathComponent("template-\(name)-\(code)"), province: try ProvinceCode(code),
                                                        origin: nil, suite: .sha256Ed25519, now: Date())
-            try await data.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date())
+            try await data.administration.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date())
             try ledger.store.close()
         }
         var generator = CentralRiskGenerator(seed: 16)

@@ -81,7 +81,7 @@ struct BenchNational: OperatorCommand {
         }
         let data = try await HQData.initialize(location, keys: keys)
         for (code, ledger) in ledgers {
-            try await data.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date())
+            try await data.administration.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date())
         }
         let hqs = try (0..<processCount).map { try HQProcess(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\($0).log")) }
         defer { hqs.forEach { $0.stop() } }

@@ -96,7 +96,7 @@ struct BenchSync: OperatorCommand {
                 storageArguments = ["--data", directory.path, "--keys", keys.path]
             }
             let data = try await HQData.initialize(location, keys: keys)
-            try await data.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
+            try await data.administration.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
             let process = try HQProcess(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\(run).log"))
             let sampler = ProcessMemorySampler(pid: process.pid)
             let configuration = try syncConfiguration(root, port: process.port, hqKey: data.keys.cosignerKey(for: suite.id))
@@ -166,7 +166,7 @@ struct BenchSync: OperatorCommand {
                 return try ChangeRecord(parsing: Array(rewritten.utf8), province: code)
             }
             try await small.store.append(records, signer: small.signer, now: Date())
-            try await hqData.enroll(province: code, verifierKey: small.signer.verifierKey, now: Date())
+            try await hqData.administration.enroll(province: code, verifierKey: small.signer.verifierKey, now: Date())
             let smallConfiguration = try syncConfiguration(root, port: hq.port, hqKey: hqData.keys.cosignerKey(for: suite.id), tls: "tls-\(code)-\(run)")
             let (_, smallSeconds) = try await Bench.time { try await SyncClient(configuration: smallConfiguration).sync(small.store) }
             fresh.append(smallSeconds)

@@ -115,7 +115,7 @@ struct AuditReportTests {
         let scenario = try AuditScenario.withDefects(count: 1_500, seed: 5)
         let fixture = try await AuditCorrectnessTests.load(scenario, backend: .sqlite)
         let other = try RawLog(province: "310000")
-        try await fixture.data.enroll(province: "310000", verifierKey: other.signer.verifierKey, now: Date())
+        try await fixture.data.administration.enroll(province: "310000", verifierKey: other.signer.verifierKey, now: Date())
         let period = scenario.period
         let before = try AuditPeriod(year: period.month == 1 ? period.year - 1 : period.year, month: period.month == 1 ? 12 : period.month - 1)
         let plan = AuditPlan(province: "440000", period: before, rules: AuditScenario.rules, calendar: AuditScenario.calendar)

@@ -12,11 +12,11 @@ struct RegistryConformanceTests {
     func enrolment(backend: StorageBackend) async throws {
         let fixture = try await StorageFixture(backend)
         let registry = fixture.data.registry
-        let again = try await fixture.data.enroll(province: "440000", verifierKey: fixture.log.signer.verifierKey, now: Date())
+        let again = try await fixture.data.administration.enroll(province: "440000", verifierKey: fixture.log.signer.verifierKey, now: Date())
         #expect(again.keys.count == 1 && again.origin == "creditsync.samr/province/440000")
         let other = try RawLog()
-        await #expect { try await fixture.data.enroll(province: "440000", verifierKey: other.signer.verifierKey, now: Date()) } throws: { "\($0)".contains("another key") }
-        await #expect { try await fixture.data.enroll(province: "310000", verifierKey: other.signer.verifierKey, now: Date()) } throws: { "\($0)".contains("already enrolled") }
+        await #expect { try await fixture.data.administration.enroll(province: "440000", verifierKey: other.signer.verifierKey, now: Date()) } throws: { "\($0)".contains("another key") }
+        await #expect { try await fixture.data.administration.enroll(province: "310000", verifierKey: other.signer.verifierKey, now: Date()) } throws: { "\($0)".contains("already enrolled") }
         let rotated = try await registry.rotateKey(province: "440000", verifierKey: other.signer.verifierKey, fromSize: 600, rotationNote: "note", now: Date())
         #expect(rotated.keys.map(\.fromSize) == [0, 600] && rotated.verifierKey == other.signer.verifierKey)
         #expect(try await registry.enrolments().map(\.province) == ["440000"])

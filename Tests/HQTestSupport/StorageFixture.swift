@@ -32,7 +32,7 @@ public struct StorageFixture {
         var log = try RawLog()
         log.append(records)
         self.log = log
-        try await data.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
+        try await data.administration.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
     }
 
     public var storage: any HQStorage { data.storage }

@@ -167,7 +167,7 @@ struct HardeningTests {
             a.append(try TestRecords.records(1000..<1030))
             var b = common
             b.append(try TestRecords.records(2000..<2050))
-            try await harness.hqData.enroll(province: "440000", verifierKey: common.signer.verifierKey, now: Date())
+            try await harness.hqData.administration.enroll(province: "440000", verifierKey: common.signer.verifierKey, now: Date())
             let mirror = try await harness.mirror("440000")
             let hasher = mirror.suite.treeHasher
             func submit(_ log: RawLog, size: UInt64, old: UInt64) async throws -> CheckpointArbiter.Decision {
@@ -203,7 +203,7 @@ struct HardeningTests {
         let harness = try await SyncHarness(backend: backend)
         var log = try RawLog()
         log.append(try TestRecords.records(0..<5) + [try TestRecords.record(2)] + TestRecords.records(5..<300))
-        try await harness.hqData.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
+        try await harness.hqData.administration.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
         try harness.ca.issue(.province("440000"), to: harness.directory.appending("tls-440000"))
         try await harness.withHQ { hq in
             #expect(try await hq.request(.POST, "/v1/provinces/440000/checkpoint", as: "440000", body: try log.addCheckpointBody(old: 0)).status == 200)
@@ -371,7 +371,7 @@ struct HardeningTests {
             #expect(try await hq.sync(ledger).size == 10)
             let certificate = try Certificate(pemEncoded: String(contentsOf: harness.directory.appending("tls-440000/cert.pem"), encoding: .utf8))
             let serial = ProvinceIdentity.serial(of: certificate)
-            let revoked = try await harness.hqData.revoke(serial: serial.uppercased(), key: nil, province: "440000", reason: "key leaked", now: Date())
+            let revoked = try await harness.hqData.administration.revoke(serial: serial.uppercased(), key: nil, province: "440000", reason: "key leaked", now: Date())
             #expect(revoked.kind == .certificate && revoked.value == serial)
             let refused = try await hq.request(.GET, "/v1/provinces/440000", as: "440000")
             #expect(refused.status == 403 && refused.body.contains("hq.revoked"), "\(refused)")
@@ -382,7 +382,7 @@ struct HardeningTests {
 
             // The province's log key: a new certificate does not help while its key is revoked.
             try harness.ca.issue(.province("440000"), to: harness.directory.appending("tls-440000-new"))
-            _ = try await harness.hqData.revoke(serial: nil, key: ledger.signer.verifierKey, province: "440000", reason: "log key leaked", now: Date())
+            _ = try await harness.hqData.administration.revoke(serial: nil, key: ledger.signer.verifierKey, province: "440000", reason: "log key leaked", now: Date())
             let checkpoint = try #require(try await ledger.store.latestCheckpoint())
             let proof = try await ledger.store.consistencyProof(from: 10, to: 20)
             let response = try await hq.request(.POST, "/v1/provinces/440000/checkpoint", as: "440000-new",
@@ -409,9 +409,9 @@ struct HardeningTests {
             await #expect { try await hq.sync(reopened) } throws: { "\($0)".contains("hq.signature-invalid") }
             // The rotation checkpoint must carry both signatures: the new key alone is refused.
             let onlyNew = try VerifiedCheckpoint.sign(rotation.checkpoint, with: reopened.signer)
-            await #expect { try await harness.hqData.rotateKey(province: "440000", verifierKey: reopened.signer.verifierKey,
+            await #expect { try await harness.hqData.administration.rotateKey(province: "440000", verifierKey: reopened.signer.verifierKey,
                                                                 rotationCheckpoint: onlyNew.text, now: Date()) } throws: { "\($0)".contains("not signed by both") }
-            let enrolment = try await harness.hqData.rotateKey(province: "440000", verifierKey: reopened.signer.verifierKey,
+            let enrolment = try await harness.hqData.administration.rotateKey(province: "440000", verifierKey: reopened.signer.verifierKey,
                                                                rotationCheckpoint: rotation.text, now: Date())
             #expect(enrolment.keys.map(\.fromSize) == [0, 300])
             #expect(try await hq.sync(reopened).size == 400)

@@ -49,7 +49,7 @@ final class SyncHarness: Sendable {
                                                    origin: nil, suite: Suites.named(suite), now: Date())
         try ca.issue(.province(code), to: directory.appending("tls-\(code)"))
         if records > 0 { try await append(ledger, 0..<records) }
-        if enroll { try await hqData.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date()) }
+        if enroll { try await hqData.administration.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date()) }
         return ledger
     }
 

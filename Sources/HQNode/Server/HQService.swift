@@ -34,33 +34,35 @@ public struct HQService: Sendable {
         shutdown.set()
     }
 
-    func mirror(_ context: HQRequestContext) async throws -> MirrorService {
+    /// The enrolment of the province the request is authenticated as: read once per request,
+    /// and handed to the mirror and the feed the handler uses.
+    func enrolment(_ context: HQRequestContext) async throws -> Enrolment {
         guard let province = context.province else { throw HQError(.forbidden, "unauthenticated", hint: "use a province certificate") }
         guard let enrolment = try await data.registry.enrolment(province: province) else {
             throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
                           hint: "HQ's operators enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
         }
-        return try MirrorService(store: try await data.storage.mirror(province: province), enrolment: enrolment, cosigner: data.keys.cosigner(for: enrolment.suite),
-                                 registry: data.registry, events: events, metrics: metrics, logger: logger)
+        return enrolment
     }
 
-    func feedService(_ context: HQRequestContext) async throws -> FeedService {
-        guard let province = context.province else { throw HQError(.forbidden, "unauthenticated", hint: "use a province certificate") }
-        guard let enrolment = try await data.registry.enrolment(province: province) else {
-            throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
-                          hint: "HQ's operators enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
-        }
-        return FeedService(feed: try await data.feed(province: province), enrolment: enrolment)
+    func mirror(_ enrolment: Enrolment) async throws -> MirrorService {
+        try MirrorService(store: try await data.storage.mirror(province: enrolment.province), enrolment: enrolment, cosigner: data.keys.cosigner(for: enrolment.suite),
+                          registry: data.registry, events: events, metrics: metrics, logger: logger)
+    }
+
+    func feedService(_ enrolment: Enrolment) async throws -> FeedService {
+        FeedService(feed: try await data.feed(of: enrolment), enrolment: enrolment)
     }
 
     // MARK: - Handlers
 
     func state(_ request: Request, context: HQRequestContext) async -> Response {
         await respond(context, endpoint: "state") {
-            var state = try await mirror(context).state()
+            let enrolment = try await enrolment(context)
+            var state = try await mirror(enrolment).state()
             // The feed is an addition: a province's upload never depends on it.
             do {
-                let feed = try await feedService(context).feed
+                let feed = try await feedService(enrolment).feed
                 state.feedSize = try await feed.latestCheckpoint().size
                 state.feedKey = try data.keys.feedVerifierKey(province: feed.province, suite: feed.suite.id)
             } catch {
@@ -84,7 +86,7 @@ public struct HQService: Sendable {
                 }
                 most = value
             }
-            let body = try await feedService(context).delivery(from: from, maxEntries: most)
+            let body = try await feedService(try await enrolment(context)).delivery(from: from, maxEntries: most)
             return Response(status: .ok, headers: [.contentType: SyncAPI.ndjson], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
@@ -107,7 +109,7 @@ public struct HQService: Sendable {
             guard submission.size <= LogLimits.maximumSize else {
                 throw SyncProtocolError(.malformed, "size \(submission.size) is beyond any feed (at most \(LogLimits.maximumSize))")
             }
-            let stored = try await feedService(context).acceptCosignature(submission)
+            let stored = try await feedService(try await enrolment(context)).acceptCosignature(submission)
             await events.record(SyncEvent(province: context.province ?? "", at: now(), kind: .feed, outcome: "cosigned", size: stored.size))
             return HQResponses.json(submission)
         }
@@ -122,7 +124,7 @@ public struct HQService: Sendable {
                 throw SyncProtocolError(.tooLarge, "the add-checkpoint body is larger than \(AddCheckpointRequest.maximumSize) bytes")
             }
             let submission = try AddCheckpointRequest(parsing: body.readableBytesView)
-            return HQResponses.json(try await mirror(context).addCheckpoint(submission, now: now()))
+            return HQResponses.json(try await mirror(try await enrolment(context)).addCheckpoint(submission, now: now()))
         }
     }
 
@@ -138,7 +140,7 @@ public struct HQService: Sendable {
             guard encoding == nil || encoding == "gzip" || encoding == "identity" else {
                 throw SyncProtocolError(.badEncoding, "unsupported Content-Encoding \(encoding?.prefix(40) ?? "")")
             }
-            let mirror = try await mirror(context)
+            let mirror = try await mirror(try await enrolment(context))
             let channel = context.channel
             let session = UploadSession(
                 mirror: mirror, start: start, end: end, gzip: encoding == "gzip",
@@ -179,7 +181,7 @@ public struct HQService: Sendable {
         for enrolment in (try? await data.registry.enrolments()) ?? [] {
             let last = ((try? await data.registry.lastSync(province: enrolment.province)) ?? nil) ?? enrolment.enrolledAt
             metrics.lag(province: enrolment.province, seconds: max(0, now.timeIntervalSince(last)))
-            if let mirror = try? await data.storage.mirror(province: enrolment.province), let feed = try? await data.feed(province: enrolment.province),
+            if let mirror = try? await data.storage.mirror(province: enrolment.province), let feed = try? await data.feed(of: enrolment),
                let lag = try? await FeedLag.measure(feed: feed, mirror: mirror, now: now) {
                 metrics.feed(province: enrolment.province, lag: lag)
             }

@@ -56,7 +56,7 @@ public struct HQStatus: Sendable {
                 forks: try await registry.forks(province: enrolment.province).count,
                 keys: enrolment.keys.map { "\($0.verifierKey) from \($0.fromSize)" },
                 duplicateChanges: try await mirror.duplicateChanges(limit: 1_000_000).count,
-                feed: try await FeedLag.measure(feed: try await data.feed(province: enrolment.province), mirror: mirror, now: now)))
+                feed: try await FeedLag.measure(feed: try await data.feed(of: enrolment), mirror: mirror, now: now)))
         }
         return HQStatus(storage: data.storage.location, provinces: provinces, alarms: try await registry.alarms(province: nil),
                         revocations: try await registry.revocations())

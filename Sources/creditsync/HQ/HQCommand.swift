@@ -81,10 +81,10 @@ struct HQEnroll: OperatorCommand {
         }
         try await storage.with { data in
             if let rotation {
-                let enrolment = try await data.rotateKey(province: code.rawValue, verifierKey: key, rotationCheckpoint: rotation, now: Date())
+                let enrolment = try await data.administration.rotateKey(province: code.rawValue, verifierKey: key, rotationCheckpoint: rotation, now: Date())
                 Output.line("enrolled the new key of \(enrolment.province) from size \(enrolment.keys.last?.fromSize ?? 0): \(enrolment.verifierKey)")
             } else {
-                let enrolment = try await data.enroll(province: code.rawValue, verifierKey: key, now: Date())
+                let enrolment = try await data.administration.enroll(province: code.rawValue, verifierKey: key, now: Date())
                 Output.line("enrolled \(enrolment.province): origin \(enrolment.origin), suite \(enrolment.suite.rawValue)")
                 Output.line("HQ's feed key for this province (give it to the province as hq_feed_key): \(try data.keys.feedVerifierKey(province: enrolment.province, suite: enrolment.suite))")
             }
@@ -186,7 +186,7 @@ struct HQRevoke: OperatorCommand {
     func execute() async throws {
         guard (serial == nil) != (key == nil) else { throw ValidationError("give exactly one of --serial and --key") }
         let revocation = try await storage.with { data in
-            try await data.revoke(serial: serial, key: key, province: province, reason: reason, now: Date())
+            try await data.administration.revoke(serial: serial, key: key, province: province, reason: reason, now: Date())
         }
         Output.line("revoked \(revocation.kind.rawValue) \(revocation.value)")
     }
