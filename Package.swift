@@ -18,6 +18,7 @@ let package = Package(
         // need their own compiler flags).
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
+        .library(name: "Mirroring", targets: ["Mirroring"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -70,9 +71,16 @@ let package = Package(
             dependencies: ["LedgerCore"],
             swiftSettings: swiftSettings
         ),
+        // The pure verdicts of mirroring a log: what HQ does with a checkpoint, a package of
+        // entries, a feed delivery. Verified values are made only here.
+        .target(
+            name: "Mirroring",
+            dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SyncProtocol",
-            dependencies: ["LedgerCore"],
+            dependencies: ["LedgerCore", "Mirroring"],
             swiftSettings: swiftSettings
         ),
 
@@ -80,7 +88,7 @@ let package = Package(
         .target(
             name: "LedgerStore",
             dependencies: [
-                "LedgerCore",
+                "LedgerCore", "Mirroring",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -93,13 +101,13 @@ let package = Package(
         ),
         .target(
             name: "HQStorage",
-            dependencies: ["LedgerCore", "SyncProtocol"],
+            dependencies: ["LedgerCore", "Mirroring"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HQStorageSQLite",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage", "LedgerStore",
+                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage", "Mirroring", "LedgerStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -107,7 +115,7 @@ let package = Package(
         .target(
             name: "HQStoragePostgres",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage",
+                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage", "Mirroring",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -153,7 +161,7 @@ let package = Package(
         .target(
             name: "ProvinceNode",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "SyncProtocol", "Gzip", "LineInput", "SecretFiles",
+                "LedgerCore", "NationalCrypto", "LedgerStore", "Mirroring", "SyncProtocol", "Gzip", "LineInput", "SecretFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -166,7 +174,7 @@ let package = Package(
             name: "HQNode",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "SyncProtocol", "Gzip", "PKI", "SecretFiles",
-                "HQStorage", "Quality", "LineInput",
+                "HQStorage", "Mirroring", "Quality", "LineInput",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -213,7 +221,7 @@ let package = Package(
             name: "DemoStories",
             dependencies: [
                 "LedgerCore", "LedgerStore", "NationalCrypto", "ProvinceNode", "Quality", "Synthetic", "SyncProtocol", "PKI",
-                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "Inspection", "Reports", "Gzip", "LineInput",
+                "HQNode", "HQAudit", "HQStorage", "Mirroring", "HQStorageDrivers", "Inspection", "Reports", "Gzip", "LineInput",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -258,7 +266,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI", "LocalPostgres", "SyncProtocol"],
+            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI", "LocalPostgres", "SyncProtocol", "Mirroring"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -294,7 +302,7 @@ let package = Package(
         .target(
             name: "HQTestSupport",
             dependencies: [
-                "HQNode", "HQStorage", "HQStorageDrivers", "LedgerCore", "SyncProtocol", "TestSupport",
+                "HQNode", "HQStorage", "HQStorageDrivers", "LedgerCore", "Mirroring", "SyncProtocol", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/HQTestSupport",
@@ -303,7 +311,7 @@ let package = Package(
         .testTarget(
             name: "HQStorageTests",
             dependencies: [
-                "HQStorage", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
+                "HQStorage", "Mirroring", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
                 "HQTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -327,7 +335,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "HQNode", "HQStorage", "HQStorageDrivers", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
+                "HQNode", "HQStorage", "Mirroring", "HQStorageDrivers", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
                 "PKI", "Gzip", "LineInput", "TestSupport", "Quality", "Synthetic",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),

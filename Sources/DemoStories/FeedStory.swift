@@ -5,6 +5,7 @@ import HQStorageDrivers
 import LedgerCore
 import LedgerStore
 import LineInput
+import Mirroring
 import ProvinceNode
 import Quality
 import Synthetic
@@ -120,7 +121,7 @@ struct FeedStory {
         }
     }
 
-    func narrate(refusal result: Result<LedgerStore.CentralRiskDelivery, FeedError>, zh: String, en: String) {
+    func narrate(refusal result: Result<VerifiedFeedDelivery, FeedError>, zh: String, en: String) {
         switch result {
         case .success: narrator.say(zh: "✗ 未被发现", en: "✗ it went unnoticed")
         case .failure(let error): narrator.say(zh: "\(zh)：\(error.message)", en: "\(en): \(error.message)")

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import Mirroring
 
 /// Everything HQ persists, behind one seam (DESIGN §5): the registry (enrolments, events, fork
 /// evidence, alarms, revocations) and one mirror per enrolled province (entries, tiles,

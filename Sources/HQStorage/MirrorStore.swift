@@ -1,6 +1,6 @@
 import Foundation
 import LedgerCore
-import SyncProtocol
+import Mirroring
 
 /// One province's mirror at HQ: a prefix of the province's signed log, filled only with entries
 /// verified against its signed checkpoints, plus the checkpoints HQ accepted or saw and the

@@ -7,6 +7,7 @@ import GRDBSQLite
 import HQStorage
 import LedgerStore
 import LedgerCore
+import Mirroring
 import NationalCrypto
 import Synchronization
 import SyncProtocol

@@ -1,46 +1,11 @@
 import Foundation
 import GRDB
 import LedgerCore
+import Mirroring
 
 /// Central risk information on a province ledger (DESIGN §7): what HQ's feed delivered, applied
 /// once, with the feed cursor and the province's signed acknowledgement in one transaction.
 extension LedgerStore {
-    /// Where this province stands in an HQ feed: the last feed checkpoint it accepted.
-    public struct FeedCursor: Sendable, Equatable {
-        public var origin: String
-        public var size: UInt64
-        public var root: Hash
-        /// The right edge of the feed's tree at `size`: the next delivery's entries are checked
-        /// against its signed root from here.
-        public var frontier: MerkleFrontier
-        /// The accepted checkpoint as HQ signed it.
-        public var note: String
-        public var appliedAt: Date
-    }
-
-    /// A feed delivery verified against the cursor it starts from (see `FeedVerifier`).
-    public struct CentralRiskDelivery: Sendable {
-        public var origin: String
-        /// The cursor size the delivery was verified from: applied only if it is still the cursor.
-        public var fromSize: UInt64
-        public var checkpoint: VerifiedCheckpoint
-        /// The feed tree's right edge at the checkpoint.
-        public var frontier: MerkleFrontier
-        /// Entries [fromSize, checkpoint.size), parsed.
-        public var records: [ChangeRecord]
-        /// The entity code of each record, in order.
-        public var usccs: [String]
-
-        public init(origin: String, fromSize: UInt64, checkpoint: VerifiedCheckpoint, frontier: MerkleFrontier, records: [ChangeRecord], usccs: [String]) {
-            self.origin = origin
-            self.fromSize = fromSize
-            self.checkpoint = checkpoint
-            self.frontier = frontier
-            self.records = records
-            self.usccs = usccs
-        }
-    }
-
     /// One delivered record, as `province risk` lists it.
     public struct CentralRiskItem: Sendable, Equatable {
         public var origin: String
@@ -77,7 +42,7 @@ extension LedgerStore {
     /// this ledger with a new signed checkpoint, all in one transaction. Refuses with
     /// `conflictingCheckpoint` if the cursor is no longer where the delivery was verified from
     /// (another sync applied it first): nothing is applied twice. Returns the new checkpoint.
-    public func applyCentralRisk(_ delivery: CentralRiskDelivery, acknowledgement: ChangeRecord, signer: any NoteSigner, now: Date) async throws -> VerifiedCheckpoint {
+    public func applyCentralRisk(_ delivery: VerifiedFeedDelivery, acknowledgement: ChangeRecord, signer: any NoteSigner, now: Date) async throws -> VerifiedCheckpoint {
         guard acknowledgement.province == metadata.province else {
             throw LedgerStoreError(.entryRejected, "the acknowledgement is for province \(acknowledgement.province), this ledger holds \(metadata.province)",
                                    hint: "a bug: acknowledgements are written by this node")

@@ -1,4 +1,5 @@
 import LedgerCore
+import Mirroring
 
 /// The canonical sequence of entry packages for an upload of [start, end): aligned at multiples
 /// of 256 as C2SP tlog-mirror aligns them. Package i covers
@@ -47,15 +48,6 @@ public enum ProofLine {
     }
 }
 
-/// One package of an upload, parsed and ready to verify.
-public struct EntryPackage: Sendable {
-    public var range: Range<UInt64>
-    public var records: [ChangeRecord]
-    public var proof: [Hash]
-    /// Bytes of the entries, for accounting.
-    public var byteCount: Int
-}
-
 /// Turns the lines of an upload body into packages: `range.count` canonical entry lines of the
 /// province, then one proof line. A pure state machine: feed lines, get packages.
 public struct UploadDecoder {
@@ -100,45 +92,6 @@ public struct UploadDecoder {
         bytes = 0
         current = plan.next()
         return package
-    }
-}
-
-/// Verifies packages against the signed checkpoint the upload targets, from the mirror's
-/// frontier: the root after each package must be consistent with the target root.
-public struct PackageVerifier: Sendable {
-    public private(set) var frontier: MerkleFrontier
-    public let target: Checkpoint
-    let hasher: TreeHasher
-
-    public init(frontier: MerkleFrontier, target: Checkpoint, hasher: TreeHasher) {
-        self.frontier = frontier
-        self.target = target
-        self.hasher = hasher
-    }
-
-    /// Checks `package` and advances; returns its entries, verified.
-    public mutating func verify(_ package: EntryPackage, suite: Suite) throws(SyncProtocolError) -> VerifiedBatch {
-        try verify(package, prepared: package.records.map { PreparedEntry($0, suite: suite) })
-    }
-
-    /// `verify` with the package's entries already hashed.
-    public mutating func verify(_ package: EntryPackage, prepared: [PreparedEntry]) throws(SyncProtocolError) -> VerifiedBatch {
-        guard package.range.lowerBound == frontier.size, prepared.count == package.records.count else {
-            throw SyncProtocolError(.outOfOrder, "package starts at \(package.range.lowerBound), HQ's next entry is \(frontier.size)")
-        }
-        var next = frontier
-        for entry in prepared {
-            next.append(entry.leafHash, hasher: hasher)
-        }
-        let root = next.root(hasher: hasher)
-        do {
-            try ConsistencyProof(oldSize: next.size, newSize: target.size, hashes: package.proof)
-                .verify(oldRoot: root, newRoot: target.root, hasher: hasher)
-        } catch {
-            throw SyncProtocolError(.proofInvalid, "entries \(package.range.lowerBound)..<\(package.range.upperBound) are not those of the signed checkpoint of size \(target.size): \(error.message)")
-        }
-        frontier = next
-        return VerifiedBatch(start: package.range.lowerBound, entries: prepared, root: root)
     }
 }
 

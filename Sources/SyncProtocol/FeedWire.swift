@@ -17,11 +17,6 @@ public enum FeedAPI {
     public static let acknowledgementCategory = "central_risk_ack"
 }
 
-/// `creditsync.samr/hq/feed/<province>`: a feed's origin and its signing key's name.
-public enum FeedOrigin {
-    public static func of(province: String) -> String { "creditsync.samr/hq/feed/\(province)" }
-}
-
 /// The first line of a delivery body (NDJSON): HQ's feed checkpoint, the consistency proof from
 /// the province's cursor to it, and the range of the entry lines that follow, one canonical
 /// entry per line.

@@ -1,4 +1,5 @@
 import LedgerCore
+import Mirroring
 
 /// Errors in what a peer sent: each is one `ProblemCode`, answered with its HTTP status.
 public typealias SyncProtocolError = CodedError<ProblemCode>
@@ -20,4 +21,15 @@ extension ProblemCode: ErrorCode {
 extension SyncProtocolError {
     /// The HTTP status the server answers with.
     public var httpStatus: Int { codeValue.httpStatus }
+}
+
+extension SyncProtocolError {
+    /// A package that did not verify, as the problem the client is answered with.
+    public init(_ refusal: MirroringError) {
+        let code: ProblemCode = switch refusal.codeValue {
+        case .outOfOrder: .outOfOrder
+        case .proofInvalid: .proofInvalid
+        }
+        self.init(code, refusal.message, hint: refusal.hint)
+    }
 }

@@ -3,6 +3,7 @@ import GRDB
 import HQNode
 import HQStorage
 import LedgerCore
+import Mirroring
 import NationalCrypto
 import SyncProtocol
 import Testing

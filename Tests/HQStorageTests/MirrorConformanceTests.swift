@@ -2,6 +2,7 @@ import Foundation
 import HQNode
 import HQStorage
 import LedgerCore
+import Mirroring
 import SyncProtocol
 import Testing
 import HQTestSupport

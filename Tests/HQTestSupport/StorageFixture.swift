@@ -4,6 +4,7 @@ import HQNode
 import HQStorage
 import HQStorageDrivers
 import LedgerCore
+import Mirroring
 import SyncProtocol
 import TestSupport
 

@@ -4,6 +4,7 @@ import HQStorage
 import LedgerCore
 import LedgerStore
 import LineInput
+import Mirroring
 import NationalCrypto
 import NIOHTTP1
 import ProvinceNode

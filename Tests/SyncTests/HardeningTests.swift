@@ -6,6 +6,7 @@ import HQStorage
 import LedgerCore
 import LedgerStore
 import Logging
+import Mirroring
 import NationalCrypto
 import NIOCore
 import NIOHTTP1

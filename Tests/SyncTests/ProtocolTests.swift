@@ -2,6 +2,7 @@ import Foundation
 import Gzip
 import HQNode
 import LedgerCore
+import Mirroring
 import PKI
 import ProvinceNode
 import SyncProtocol

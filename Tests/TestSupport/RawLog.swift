@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import Mirroring
 import SyncProtocol
 
 /// A province log built by hand (entries, tree, signed checkpoints, upload bodies), for logs a

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import Mirroring
 import NationalCrypto
 import SecretFiles
 import SyncProtocol

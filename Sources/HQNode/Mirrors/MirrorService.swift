@@ -2,6 +2,7 @@ import Foundation
 import HQStorage
 import LedgerCore
 import Logging
+import Mirroring
 import NationalCrypto
 import SyncProtocol
 

@@ -4,6 +4,7 @@ import Gzip
 import HQStorage
 import LedgerCore
 import Logging
+import Mirroring
 import NIOCore
 import Synchronization
 import SyncProtocol
@@ -121,7 +122,11 @@ struct UploadSession: Sendable {
                     }
                     try splitter.feed(bytes) { line in
                         guard let package = try decoder.consume(line) else { return }
-                        ready.append(try verifier.verify(package, suite: suite))
+                        do throws(MirroringError) {
+                            ready.append(try verifier.verify(package, suite: suite))
+                        } catch {
+                            throw SyncProtocolError(error)
+                        }
                     }
                 }
                 do {

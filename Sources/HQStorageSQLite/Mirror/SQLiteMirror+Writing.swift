@@ -3,6 +3,7 @@ import GRDB
 import HQStorage
 import LedgerCore
 import LedgerStore
+import Mirroring
 import NationalCrypto
 import SyncProtocol
 

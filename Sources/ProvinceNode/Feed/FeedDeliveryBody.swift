@@ -1,4 +1,5 @@
 import LedgerCore
+import Mirroring
 import SyncProtocol
 import Foundation
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import LedgerCore
 import LedgerStore
+import Mirroring
 import NationalCrypto
 import NIOCore
 import NIOHTTP1
@@ -24,7 +25,7 @@ extension SyncClient {
 
     /// Fault injection for tests: runs after a delivery verified, before it is applied; throwing
     /// there is a province killed between verification and application.
-    public typealias FeedHook = @Sendable (LedgerStore.CentralRiskDelivery) async throws -> Void
+    public typealias FeedHook = @Sendable (VerifiedFeedDelivery) async throws -> Void
 
     public func receiveFeed(_ store: LedgerStore, signer: any NoteSigner, now: @Sendable () -> Date = Date.init,
                             beforeApply: FeedHook? = nil) async throws -> FeedSummary {
