@@ -35,16 +35,6 @@ public struct RegisteredPlace: Sendable, Equatable {
     }
 }
 
-/// A business record's key.
-public struct StateKey: Sendable, Hashable {
-    public var category: String
-    public var id: String
-
-    public init(category: String, id: String) {
-        self.category = category
-        self.id = id
-    }
-}
 
 /// The latest entry of a business record in a log or the register, with its position.
 public struct StateEntry: Sendable, Equatable {

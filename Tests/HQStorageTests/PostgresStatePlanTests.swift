@@ -4,6 +4,7 @@ import HQNode
 import HQStorage
 @testable import HQStoragePostgres
 import HQTestSupport
+import LedgerCore
 import LineInput
 import LocalPostgres
 import Testing

@@ -1,4 +1,5 @@
 import HQStorage
+import LedgerCore
 import Logging
 import PostgresNIO
 

@@ -61,10 +61,11 @@ final class SQLiteFeed: FeedStore {
         }
     }
 
-    /// The ledger file's own verification; the key it holds was compared with HQ's at open.
+    /// `fsck` of the feed's ledger file with HQ's feed keys (those the caller trusts, not the
+    /// ones the file records).
     func verify(keys: LogKeyHistory) async throws -> LogVerifier.Report {
         do {
-            return try await ledger.verify()
+            return try await ledger.verify(keys: keys)
         } catch let error as LedgerStoreError where error.codeValue == .corrupt {
             throw HQStorageError.corruptFeed(VerificationFailure(error.message, index: error.index), province: province)
         }

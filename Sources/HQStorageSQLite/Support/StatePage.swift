@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HQStorage
+import LedgerCore
 import LedgerStore
 
 /// One page of a state query (`category, id, index, data` in key order), read through a cursor
