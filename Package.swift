@@ -311,7 +311,7 @@ let package = Package(
         .testTarget(
             name: "HQStorageTests",
             dependencies: [
-                "HQStorage", "Mirroring", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
+                "HQStorage", "Mirroring", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LedgerStore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
                 "HQTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
