@@ -246,16 +246,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The benchmarks, with their raw GRDB and PostgreSQL baselines and throwaway clusters.
+        // The benchmarks, with their raw baselines (GRDB, psql \\copy) and throwaway clusters.
         .executableTarget(
             name: "creditsync-bench",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol", "PKI", "ProvinceNode",
-                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "HQStoragePostgres", "LocalPostgres", "LineInput", "CommandSupport",
+                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "LocalPostgres", "LineInput", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -66,7 +66,7 @@ struct BenchAudit: OperatorCommand {
         let data = try await HQData.initialize(location, keys: keys)
         try await data.administration.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
         let serveArguments = cluster == nil ? ["--data", root.appendingPathComponent("hq").path, "--keys", keys.path]
-            : ["--database-url", storageArguments[1], "--keys", keys.path]
+            : ["--database", storageArguments[1], "--keys", keys.path]
         let hq = try HQProcess(root: root, storage: serveArguments, log: root.appendingPathComponent("hq.log"))
         for part in parts {
             _ = try await Ingestor(ledger: ledger).ingest([.init(name: part.lastPathComponent, path: part.path)], onRejection: { _ in })
@@ -138,7 +138,7 @@ struct BenchAudit: OperatorCommand {
     /// memory (anonymous pages) and its peak resident set (with mapped file pages).
     func audit(_ storage: [String], size: Int, out: URL) async throws -> (Double, Double, Double) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
+        process.executableURL = try Bench.operatorBinary
         process.arguments = ["hq", "audit"] + storage + ["--province", "440000", "--month", "2026-10", "--out", out.path,
                                                         "--mirror-size", String(size), "--register-size", String(size)]
         process.standardOutput = FileHandle.nullDevice

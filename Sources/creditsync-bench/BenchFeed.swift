@@ -82,7 +82,7 @@ struct BenchFeed: OperatorCommand {
         if let cluster {
             let url = try cluster.createDatabase("bench_feed_\(name)")
             location = .database(url)
-            storage = ["--database-url", url, "--keys", keys.path]
+            storage = ["--database", url, "--keys", keys.path]
         } else {
             location = .directory(root.appendingPathComponent("hq-\(name)"))
             storage = ["--data", root.appendingPathComponent("hq-\(name)").path, "--keys", keys.path]

@@ -74,7 +74,7 @@ struct BenchNational: OperatorCommand {
         if let cluster {
             let url = try cluster.createDatabase("national")
             location = .database(url)
-            storageArguments = ["--database-url", url, "--keys", keys.path]
+            storageArguments = ["--database", url, "--keys", keys.path]
         } else {
             location = .directory(root.appendingPathComponent("hq"))
             storageArguments = ["--data", root.appendingPathComponent("hq").path, "--keys", keys.path]

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import GRDB
 import LedgerStore
@@ -175,5 +176,20 @@ enum Bench {
     static func rate(_ count: Int, _ seconds: Double) -> String {
         let perSecond = Double(count) / max(seconds, 1e-9)
         return perSecond >= 1000 ? String(format: "%.0f/s", perSecond) : String(format: "%.1f/s", perSecond)
+    }
+}
+
+extension Bench {
+    /// The operator binary the benches run as HQ (`hq serve`, `hq audit`): `creditsync`, built
+    /// beside this executable (`swift build -c release --product creditsync`).
+    static var operatorBinary: URL {
+        get throws {
+            let url = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
+                .deletingLastPathComponent().appendingPathComponent("creditsync")
+            guard FileManager.default.isExecutableFile(atPath: url.path) else {
+                throw ValidationError("\(url.path) is missing: build it beside the bench (swift build -c release --product creditsync)")
+            }
+            return url
+        }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// CreditSync's benchmarks, apart from the operator binary so that it carries neither the
-/// benches nor their raw GRDB and PostgresNIO baselines.
+/// benches nor their raw GRDB and psql baselines.
 @main
 struct CreditSyncBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
