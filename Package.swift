@@ -6,6 +6,9 @@ let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Imports are internal unless a file says `public import`: a module's public API names the
+    // modules it exposes, and nothing leaks to its clients by accident (as Hummingbird does).
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -107,7 +110,7 @@ let package = Package(
         .target(
             name: "HQStorageSQLite",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage", "Mirroring", "LedgerStore",
+                "LedgerCore", "NationalCrypto", "HQStorage", "Mirroring", "LedgerStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -115,7 +118,7 @@ let package = Package(
         .target(
             name: "HQStoragePostgres",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "SyncProtocol", "HQStorage", "Mirroring",
+                "LedgerCore", "NationalCrypto", "HQStorage", "Mirroring",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -233,8 +236,8 @@ let package = Package(
         .executableTarget(
             name: "creditsync",
             dependencies: [
-                "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol", "PKI", "ProvinceNode",
-                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "Gzip", "LineInput", "Inspection", "Reports",
+                "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "PKI", "ProvinceNode",
+                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "LineInput", "Inspection", "Reports",
                 "CommandSupport", "DemoStories",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -264,7 +267,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["LedgerCore", "NationalCrypto", "LedgerStore", "PKI", "LocalPostgres", "SyncProtocol", "Mirroring"],
+            dependencies: ["LedgerCore", "LocalPostgres", "SyncProtocol", "Mirroring"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -309,7 +312,7 @@ let package = Package(
         .testTarget(
             name: "HQStorageTests",
             dependencies: [
-                "HQStorage", "Mirroring", "HQStorageSQLite", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LedgerStore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
+                "HQStorage", "Mirroring", "HQStoragePostgres", "HQNode", "HQAudit", "LedgerCore", "LedgerStore", "LineInput", "LocalPostgres", "NationalCrypto", "SyncProtocol", "TestSupport",
                 "HQTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -1,9 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import HQAudit
 import HQStorage
 import Inspection
-import LedgerCore
+public import LedgerCore
 import LedgerStore
 import ProvinceNode
 import Quality

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The whole demo story (`creditsync demo`): ledgers, the sync to HQ, the audit, the on-site
 /// inspection and the push-down, narrated step by step. A library so that tests can run it.

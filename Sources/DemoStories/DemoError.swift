@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// A demo step whose expected outcome did not happen (a tampered copy verified, a forged
 /// checkpoint was accepted): the demo stops, since what it shows would be false.

@@ -1,6 +1,6 @@
 import HQStorage
-import LedgerCore
-import SyncProtocol
+public import LedgerCore
+public import SyncProtocol
 
 /// The error type of `HQNode`. Errors meant for a client are a `ProblemCode` and are answered
 /// with its HTTP status; the rest (configuration, keys, storage faults) are HQ's own and become

@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// HQ's feed to one province (DESIGN §7): an append-only log of central-origin risk records that
 /// HQ writes and signs, in the same Merkle, tile and checkpoint formats as the province ledgers,

@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 import Mirroring
 
 /// Everything HQ persists, behind one seam (DESIGN §5): the registry (enrolments, events, fork

@@ -1,6 +1,6 @@
-import Foundation
-import LedgerCore
-import Mirroring
+public import Foundation
+public import LedgerCore
+public import Mirroring
 
 /// One province's mirror at HQ: a prefix of the province's signed log, filled only with entries
 /// verified against its signed checkpoints, plus the checkpoints HQ accepted or saw and the

@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// The central register at HQ (issue "HQ reconciliation audit"): the central system's view of
 /// each province's records, imported as change records and applied in order. Per province it is

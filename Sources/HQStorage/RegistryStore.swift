@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import LedgerCore
 
 /// HQ's own records: enrolled provinces and their key histories, sync events, fork evidence,

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Storage whose schema is migrated by an operator (`hq db migrate`, `hq db status`), where
 /// processes of several releases can meet one database. Embedded storage migrates itself when

@@ -1,6 +1,6 @@
-import Foundation
-import HQNode
-import HQStorage
+public import Foundation
+public import HQNode
+public import HQStorage
 import LedgerCore
 
 /// HQ's storage and keys opened from where they live: the composition the CLI, the demo, the

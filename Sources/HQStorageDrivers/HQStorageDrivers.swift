@@ -1,5 +1,5 @@
 import Foundation
-import HQStorage
+public import HQStorage
 import HQStoragePostgres
 import HQStorageSQLite
 

@@ -1,12 +1,11 @@
-import Foundation
-import HQStorage
-import LedgerCore
-import Logging
+public import Foundation
+public import HQStorage
+public import LedgerCore
+public import Logging
 import Mirroring
 import NationalCrypto
 import PostgresNIO
 import Synchronization
-import SyncProtocol
 
 /// HQ's storage on PostgreSQL: one database that several stateless `hq serve` processes share.
 /// Per-province serialization is the database's (a row lock on the province's `mirror` row in

@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import HQStorage
 import LedgerCore
 import NIOSSL
-import PostgresNIO
+public import PostgresNIO
 
 /// A `postgres://` connection URL, as operators write it in `database_url`:
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`, or a Unix

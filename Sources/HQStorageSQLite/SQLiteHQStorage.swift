@@ -1,16 +1,15 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 import GRDB
 import GRDBSQLite
-import HQStorage
+public import HQStorage
 import LedgerStore
-import LedgerCore
+public import LedgerCore
 import Mirroring
 import NationalCrypto
 import Synchronization
-import SyncProtocol
 
 /// HQ's embedded storage: a data directory with `hq.sqlite` (the registry) and one file per
 /// province mirror under `mirrors/`. The default, and what the demo uses. One `hq serve` process

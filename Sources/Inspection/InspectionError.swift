@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// What stops an inspection step, for the operator (and the inspector on site).
 public typealias InspectionError = CodedError<InspectionErrorCode>

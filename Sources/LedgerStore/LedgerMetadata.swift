@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// What a ledger file says about itself, stored in `ledger_meta` at creation and never changed.
 public struct LedgerMetadata: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 extension LedgerStore {
     /// What one province append batch did.

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import LedgerCore
-import Mirroring
+public import LedgerCore
+public import Mirroring
 
 /// Central risk information on a province ledger (DESIGN §7): what HQ's feed delivered, applied
 /// once, with the feed cursor and the province's signed acknowledgement in one transaction.

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 /// Checkpoints with the time they were stored, for HQ's feeds (an HQ feed is a ledger file of
 /// role `feed`): deliveries step through the stored checkpoints, and an entry's append time, the

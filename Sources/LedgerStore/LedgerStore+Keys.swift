@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 /// The log's signing keys over time (DESIGN §4, key rotation).
 extension LedgerStore {

@@ -1,5 +1,5 @@
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 extension LedgerStore {
     /// The RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries (default:

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 /// HQ's receipts (cosignatures of this log's checkpoints), as the province stores them.
 extension LedgerStore {

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 extension LedgerStore {
     public typealias VerificationReport = LogVerifier.Report

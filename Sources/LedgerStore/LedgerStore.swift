@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import LedgerCore
+public import LedgerCore
 
 /// A province's own signed log: one SQLite file (WAL).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Gzip
 
 /// Reads newline-delimited records from a file descriptor in fixed-size chunks, inflating it

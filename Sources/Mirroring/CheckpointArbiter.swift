@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Decides what HQ does with a signed checkpoint a province submits (`add-checkpoint`), from the
 /// facts HQ holds. Pure: the storage reads the facts and stores the outcome inside one write

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// One package of an upload, parsed and ready to verify.
 public struct EntryPackage: Sendable {

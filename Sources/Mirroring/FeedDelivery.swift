@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// Where a province stands in an HQ feed: the last feed checkpoint it accepted.
 public struct FeedCursor: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Why a feed delivery was refused; the sync exits with the protocol-error code. Make one with
 /// `FeedError.refused`, which marks the message as a refusal.

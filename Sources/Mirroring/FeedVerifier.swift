@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// The province's verdict on one delivery of HQ's feed (DESIGN §7), pure: the delivery as
 /// received, the feed key the configuration trusts and the cursor this ledger holds in, a

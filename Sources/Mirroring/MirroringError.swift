@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Why a package of entries did not verify. The codes are the sync protocol's problem codes for
 /// the same refusals (`Protocol/sync.md`), so HQ answers a client with them unchanged.

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Verifies packages against the signed checkpoint the upload targets, from the mirror's
 /// frontier: the root after each package must be consistent with the target root.

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Entries of an upload that verified against the province's signed checkpoint: consecutive
 /// from `start`, producing `root` at their end. Only `PackageVerifier` makes these, and HQ's

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// A province cosigns HQ's feed checkpoints with its enrolled log key, under the cosignature key
 /// type of its suite (Ed25519 type 0x04, or the SM2 cosignature type of Protocol/formats.md §6),

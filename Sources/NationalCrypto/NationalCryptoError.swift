@@ -1,5 +1,5 @@
 import CLibCrypto
-import LedgerCore
+public import LedgerCore
 
 /// The error type of `NationalCrypto`: an OpenSSL call failed, or a key or signature is unusable.
 /// Carries OpenSSL's own reason string so operators can search for it.

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// A national-suite cosigner: the C2SP `tlog-cosignature` v1 signed message, signed with SM2
 /// (DESIGN §4, Protocol/formats.md §6), so an `sm3-sm2` deployment's receipts and feed

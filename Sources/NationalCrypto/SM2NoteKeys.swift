@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// SM2 note keys. C2SP assigns no signature type to SM2, so we use its escape for unassigned
 /// types: `0xff` followed by the identifier `creditsync.samr/sm2-sm3`; the key material is the

@@ -1,5 +1,5 @@
 import CLibCrypto
-import LedgerCore
+public import LedgerCore
 
 /// SM3 (GB/T 32905-2016) from the system OpenSSL 3: the hash of the `sm3-sm2` suite.
 public struct SM3Algorithm: HashAlgorithm {

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 extension Suite {
     /// The national suite: SM3 trees and SM2-with-SM3 note signatures, from the system OpenSSL 3.

@@ -1,9 +1,9 @@
 import Crypto
-import Foundation
+public import Foundation
 import LedgerCore
 import SecretFiles
 import SwiftASN1
-import X509
+public import X509
 
 /// A private CA for CreditSync's mutual TLS, built on swift-certificates: P-256 keys, a
 /// self-signed root, province client certificates carrying `creditsync:province:<code>`, and HQ

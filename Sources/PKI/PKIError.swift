@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// The error type of `PKI`.
 public typealias PKIError = CodedError<PKIErrorCode>

@@ -1,5 +1,5 @@
 import SwiftASN1
-import X509
+public import X509
 
 /// How a client certificate names its province: exactly one SAN URI `creditsync:province:<code>`.
 public enum ProvinceIdentity {

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// One business record's current state on one side of a comparison: its latest change record's
 /// canonical bytes and where it stands in its log. The merge needs only the key, the op and the

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LedgerCore
+public import LedgerCore
 
 /// Writes private key files: created new (never over an existing file) with mode 0600 before a
 /// byte is written, written whole, synced to disk with the directory entry, and closed on every

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// The body of `POST …/checkpoint`, in C2SP tlog-witness `add-checkpoint` form: an `old <size>`
 /// line, the consistency proof from that size one base64 hash per line, a blank line, then the

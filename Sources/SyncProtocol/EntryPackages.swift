@@ -1,5 +1,5 @@
-import LedgerCore
-import Mirroring
+public import LedgerCore
+public import Mirroring
 
 /// The canonical sequence of entry packages for an upload of [start, end): aligned at multiples
 /// of 256 as C2SP tlog-mirror aligns them. Package i covers

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// The record a province appends to its own ledger for each feed delivery it applied (DESIGN
 /// §7): category `central_risk_ack`, id the feed's origin (so the state projection holds the

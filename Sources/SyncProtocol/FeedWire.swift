@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// The feed half of the sync protocol (Protocol/sync.md §7, DESIGN §7): after its upload, a
 /// province asks `GET /v1/provinces/{code}/feed?from=N` for HQ's feed entries after its cursor N,

@@ -1,5 +1,5 @@
-import LedgerCore
-import Mirroring
+public import LedgerCore
+public import Mirroring
 
 /// Errors in what a peer sent: each is one `ProblemCode`, answered with its HTTP status.
 public typealias SyncProtocolError = CodedError<ProblemCode>

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Version 1 of the province→HQ sync protocol (Protocol/sync.md, Protocol/openapi.yaml).
 public enum SyncAPI {

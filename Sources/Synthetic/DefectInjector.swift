@@ -1,5 +1,5 @@
-import LedgerCore
-import Quality
+public import LedgerCore
+public import Quality
 
 /// Puts known defects into clean records, so tests (and demos) can show that every rule of the
 /// catalogue fires, and fires alone.

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 extension JSONValue {
     /// A copy with the value at the dotted `path` replaced, or removed when `newValue` is nil.

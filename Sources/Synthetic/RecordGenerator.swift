@@ -1,5 +1,5 @@
-import LedgerCore
-import Quality
+public import LedgerCore
+public import Quality
 
 /// Realistic synthetic change records for tests, demos and benchmarks: valid Unified Social
 /// Credit Codes, the category field sets and code tables of `shared/domain/`, Chinese names,

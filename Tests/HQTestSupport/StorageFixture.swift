@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
-import HQNode
-import HQStorage
+public import HQNode
+public import HQStorage
 import HQStorageDrivers
-import LedgerCore
-import Mirroring
+public import LedgerCore
+public import Mirroring
 import SyncProtocol
-import TestSupport
+public import TestSupport
 
 /// HQ's storage on one backend, with a province enrolled from a hand-built log, and raw SQL for
 /// what an attacker or a careless operator would run against the database directly.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the built `creditsync` binary, which `swift build --build-tests` puts next to the test bundle.
 public enum CLI {

@@ -1,6 +1,6 @@
 import Foundation
-import LedgerCore
-import Mirroring
+public import LedgerCore
+public import Mirroring
 import SyncProtocol
 
 /// A province log built by hand (entries, tree, signed checkpoints, upload bodies), for logs a

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs external programs for tests (the OpenSSL CLI, the creditsync binary).
 public enum Shell {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A fresh directory under the system temporary directory, removed when the value is dropped.
 public final class TemporaryDirectory: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import LocalPostgres
+public import LocalPostgres
 
 /// Where a test keeps HQ's data: both backends run the same tests (issue "HQ at national scale").
 public enum StorageBackend: String, CaseIterable, Sendable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// Small, valid change records for store and sync tests.
 public enum TestRecords {

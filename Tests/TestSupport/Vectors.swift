@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import LedgerCore
 
 /// Test vectors from independent implementations, copied verbatim from `shared/testvectors/`

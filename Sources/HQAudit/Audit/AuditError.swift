@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// What stops an audit or a register import, for the operator.
 public typealias AuditError = CodedError<AuditErrorCode>

@@ -1,6 +1,6 @@
 import Foundation
-import Quality
-import Reports
+public import Quality
+public import Reports
 
 /// What one province's audit reads, under which rules, and how it reports.
 public struct AuditPlan: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import HQStorage
-import Quality
+public import Quality
 
 /// An audit's figures as HQ keeps them (the `summary` of a `StoredAudit`): enough for the next
 /// month's trend and the national ranking without reopening the audit's files.

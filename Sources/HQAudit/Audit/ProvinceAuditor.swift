@@ -1,5 +1,5 @@
-import Foundation
-import HQStorage
+public import Foundation
+public import HQStorage
 import LedgerCore
 import Quality
 import Reconcile

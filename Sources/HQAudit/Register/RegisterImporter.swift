@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import Gzip
-import HQStorage
+public import HQStorage
 import LedgerCore
-import LineInput
+public import LineInput
 
 /// Loads the central system's records into HQ's central register (`hq register import`):
 /// NDJSON change records, plain or gzip, streamed in batches; each record goes to the register

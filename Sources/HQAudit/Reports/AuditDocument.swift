@@ -1,6 +1,6 @@
-import Foundation
-import Quality
-import Reconcile
+public import Foundation
+public import Quality
+public import Reconcile
 
 /// `audit.json` without its `findings` and `gaps` arrays, which are streamed after it
 /// (Protocol/audit.md). Everything a rerun needs is named: the mirror checkpoint, the register

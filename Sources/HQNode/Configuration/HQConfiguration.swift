@@ -1,5 +1,5 @@
 import Foundation
-import HQStorage
+public import HQStorage
 import LedgerCore
 
 /// Settings of `creditsync hq serve`: from a JSON config file and/or flags of the same names

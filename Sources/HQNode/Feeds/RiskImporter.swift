@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 import Gzip
 import HQStorage
-import LedgerCore
-import LineInput
+public import LedgerCore
+public import LineInput
 import NationalCrypto
-import Quality
+public import Quality
 import SyncProtocol
 
 /// `hq risk import`: central-origin risk records (NDJSON, plain or gzip, streamed) routed each to

@@ -1,4 +1,4 @@
-import HQStorage
+public import HQStorage
 import Quality
 
 /// Where a central-origin risk record goes (`uscc.md`): to the province where HQ's central

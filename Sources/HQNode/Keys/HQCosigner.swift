@@ -1,5 +1,5 @@
-import LedgerCore
-import NationalCrypto
+public import LedgerCore
+public import NationalCrypto
 
 /// HQ's receipt key for one province: Ed25519 (C2SP cosignature type 0x04) for the default
 /// suite, SM2 (Protocol/formats.md §6) for `sm3-sm2` provinces, so a national-suite province

@@ -1,7 +1,7 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 import Mirroring
-import NationalCrypto
+public import NationalCrypto
 import SecretFiles
 import SyncProtocol
 

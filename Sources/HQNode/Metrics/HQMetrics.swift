@@ -1,7 +1,7 @@
 import CoreMetrics
 import Foundation
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// HQ's metrics, through swift-metrics into its own Prometheus registry (no global bootstrap, so
 /// several servers can share a process in tests). Served at `/metrics` on the operator listener.

@@ -1,13 +1,13 @@
 import Foundation
 import HQStorage
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
 import LedgerCore
-import Logging
-import NIOCore
-import NIOSSL
-import ServiceLifecycle
-import UnixSignals
+public import Logging
+public import NIOCore
+public import NIOSSL
+public import ServiceLifecycle
+public import UnixSignals
 
 /// Builds HQ's two listeners: the province listener (HTTPS, TLS 1.3 only, client certificates
 /// required and verified against the configured CA, no hostname check: provinces are identified

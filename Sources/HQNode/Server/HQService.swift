@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import HQStorage
 import Hummingbird
 import LedgerCore
-import Logging
+public import Logging
 import NIOCore
 import SyncProtocol
 

@@ -1,5 +1,5 @@
-import Foundation
-import HQStorage
+public import Foundation
+public import HQStorage
 import LedgerCore
 
 /// Per province: last sync, mirror size, last verified checkpoint, receipts, days since the last

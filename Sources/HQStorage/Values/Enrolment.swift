@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// A province enrolled at HQ: its log's origin and suite, and every log key it has had.
 public struct Enrolment: Sendable, Equatable {

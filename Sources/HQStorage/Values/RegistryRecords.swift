@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One thing that happened in a province's sync (accepted, refused, completed), for operators.
 public struct SyncEvent: Sendable, Equatable {

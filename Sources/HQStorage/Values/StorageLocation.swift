@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where HQ keeps its data: embedded SQLite files in a directory (one serving process), or a
 /// PostgreSQL database shared by several HQ processes. `HQStorageDrivers` turns a location into

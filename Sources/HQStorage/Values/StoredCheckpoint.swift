@@ -1,6 +1,6 @@
-import Foundation
-import LedgerCore
-import Mirroring
+public import Foundation
+public import LedgerCore
+public import Mirroring
 
 /// A checkpoint as a mirror stores it: the signed note exactly as the province sent it. Its
 /// signature was verified before it was stored; readers that act on it verify it again with

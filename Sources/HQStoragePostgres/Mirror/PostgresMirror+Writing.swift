@@ -6,7 +6,6 @@ import Mirroring
 import NationalCrypto
 import NIOCore
 import PostgresNIO
-import SyncProtocol
 
 extension PostgresMirror {
     // MARK: - add-checkpoint

@@ -4,7 +4,6 @@ import LedgerCore
 import Logging
 import NIOCore
 import PostgresNIO
-import SyncProtocol
 
 /// One province's mirror in PostgreSQL: rows in the province's partitions of the `mirror_*`
 /// tables. Holds nothing between calls; any HQ process may serve any province.

@@ -1,7 +1,7 @@
 import Foundation
 import HQStorage
 import LedgerCore
-import NIOCore
+public import NIOCore
 
 /// Checked conversions between log sizes (UInt64) and `bigint`, and between hashes and `bytea`.
 enum PGValue {

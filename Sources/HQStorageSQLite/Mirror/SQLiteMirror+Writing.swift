@@ -5,7 +5,6 @@ import LedgerCore
 import LedgerStore
 import Mirroring
 import NationalCrypto
-import SyncProtocol
 
 extension SQLiteMirror {
     // MARK: - add-checkpoint

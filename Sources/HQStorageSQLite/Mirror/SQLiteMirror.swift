@@ -3,7 +3,6 @@ import GRDB
 import HQStorage
 import LedgerCore
 import LedgerStore
-import SyncProtocol
 
 /// One province's mirror in its own SQLite file (natural sharding: provinces write in parallel).
 /// Every decision runs inside a `pool.write` transaction, which SQLite serializes per file; the

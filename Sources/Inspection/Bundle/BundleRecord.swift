@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// One current record of a sampled entity in a bundle: the entry's exact bytes, its inclusion
 /// proof against the bundle's checkpoint, and the same proof as a C2SP tlog-proof.

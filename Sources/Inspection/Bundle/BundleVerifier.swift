@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// A bundle whose every byte has been checked (`BundleVerifier`).
 public struct VerifiedBundle: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// Writes the offline bundle of a plan (`creditsync inspect bundle`): header, the sampled
 /// entities' current records with proofs, then the log's entries [0, n) so the sample can be

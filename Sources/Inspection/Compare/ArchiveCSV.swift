@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// The inspector's archive findings (Protocol/inspection.md, "Archive findings"): a CSV with the
 /// header `category,record_id,field,value_seen,note` (or the Chinese 类别,记录编号,字段,档案所见值,备注),

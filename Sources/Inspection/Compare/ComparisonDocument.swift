@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// `comparison.json`: what `inspect compare` found, per sampled entity and per row, with the
 /// bundle it compared (its checkpoint and SHA-256). `inspect record` reads it back.

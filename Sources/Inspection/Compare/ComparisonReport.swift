@@ -1,4 +1,4 @@
-import Reports
+public import Reports
 
 /// `comparison.csv` and `report.html` of an archive comparison, in Chinese by default, with the
 /// audit report's look (`HTMLText`). Figures carry `data-*` attributes equal to comparison.json's.

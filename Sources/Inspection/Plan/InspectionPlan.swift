@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// A drawn sample and everything it was drawn from (`plan.json`). It is a function of the
 /// checkpoint, the inspection id, the sample size, the weights and the log: `draw` is the only

@@ -1,6 +1,6 @@
-import Foundation
-import LedgerCore
-import Quality
+public import Foundation
+public import LedgerCore
+public import Quality
 
 /// The results of an inspection as `spot_check` change records (one per sampled entity), for
 /// `creditsync inspect record`: they go into the province's own signed log and reach HQ in the

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// One pass over a log's entries [0, n) in order: the sampling population (Protocol/inspection.md)
 /// and, for the entities being inspected, their current records. Memory is one small item per

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 /// Positive integer weights per risk class (A low … D high credit risk): an entity's chance to be
 /// sampled follows its class's weight (2022 notice: inspection rates follow the class).
 public struct RiskWeights: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import LedgerCore
-import LedgerStore
+public import LedgerCore
+public import LedgerStore
 
 /// A signed log an inspection draws from: a province's own ledger, or HQ's mirror of it (the
 /// CLI adapts HQ's storage). Reads only.

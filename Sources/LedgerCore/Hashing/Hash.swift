@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A 32-byte hash value: a leaf, node or root hash of a log, or a record's content hash.
 ///

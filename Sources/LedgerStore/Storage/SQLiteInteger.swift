@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Checked conversions between log sizes and indexes (UInt64) and SQLite's signed 64-bit
 /// integers. Callers bound numbers where they are parsed (`LogLimits`); this is the store's own

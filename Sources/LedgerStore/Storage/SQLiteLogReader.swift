@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import LedgerCore
+public import GRDB
+public import LedgerCore
 
 /// A SQLite log file as `LogFsck` reads it, in one unchanging snapshot (a read transaction held
 /// across the fsck's reads): a province ledger or an HQ feed (a ledger file, with its state

@@ -1,4 +1,4 @@
-import GRDB
+public import GRDB
 import GRDBSQLite
 
 /// Binds and steps a prepared GRDB statement through SQLite's C API, for the per-entry hot path:

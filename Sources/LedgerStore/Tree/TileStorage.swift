@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import LedgerCore
+public import GRDB
+public import LedgerCore
 
 /// A `tile` table (level, idx, hashes): tile (level, idx) and its hashes, concatenated. Shared by
 /// the province ledger and HQ's SQLite mirrors.

@@ -1,6 +1,6 @@
-import LedgerCore
-import Mirroring
-import SyncProtocol
+public import LedgerCore
+public import Mirroring
+public import SyncProtocol
 import Foundation
 
 /// Splits a delivery body (Protocol/sync.md §7) into its header and entry lines. Pure; a body

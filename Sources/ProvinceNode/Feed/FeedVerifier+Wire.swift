@@ -1,6 +1,6 @@
-import LedgerCore
-import Mirroring
-import SyncProtocol
+public import LedgerCore
+public import Mirroring
+public import SyncProtocol
 
 extension FeedVerifier {
     /// Verifies a delivery as the wire carries it: a header of this protocol version, then the

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
-import Foundation
-import LedgerCore
-import LedgerStore
-import Mirroring
+public import Foundation
+public import LedgerCore
+public import LedgerStore
+public import Mirroring
 import NationalCrypto
 import NIOCore
 import NIOHTTP1

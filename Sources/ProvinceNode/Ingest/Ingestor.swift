@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Gzip
-import LedgerCore
+public import LedgerCore
 import LedgerStore
 import LineInput
 

@@ -1,6 +1,6 @@
-import Foundation
-import LedgerCore
-import LedgerStore
+public import Foundation
+public import LedgerCore
+public import LedgerStore
 import NationalCrypto
 import SecretFiles
 

@@ -1,14 +1,14 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import Gzip
-import LedgerCore
-import LedgerStore
-import Logging
+public import Gzip
+public import LedgerCore
+public import LedgerStore
+public import Logging
 import NationalCrypto
 import NIOCore
 import NIOHTTP1
 import NIOSSL
-import SyncProtocol
+public import SyncProtocol
 
 /// The province side of the daily sync (Protocol/sync.md): ask HQ what it has, submit the new
 /// signed checkpoint with a consistency proof, stream the missing entries, verify and store HQ's

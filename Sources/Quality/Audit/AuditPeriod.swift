@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 /// The month an audit scores (HQ scores provinces monthly, 按月赋分). Its last day stands for
 /// "now" in date checks, so an audit is reproducible whenever it runs.
 public struct AuditPeriod: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// A change record as the checker sees it: its JSON (a tree, or canonical bytes read in place)
 /// plus the envelope values the checks use. Only `category`, `id` and `op` must be present (the

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// A record's JSON as the checks read it: a parsed tree, or its canonical bytes read in place.
 ///

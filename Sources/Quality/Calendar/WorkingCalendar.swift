@@ -1,5 +1,5 @@
-import Foundation
-import LedgerCore
+public import Foundation
+public import LedgerCore
 
 /// The official PRC working-day calendar (`calendar.json`): Monday–Friday, minus public holidays,
 /// plus the weekend days worked in exchange (调休上班).

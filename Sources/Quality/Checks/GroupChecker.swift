@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Cross-record checks over groups of records that share a key, so a caller can stream groups
 /// out of a database sorted by (grouping, key) with memory bounded by the largest group.

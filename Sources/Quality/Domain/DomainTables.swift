@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The regulator's rules as data (`shared/domain/`): record categories with their fields, and the
 /// code tables. Embedded as resources; operators will override them with a rules file.

@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// The error type of `Quality`: an invalid rules file or calendar, a date the calendar does not
 /// cover, a record the checker cannot read, a bad audit period.

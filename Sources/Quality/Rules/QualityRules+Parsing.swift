@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 extension QualityRules {
     /// Parses and validates a rules file. Pure: the bytes come from the caller. Any problem is a

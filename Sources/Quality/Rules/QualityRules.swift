@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The data-quality rules file (`ops/rules/quality-rules.json`), parsed and validated: fields and
 /// code tables per category, deadlines, groupings, the rule catalogue with weights and hints, and
