@@ -202,11 +202,12 @@ struct HardeningTests {
     @Test("a signed log that repeats a change_id is mirrored as signed, with an alarm, not a wedge", arguments: StorageBackend.allCases)
     func repeatedChangeID(backend: StorageBackend) async throws {
         let harness = try await SyncHarness(backend: backend)
-        var log = try RawLog()
-        log.append(try TestRecords.records(0..<5) + [try TestRecords.record(2)] + TestRecords.records(5..<300))
-        try await harness.hqData.administration.enroll(province: "440000", verifierKey: log.signer.verifierKey, now: Date())
+        var signed = try RawLog()
+        signed.append(try TestRecords.records(0..<5) + [try TestRecords.record(2)] + TestRecords.records(5..<300))
+        try await harness.hqData.administration.enroll(province: "440000", verifierKey: signed.signer.verifierKey, now: Date())
         try harness.ca.issue(.province("440000"), to: harness.directory.appending("tls-440000"))
-        try await harness.withHQ { hq in
+        try await harness.withRouter { [signed] hq in
+            var log = signed
             #expect(try await hq.request(.POST, "/v1/provinces/440000/checkpoint", as: "440000", body: try log.addCheckpointBody(old: 0)).status == 200)
             let upload = try await hq.request(.POST, "/v1/provinces/440000/entries?start=0&end=301", as: "440000", body: try log.uploadBody(start: 0, end: 301))
             #expect(upload.status == 200 && upload.body.hasPrefix("\u{2014} creditsync.samr/hq "), "\(upload)")
@@ -330,7 +331,7 @@ struct HardeningTests {
         _ = try await harness.province("310000", records: 1)
         // A fixed clock: all twelve refusals fall in one minute, however slow the machine.
         let minute = Date(timeIntervalSince1970: 1_790_000_040)
-        try await harness.withHQ(configure: { $0.refusalEventsPerMinute = 3 }, now: { minute }) { hq in
+        try await harness.withRouter(configure: { $0.refusalEventsPerMinute = 3 }, now: { minute }) { hq in
             for _ in 0..<12 {
                 #expect(try await hq.request(.GET, "/v1/provinces/310000", as: "440000").status == 403)
             }
@@ -354,7 +355,7 @@ struct HardeningTests {
         for (name, uris, _) in shapes {
             try harness.ca.issue(.client(commonName: name, uris: uris), to: harness.directory.appending("tls-\(name)"))
         }
-        try await harness.withHQ { hq in
+        try await harness.withRouter { hq in
             for (name, _, message) in shapes {
                 let response = try await hq.request(.GET, "/v1/provinces/440000", as: name)
                 #expect(response.status == 403 && response.body.contains(message), "\(name): \(response)")

@@ -37,20 +37,27 @@ public enum HQServer {
         return tls
     }
 
+    /// The province routes, for any context that tells who the peer is: the listener's
+    /// (`HQRequestContext`, the TLS layer's client certificate) or a test's (no sockets).
+    public static func router<Context: ProvinceRequestContext>(service: HQService, context: Context.Type) -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.group("/v1/provinces/:province")
+            .add(middleware: ProvinceAuthentication<Context>(service: service))
+            .get { request, context in await service.state(request, context: context) }
+            .post("checkpoint") { request, context in await service.addCheckpoint(request, context: context) }
+            .post("entries") { request, context in await service.upload(request, context: context) }
+            .get("feed") { request, context in await service.feed(request, context: context) }
+            .post("feed/cosignature") { request, context in await service.feedCosignature(request, context: context) }
+        return router
+    }
+
     /// The province listener.
     public static func application(
         service: HQService,
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let router = Router(context: HQRequestContext.self)
-        router.group("/v1/provinces/:province")
-            .add(middleware: ProvinceAuthentication(service: service))
-            .get { request, context in await service.state(request, context: context) }
-            .post("checkpoint") { request, context in await service.addCheckpoint(request, context: context) }
-            .post("entries") { request, context in await service.upload(request, context: context) }
-            .get("feed") { request, context in await service.feed(request, context: context) }
-            .post("feed/cosignature") { request, context in await service.feedCosignature(request, context: context) }
+        let router = router(service: service, context: HQRequestContext.self)
         let configuration = service.configuration
         let (host, port) = try configuration.listenAddress
         let tls = try tlsConfiguration(configuration)
@@ -68,6 +75,14 @@ public enum HQServer {
             logger: logger)
     }
 
+    /// The operator routes: `/healthz` and `/metrics`.
+    public static func operatorRouter(service: HQService) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in await service.health() }
+        router.get("/metrics") { _, _ in await service.metricsExposition() }
+        return router
+    }
+
     /// The operator listener, or nil when `operator_listen` is empty.
     public static func operatorApplication(
         service: HQService,
@@ -75,11 +90,8 @@ public enum HQServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> (some ApplicationProtocol)? {
         guard let (host, port) = try service.configuration.operatorAddress else { return nil as Application<RouterResponder<BasicRequestContext>>? }
-        let router = Router()
-        router.get("/healthz") { _, _ in await service.health() }
-        router.get("/metrics") { _, _ in await service.metricsExposition() }
         return Application(
-            router: router,
+            router: operatorRouter(service: service),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(service.configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "CreditSync-HQ-operator"),
             onServerRunning: onServerRunning,

@@ -36,7 +36,7 @@ public struct HQService: Sendable {
 
     /// The enrolment of the province the request is authenticated as: read once per request,
     /// and handed to the mirror and the feed the handler uses.
-    func enrolment(_ context: HQRequestContext) async throws -> Enrolment {
+    func enrolment(_ context: some ProvinceRequestContext) async throws -> Enrolment {
         guard let province = context.province else { throw HQError(.forbidden, "unauthenticated", hint: "use a province certificate") }
         guard let enrolment = try await data.registry.enrolment(province: province) else {
             throw HQError(.notEnrolled, "province \(province) is not enrolled at HQ",
@@ -56,7 +56,7 @@ public struct HQService: Sendable {
 
     // MARK: - Handlers
 
-    func state(_ request: Request, context: HQRequestContext) async -> Response {
+    func state(_ request: Request, context: some ProvinceRequestContext) async -> Response {
         await respond(context, endpoint: "state") {
             let enrolment = try await enrolment(context)
             var state = try await mirror(enrolment).state()
@@ -73,7 +73,7 @@ public struct HQService: Sendable {
     }
 
     /// `GET …/feed?from=N`: HQ's feed after the province's cursor (Protocol/sync.md §7).
-    func feed(_ request: Request, context: HQRequestContext) async -> Response {
+    func feed(_ request: Request, context: some ProvinceRequestContext) async -> Response {
         await respond(context, endpoint: "feed") {
             guard let from = request.uri.queryParameters.get("from").flatMap(LogLimits.parseSize) else {
                 throw HQError(.badRequest, "feed needs the query parameter from: the province's feed cursor, a decimal size of at most \(LogLimits.maximumSize)",
@@ -92,7 +92,7 @@ public struct HQService: Sendable {
     }
 
     /// `POST …/feed/cosignature`: the province's cosignature of the feed checkpoint it accepted.
-    func feedCosignature(_ request: Request, context: HQRequestContext) async -> Response {
+    func feedCosignature(_ request: Request, context: some ProvinceRequestContext) async -> Response {
         await respond(context, endpoint: "feed-cosignature") {
             let body: ByteBuffer
             do {
@@ -115,7 +115,7 @@ public struct HQService: Sendable {
         }
     }
 
-    func addCheckpoint(_ request: Request, context: HQRequestContext) async -> Response {
+    func addCheckpoint(_ request: Request, context: some ProvinceRequestContext) async -> Response {
         await respond(context, endpoint: "checkpoint") {
             let body: ByteBuffer
             do {
@@ -128,7 +128,7 @@ public struct HQService: Sendable {
         }
     }
 
-    func upload(_ request: Request, context: HQRequestContext) async -> Response {
+    func upload(_ request: Request, context: some ProvinceRequestContext) async -> Response {
         await respond(context, endpoint: "entries") {
             guard let start = request.uri.queryParameters.get("start").flatMap(LogLimits.parseSize),
                   let end = request.uri.queryParameters.get("end").flatMap(LogLimits.parseSize), start <= end
@@ -141,13 +141,12 @@ public struct HQService: Sendable {
                 throw SyncProtocolError(.badEncoding, "unsupported Content-Encoding \(encoding?.prefix(40) ?? "")")
             }
             let mirror = try await mirror(try await enrolment(context))
-            let channel = context.channel
             let session = UploadSession(
                 mirror: mirror, start: start, end: end, gzip: encoding == "gzip",
                 maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries, commitBytes: configuration.commitBytes,
                 budget: uploadBudget,
                 idleTimeout: .seconds(configuration.uploadIdleTimeoutSeconds), shutdown: shutdown,
-                metrics: metrics, logger: context.logger, now: now, abortConnection: { channel.close(promise: nil) })
+                metrics: metrics, logger: context.logger, now: now, abortConnection: { context.abortConnection() })
             switch await session.run(body: request.body) {
             case .complete(let receipt, _):
                 return HQResponses.text(receipt.line, contentType: SyncAPI.receiptContentType)
@@ -191,7 +190,7 @@ public struct HQService: Sendable {
     }
 
     /// Runs a handler; maps errors to problem responses, counts and logs.
-    private func respond(_ context: HQRequestContext, endpoint: String, _ body: () async throws -> Response) async -> Response {
+    private func respond(_ context: some ProvinceRequestContext, endpoint: String, _ body: () async throws -> Response) async -> Response {
         let response: Response
         do {
             response = try await body()

@@ -4,7 +4,8 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 
-/// The province listener's connections: TLS with a handshake deadline, then the HTTP channel.
+/// The province listener's connections: TLS with a handshake deadline and the peer's identity
+/// read once per connection (`PeerIdentityRecorder`), then the HTTP channel.
 /// HummingbirdTLS's `TLSChannel` has no handshake timeout, so a client that connects and never
 /// sends a ClientHello would hold a connection (and a file descriptor) forever; here it is closed
 /// after `handshakeTimeout`. Idle connections after the handshake are closed by the HTTP
@@ -25,6 +26,7 @@ struct HardenedTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+            try channel.pipeline.syncOperations.addHandler(PeerIdentityRecorder())
             try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(timeout: handshakeTimeout, logger: logger))
         }.flatMap {
             base.setup(channel: channel, logger: logger)

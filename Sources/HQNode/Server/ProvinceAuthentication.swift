@@ -9,23 +9,22 @@ import PKI
 /// the certificate's own province, never the requested one) a certificate that names none or
 /// several, a revoked certificate, and any request about another province's log. Revocation is
 /// read from the registry on every request, so `hq revoke` takes effect at once.
-struct ProvinceAuthentication: RouterMiddleware {
-    typealias Context = HQRequestContext
+struct ProvinceAuthentication<Context: ProvinceRequestContext>: RouterMiddleware {
     let service: HQService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requested = context.parameters.get("province") ?? "?"
-        guard let der = try await context.peerCertificateDER() else {
+        guard let peer = try await context.peerIdentity(of: request) else {
             return refuse(.forbidden, "the connection has no client certificate", label: "unidentified", context: context)
         }
         let certified: String
-        switch ProvinceIdentity.province(ofDER: der) {
+        switch peer.province {
         case .success(let province):
             certified = province
         case .failure(let refusal):
             return refuse(.forbidden, refusal.description, label: "unidentified", context: context)
         }
-        if let serial = ProvinceIdentity.serial(ofDER: der), try await service.data.registry.isRevoked(.certificate, serial) {
+        if let serial = peer.serial, try await service.data.registry.isRevoked(.certificate, serial) {
             await service.events.refusal(SyncEvent(province: certified, at: service.now(), kind: .refusal, outcome: "certificate-revoked", detail: serial))
             return refuse(.revoked, "the client certificate (serial \(serial)) is revoked", label: certified, context: context)
         }
