@@ -113,9 +113,9 @@ struct FeedStory {
     func syncBoth(_ ledgers: [ProvinceLedger], hq: DemoHQ) async throws {
         for ledger in ledgers {
             let client = try hq.client(ledger.province, suite: ledger.suite.id, feed: true)
-            _ = try await client.sync(ledger.store)
-            let feed = try await client.receiveFeed(ledger.store, signer: ledger.signer)
-            _ = try await client.sync(ledger.store)
+            guard let feed = try await DailySync(client: client).run(ledger.store, signer: ledger.signer).feed else {
+                throw DemoError(.unexpected, "the demo's sync of \(ledger.province) has no feed key")
+            }
             narrator.say(zh: "\(ledger.province)（\(ledger.suite.id.rawValue)）：应用 \(feed.applied) 条（\(feed.deliveries) 批），推送游标 \(feed.cursor)；确认记录已随本省签名日志上传",
                          en: "\(ledger.province) (\(ledger.suite.id.rawValue)): applied \(feed.applied) in \(feed.deliveries) deliveries, feed cursor \(feed.cursor); the acknowledgement went up in the province's own signed log")
         }

@@ -55,7 +55,7 @@ struct ProvinceSync: OperatorCommand {
         let store = try opened?.store ?? ProvinceLedger.openStore(directory: URL(fileURLWithPath: directory))
         let terminal = Output.standardErrorIsTerminal
         let client = SyncClient(configuration: configuration, logger: Logger(label: "creditsync.province.sync"))
-        var summary = try await client.sync(store) { progress in
+        let day = try await DailySync(client: client).run(store, signer: opened?.signer) { progress in
             guard terminal else { return }
             switch progress {
             case .state(let hq, let local):
@@ -65,17 +65,11 @@ struct ProvinceSync: OperatorCommand {
             }
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let opened {
-            let feed = try await client.receiveFeed(store, signer: opened.signer)
+        if let feed = day.feed {
             Output.line("feed: applied \(feed.applied) central risk entries in \(feed.deliveries) deliveries; at feed size \(feed.cursor) of \(feed.latest)"
                         + (feed.cursor > 0 ? ", cosigned" : ""))
-            if feed.deliveries > 0 {
-                // The acknowledgements just appended go up now, so HQ sees the push-down lag today.
-                let uploaded = summary.uploaded
-                summary = try await client.sync(store)
-                summary.uploaded += uploaded
-            }
         }
+        let summary = day.upload
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(summary.receiptTime)))
         Output.line("synced \(store.metadata.province): uploaded \(summary.uploaded) entries; HQ holds size \(summary.size) root \(summary.root.base64); receipt \(time)")
     }
