@@ -26,7 +26,7 @@ public protocol HQStorage: Sendable {
     /// Enrols a province's log key and creates its empty mirror, atomically where the backend
     /// can. Enrolling the same key again is a no-op; another key for an enrolled province is
     /// refused (keys change only by rotation).
-    func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment
+    func enroll(province: ProvinceCode, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment
 
     /// The mirror of an enrolled province.
     func mirror(province: String) async throws -> any MirrorStore

@@ -8,7 +8,7 @@ public import LedgerCore
 public protocol RegisterStore: Sendable {
     /// Appends the records not imported before (by `change_id`), in order; returns how many were
     /// new. One transaction.
-    func importChanges(province: String, _ records: [ChangeRecord], now: Date) async throws -> Int
+    func importChanges(province: ProvinceCode, _ records: [ChangeRecord], now: Date) async throws -> Int
     /// Changes imported for `province` so far: the register's size, which audits name.
     func size(province: String) async throws -> UInt64
     /// Provinces with imported changes.

@@ -86,14 +86,12 @@ public final class PostgresHQStorage: SchemaAdministration {
     /// Any number of processes serve one database: serialization is the database's.
     public func lockForServing() throws {}
 
-    public func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
+    public func enroll(province code: ProvinceCode, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
+        let province = code.rawValue
         let key = try VerifierKey(parsing: verifierKey)
         _ = try suite.verifier(forKey: key.string)
-        guard province.utf8.count == 6, province.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw HQStorageError(.enrolment, "\(province) is not a six-digit province code", hint: "e.g. 440000")
-        }
         let registry = PostgresRegistry(client: client, logger: logger)
-        let at = PGValue.seconds(now)
+        let at = PostgresValue.seconds(now)
         try await client.transaction(logger: logger) { connection in
             // Serializes enrolments of one province across processes.
             try await connection.run("SELECT pg_advisory_xact_lock(\(Int32(0x4353_454E)), \(Int32(province) ?? 0))", logger: logger)

@@ -77,7 +77,8 @@ public final class SQLiteHQStorage: HQStorage {
         directory.appendingPathComponent(Self.mirrorsDirectory).appendingPathComponent("\(province).sqlite").path
     }
 
-    public func enroll(province: String, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
+    public func enroll(province code: ProvinceCode, verifierKey: String, suite: Suite, now: Date) async throws -> Enrolment {
+        let province = code.rawValue
         let key = try VerifierKey(parsing: verifierKey)
         _ = try suite.verifier(forKey: key.string)
         let enrolment = try await sqliteRegistry.enroll(province: province, verifierKey: key, suite: suite.id, now: now)

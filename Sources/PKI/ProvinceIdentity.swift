@@ -1,3 +1,4 @@
+import LedgerCore
 import SwiftASN1
 public import X509
 
@@ -36,7 +37,7 @@ public enum ProvinceIdentity {
         guard uris.count == 1 else { return .failure(.several(uris)) }
         let uri = uris[0]
         let code = uri.dropFirst(uriPrefix.count)
-        guard uri.hasPrefix(uriPrefix), code.utf8.count == 6, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        guard uri.hasPrefix(uriPrefix), ProvinceCode.isSixDigits(code) else {
             return .failure(.malformed(uri))
         }
         return .success(String(code))

@@ -25,7 +25,7 @@ struct StandbyAuditTests {
         let replica = try await HQStorageDrivers.open(.database(standbyURL))
         do {
             await #expect(throws: (any Error).self) {
-                _ = try await replica.enroll(province: "310000", verifierKey: fixture.log.signer.verifierKey, suite: .sha256Ed25519, now: Date())
+                _ = try await replica.enroll(province: try ProvinceCode("310000"), verifierKey: fixture.log.signer.verifierKey, suite: .sha256Ed25519, now: Date())
             }
             #expect(try await replica.mirror(province: "440000").status().nextEntry == UInt64(scenario.local.count))
             try await replica.close()

@@ -78,7 +78,7 @@ struct FeedTests {
         var generator = CentralRiskGenerator(seed: 99)
         let moved = generator.uscc(division: "440106")
         let registration = #"{"v":1,"change_id":"reg-moved","province":"110000","category":"registration","id":"R-MOVED","op":"upsert","entity":{"uscc":"\#(moved)","name":"迁移企业"},"fields":{}}"#
-        _ = try await harness.hqData.storage.register.importChanges(province: "110000", [try ChangeRecord(parsing: Array(registration.utf8), province: nil)], now: Date())
+        _ = try await harness.hqData.storage.register.importChanges(province: try ProvinceCode("110000"), [try ChangeRecord(parsing: Array(registration.utf8), province: nil)], now: Date())
         let movedLine = String(decoding: generator.record(uscc: moved), as: UTF8.self)
         let central = generator.uscc(division: "100000")
         let (url, usccs) = try Self.riskFile(harness.directory, divisions: [("440300", 9), ("110105", 4)], extra: [

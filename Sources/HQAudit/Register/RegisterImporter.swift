@@ -93,7 +93,7 @@ public struct RegisterImporter: Sendable {
     func store(_ batch: inout [String: [ChangeRecord]], into summary: inout Summary, now: Date) async throws {
         for province in batch.keys.sorted() {
             let records = batch[province]!
-            let added = try await register.importChanges(province: province, records, now: now)
+            let added = try await register.importChanges(province: try ProvinceCode(province), records, now: now)
             summary.imported += added
             summary.repeated += records.count - added
             summary.byProvince[province, default: 0] += added

@@ -20,7 +20,7 @@ public struct ProvinceAdministration: Sendable {
     public func enroll(province: String, verifierKey text: String, now: Date) async throws -> Enrolment {
         let key = try VerifierKey(parsing: text)
         let (suite, _) = try Suites.logVerifier(for: key)
-        let enrolment = try await storage.enroll(province: province, verifierKey: key.string, suite: suite, now: now)
+        let enrolment = try await storage.enroll(province: try ProvinceCode(province), verifierKey: key.string, suite: suite, now: now)
         try await registry.recordEvent(SyncEvent(province: province, at: now, kind: .enrolment, outcome: "enrolled", detail: key.string))
         return enrolment
     }

@@ -41,7 +41,7 @@ extension PostgresFeed {
             var rows = CopyRows(capacity: fresh.reduce(0) { $0 + $1.record.canonicalBytes.count + 64 })
             for entry in fresh {
                 rows.field(province)
-                rows.field(try PGValue.bigint(tree.size))
+                rows.field(try PostgresValue.bigint(tree.size))
                 rows.field(entry.record.changeID)
                 rows.field(entry.record.canonicalBytes, last: true)
                 tree.append(entry.leafHash)
@@ -52,13 +52,13 @@ extension PostgresFeed {
             }
             for (key, hashes) in tree.finish() {
                 try await connection.run("""
-                    INSERT INTO feed_tile (province, level, idx, hashes) VALUES (\(province), \(Int32(key.level)), \(try PGValue.bigint(key.index)), \(ByteBuffer(bytes: TileLayout.encode(hashes))))
+                    INSERT INTO feed_tile (province, level, idx, hashes) VALUES (\(province), \(Int32(key.level)), \(try PostgresValue.bigint(key.index)), \(ByteBuffer(bytes: TileLayout.encode(hashes))))
                     ON CONFLICT (province, level, idx) DO UPDATE SET hashes = excluded.hashes
                     """, logger: logger)
             }
             let signed = try VerifiedCheckpoint.sign(Checkpoint(origin: origin, size: tree.size, root: tree.root, suite: suite.id), with: signer)
             let stored = try await insertCheckpoint(signed, connection, now: now)
-            try await connection.run("UPDATE feed SET next_entry = \(try PGValue.bigint(tree.size)) WHERE province = \(province)", logger: logger)
+            try await connection.run("UPDATE feed SET next_entry = \(try PostgresValue.bigint(tree.size)) WHERE province = \(province)", logger: logger)
             return FeedAppendResult(appended: fresh.count, duplicates: entries.count - fresh.count, checkpoint: stored)
         }
     }
@@ -75,11 +75,11 @@ extension PostgresFeed {
 
     /// Stores a signed checkpoint of the feed, as it is read back.
     func insertCheckpoint(_ checkpoint: VerifiedCheckpoint, _ connection: PostgresConnection, now: Date) async throws -> StoredCheckpoint {
-        let at = PGValue.seconds(now)
+        let at = PostgresValue.seconds(now)
         try await connection.run("""
             INSERT INTO feed_checkpoint (province, size, root, note, stored_at)
-            VALUES (\(province), \(try PGValue.bigint(checkpoint.size)), \(PGValue.bytes(checkpoint.root)), \(checkpoint.text), \(at))
+            VALUES (\(province), \(try PostgresValue.bigint(checkpoint.size)), \(PostgresValue.bytes(checkpoint.root)), \(checkpoint.text), \(at))
             """, logger: logger)
-        return StoredCheckpoint(size: checkpoint.size, root: checkpoint.root, note: checkpoint.text, storedAt: PGValue.date(at))
+        return StoredCheckpoint(size: checkpoint.size, root: checkpoint.root, note: checkpoint.text, storedAt: PostgresValue.date(at))
     }
 }

@@ -27,7 +27,7 @@ struct PostgresFeed: FeedStore {
             ? "SELECT next_entry, verifier_key FROM feed WHERE province = \(province) FOR UPDATE"
             : "SELECT next_entry, verifier_key FROM feed WHERE province = \(province)"
         for try await (next, key) in try await connection.query(query, logger: logger).decode((Int64, String).self) {
-            return (try PGValue.size(next), key)
+            return (try PostgresValue.size(next), key)
         }
         throw HQStorageError(.notEnrolled, "the feed of \(province) has no row", hint: "open the feed again (HQ creates it on first use)")
     }
@@ -51,7 +51,7 @@ struct PostgresFeed: FeedStore {
     }
 
     func nextCheckpoint(after cursor: UInt64, maxEntries: UInt64) async throws -> StoredCheckpoint? {
-        let low = try PGValue.bigint(cursor)
+        let low = try PostgresValue.bigint(cursor)
         let (sum, overflow) = cursor.addingReportingOverflow(maxEntries)
         let high = Int64(clamping: overflow ? UInt64.max : sum)
         return try await client.withConnection { connection in
@@ -68,14 +68,14 @@ struct PostgresFeed: FeedStore {
     }
 
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
-        let key = try PGValue.bigint(size)
+        let key = try PostgresValue.bigint(size)
         return try await client.withConnection { connection in
             try await checkpoints(connection, "SELECT size, root, note, stored_at FROM feed_checkpoint WHERE province = \(province) AND size = \(key)").first
         }
     }
 
     func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] {
-        let (low, high) = (try PGValue.bigint(start), try PGValue.bigint(end))
+        let (low, high) = (try PostgresValue.bigint(start), try PostgresValue.bigint(end))
         var entries: [[UInt8]] = []
         for try await data in try await client.query("""
             SELECT data FROM feed_entry WHERE province = \(province) AND idx >= \(low) AND idx < \(high) ORDER BY idx
@@ -86,11 +86,11 @@ struct PostgresFeed: FeedStore {
     }
 
     func appendedAt(index: UInt64) async throws -> Date? {
-        let key = try PGValue.bigint(index)
+        let key = try PostgresValue.bigint(index)
         for try await storedAt in try await client.query("""
             SELECT stored_at FROM feed_checkpoint WHERE province = \(province) AND size > \(key) ORDER BY size LIMIT 1
             """, logger: logger).decode(Int64.self) {
-            return PGValue.date(storedAt)
+            return PostgresValue.date(storedAt)
         }
         return nil
     }
@@ -121,8 +121,8 @@ struct PostgresFeed: FeedStore {
     // MARK: - Cosignatures
 
     func addCosignature(size: UInt64, signature: NoteSignature, time: UInt64) async throws {
-        let key = try PGValue.bigint(size)
-        let at = try PGValue.bigint(time)
+        let key = try PostgresValue.bigint(size)
+        let at = try PostgresValue.bigint(time)
         try await client.withConnection { connection in
             // Checkpoints are never deleted, and the foreign key to feed_checkpoint refuses a
             // cosignature of a size that is not stored even if this check were skipped.
@@ -150,8 +150,8 @@ struct PostgresFeed: FeedStore {
             SELECT size, cosigner, key_id, time, signature_line FROM feed_cosignature
             WHERE province = \(province) ORDER BY size DESC, time DESC, cosigner, key_id
             """, logger: logger).decode((Int64, String, Int64, Int64, String).self) {
-            receipts.append(StoredReceipt(size: try PGValue.size(size), cosigner: cosigner, keyID: UInt32(truncatingIfNeeded: keyID),
-                                          time: try PGValue.size(time), signature: try SignedNote.parseSignatureLines(line)[0]))
+            receipts.append(StoredReceipt(size: try PostgresValue.size(size), cosigner: cosigner, keyID: UInt32(truncatingIfNeeded: keyID),
+                                          time: try PostgresValue.size(time), signature: try SignedNote.parseSignatureLines(line)[0]))
         }
         return receipts
     }

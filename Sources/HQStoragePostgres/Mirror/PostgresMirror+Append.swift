@@ -12,7 +12,7 @@ extension PostgresMirror {
 
     func submitCheckpoint(_ checkpoint: VerifiedCheckpoint, now: Date,
                           decide: @escaping @Sendable (CheckpointArbiter.Facts) -> CheckpointArbiter.Decision) async throws -> CheckpointArbiter.Decision {
-        let size = try PGValue.bigint(checkpoint.size)
+        let size = try PostgresValue.bigint(checkpoint.size)
         return try await client.transaction(logger: logger) { connection in
             // The province's mirror row, locked: every deciding transaction of this province, in
             // any HQ process, waits here, so the facts cannot change before the outcome is stored.
@@ -24,16 +24,16 @@ extension PostgresMirror {
                 ? try await withTiles(connection) { try MerkleProofs(hasher: hasher).root(size: checkpoint.size, reader: $0) } : nil
             let facts = CheckpointArbiter.Facts(latest: try latest?.held, atSize: try atSize?.held, seenAtSize: try seen.map { try $0.held }, computedRoot: computed)
             let decision = decide(facts)
-            let root = PGValue.bytes(checkpoint.root)
+            let root = PostgresValue.bytes(checkpoint.root)
             switch decision {
             case .accept:
                 try await connection.run("""
-                    INSERT INTO mirror_checkpoint (province, size, root, note, stored_at) VALUES (\(province), \(size), \(root), \(checkpoint.text), \(PGValue.seconds(now)))
+                    INSERT INTO mirror_checkpoint (province, size, root, note, stored_at) VALUES (\(province), \(size), \(root), \(checkpoint.text), \(PostgresValue.seconds(now)))
                     """, logger: logger)
                 try await connection.run("UPDATE mirror SET latest_size = \(size) WHERE province = \(province)", logger: logger)
             case _ where decision.keepsAsSeen:
                 try await connection.run("""
-                    INSERT INTO mirror_seen_checkpoint (province, size, root, note, seen_at) VALUES (\(province), \(size), \(root), \(checkpoint.text), \(PGValue.seconds(now)))
+                    INSERT INTO mirror_seen_checkpoint (province, size, root, note, seen_at) VALUES (\(province), \(size), \(root), \(checkpoint.text), \(PostgresValue.seconds(now)))
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             default:
@@ -46,7 +46,7 @@ extension PostgresMirror {
     // MARK: - Uploads
 
     func withUploadLease<T: Sendable>(_ body: @Sendable (any MirrorWriter) async throws -> T) async throws -> T {
-        let (lockClass, lockID) = PGValue.uploadLock(province)
+        let (lockClass, lockID) = PostgresValue.uploadLock(province)
         return try await client.withConnection { connection in
             // A session advisory lock on this connection: held while the upload runs, and
             // released by the server if the connection (or the process) dies.
@@ -73,7 +73,7 @@ extension PostgresMirror {
         let connection: PostgresConnection
 
         func start(end: UInt64) async throws -> UploadStart {
-            let endKey = try PGValue.bigint(end)
+            let endKey = try PostgresValue.bigint(end)
             let next = try await mirror.nextEntry(connection)
             let target = try await mirror.checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(mirror.province) AND size = \(endKey)").first
             var pending: Int64 = 0
@@ -82,7 +82,7 @@ extension PostgresMirror {
                 pending = size
             }
             return UploadStart(nextEntry: next, frontier: try await mirror.integration(connection, size: next).frontier, target: target,
-                               pendingSize: try PGValue.size(pending))
+                               pendingSize: try PostgresValue.size(pending))
         }
 
         func append(_ batch: VerifiedBatch, now: Date) async throws -> AppendOutcome {
@@ -114,7 +114,7 @@ extension PostgresMirror {
         for entry in batch.entries {
             let record = entry.record
             rows.field(province)
-            rows.field(try PGValue.bigint(tree.size))
+            rows.field(try PostgresValue.bigint(tree.size))
             rows.field(record.changeID)
             rows.field(record.category)
             rows.field(record.id)
@@ -132,11 +132,11 @@ extension PostgresMirror {
         }
         for (key, hashes) in tree.finish() {
             try await connection.run("""
-                INSERT INTO mirror_tile (province, level, idx, hashes) VALUES (\(province), \(Int32(key.level)), \(try PGValue.bigint(key.index)), \(ByteBuffer(bytes: TileLayout.encode(hashes))))
+                INSERT INTO mirror_tile (province, level, idx, hashes) VALUES (\(province), \(Int32(key.level)), \(try PostgresValue.bigint(key.index)), \(ByteBuffer(bytes: TileLayout.encode(hashes))))
                 ON CONFLICT (province, level, idx) DO UPDATE SET hashes = excluded.hashes
                 """, logger: logger)
         }
-        let (low, high) = (try PGValue.bigint(batch.start), try PGValue.bigint(tree.size))
+        let (low, high) = (try PostgresValue.bigint(batch.start), try PostgresValue.bigint(tree.size))
         // Repeated change ids: each new row probes the (province, change_id) index once.
         var duplicates: [DuplicateChange] = []
         for try await (index, changeID, first) in try await connection.query("""
@@ -148,7 +148,7 @@ extension PostgresMirror {
               AND EXISTS (SELECT 1 FROM mirror_entry o WHERE o.province = n.province AND o.change_id = n.change_id AND o.idx < n.idx)
             RETURNING idx, change_id, first_idx
             """, logger: logger).decode((Int64, String, Int64).self) {
-            duplicates.append(DuplicateChange(index: try PGValue.size(index), changeID: changeID, firstIndex: try PGValue.size(first)))
+            duplicates.append(DuplicateChange(index: try PostgresValue.size(index), changeID: changeID, firstIndex: try PostgresValue.size(first)))
         }
         duplicates.sort { $0.index < $1.index }
         // Seen checkpoints the new entries reach: a different root is proof of a fork.
@@ -168,7 +168,7 @@ extension PostgresMirror {
 
     func receipt(size: UInt64, cosigner: String, keyID: UInt32, now: Date,
                  cosign: @escaping @Sendable (Checkpoint) throws -> NoteSignature) async throws -> NoteSignature {
-        let key = try PGValue.bigint(size)
+        let key = try PostgresValue.bigint(size)
         return try await client.transaction(logger: logger) { connection in
             let next = try await nextEntry(connection, lock: true)
             guard let stored = try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size = \(key)").first else {
@@ -188,7 +188,7 @@ extension PostgresMirror {
             }
             try await connection.run("""
                 INSERT INTO mirror_receipt (province, size, cosigner, key_id, time, signature_line)
-                VALUES (\(province), \(key), \(cosigner), \(Int64(keyID)), \(try PGValue.bigint(time)), \(signature.line))
+                VALUES (\(province), \(key), \(cosigner), \(Int64(keyID)), \(try PostgresValue.bigint(time)), \(signature.line))
                 """, logger: logger)
             return signature
         }

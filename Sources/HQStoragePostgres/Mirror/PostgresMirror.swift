@@ -26,7 +26,7 @@ struct PostgresMirror: MirrorStore {
                 let next = try await nextEntry(connection)
                 let pending = try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) ORDER BY size DESC LIMIT 1").first
                 let complete = try await checkpoints(connection, """
-                    SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size <= \(try PGValue.bigint(next)) ORDER BY size DESC LIMIT 1
+                    SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size <= \(try PostgresValue.bigint(next)) ORDER BY size DESC LIMIT 1
                     """).first
                 var receipts = 0
                 for try await count in try await connection.query("SELECT count(*) FROM mirror_receipt WHERE province = \(province)", logger: logger).decode(Int64.self) {
@@ -46,7 +46,7 @@ struct PostgresMirror: MirrorStore {
             ? "SELECT next_entry FROM mirror WHERE province = \(province) FOR UPDATE"
             : "SELECT next_entry FROM mirror WHERE province = \(province)"
         for try await next in try await connection.query(query, logger: logger).decode(Int64.self) {
-            return try PGValue.size(next)
+            return try PostgresValue.size(next)
         }
         throw HQStorageError(.notEnrolled, "the mirror of \(province) has no row", hint: "enrol the province again")
     }
@@ -56,7 +56,7 @@ struct PostgresMirror: MirrorStore {
     }
 
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
-        let key = try PGValue.bigint(size)
+        let key = try PostgresValue.bigint(size)
         return try await client.withConnection { connection in
             try await checkpoints(connection, "SELECT size, root, note, stored_at FROM mirror_checkpoint WHERE province = \(province) AND size = \(key)").first
         }
@@ -69,20 +69,20 @@ struct PostgresMirror: MirrorStore {
     }
 
     func receipts(size: UInt64?) async throws -> [StoredReceipt] {
-        let key = try size.map { try PGValue.bigint($0) }
+        let key = try size.map { try PostgresValue.bigint($0) }
         var receipts: [StoredReceipt] = []
         for try await (size, cosigner, keyID, time, line) in try await client.query("""
             SELECT size, cosigner, key_id, time, signature_line FROM mirror_receipt
             WHERE province = \(province) AND (\(key)::bigint IS NULL OR size = \(key)) ORDER BY size DESC, time DESC
             """, logger: logger).decode((Int64, String, Int64, Int64, String).self) {
-            receipts.append(StoredReceipt(size: try PGValue.size(size), cosigner: cosigner, keyID: UInt32(truncatingIfNeeded: keyID),
-                                          time: try PGValue.size(time), signature: try SignedNote.parseSignatureLines(line)[0]))
+            receipts.append(StoredReceipt(size: try PostgresValue.size(size), cosigner: cosigner, keyID: UInt32(truncatingIfNeeded: keyID),
+                                          time: try PostgresValue.size(time), signature: try SignedNote.parseSignatureLines(line)[0]))
         }
         return receipts
     }
 
     func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] {
-        let (low, high) = (try PGValue.bigint(start), try PGValue.bigint(end))
+        let (low, high) = (try PostgresValue.bigint(start), try PostgresValue.bigint(end))
         var entries: [[UInt8]] = []
         for try await data in try await client.query("""
             SELECT data FROM mirror_entry WHERE province = \(province) AND idx >= \(low) AND idx < \(high) ORDER BY idx
@@ -142,12 +142,12 @@ struct PostgresMirror: MirrorStore {
     }
 
     func state(category: String, id: String, size: UInt64?) async throws -> StateEntry? {
-        let limit = try PGValue.bigint(size ?? LogLimits.maximumSize)
+        let limit = try PostgresValue.bigint(size ?? LogLimits.maximumSize)
         for try await (index, data) in try await client.query("""
             SELECT idx, data FROM mirror_entry WHERE province = \(province) AND category = \(category) AND id = \(id) AND idx < \(limit)
             ORDER BY idx DESC LIMIT 1
             """, logger: logger).decode((Int64, String).self) {
-            return StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(index), data: Array(data.utf8))
+            return StateEntry(key: StateKey(category: category, id: id), index: try PostgresValue.size(index), data: Array(data.utf8))
         }
         return nil
     }
@@ -162,7 +162,7 @@ struct PostgresMirror: MirrorStore {
         for try await (index, changeID, first) in try await client.query("""
             SELECT idx, change_id, first_idx FROM mirror_duplicate_change WHERE province = \(province) ORDER BY idx LIMIT \(Int64(limit))
             """, logger: logger).decode((Int64, String, Int64).self) {
-            duplicates.append(DuplicateChange(index: try PGValue.size(index), changeID: changeID, firstIndex: try PGValue.size(first)))
+            duplicates.append(DuplicateChange(index: try PostgresValue.size(index), changeID: changeID, firstIndex: try PostgresValue.size(first)))
         }
         return duplicates
     }

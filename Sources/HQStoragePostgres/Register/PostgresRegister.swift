@@ -9,10 +9,8 @@ struct PostgresRegister: RegisterStore {
     let client: PostgresClient
     let logger: Logger
 
-    func importChanges(province: String, _ records: [ChangeRecord], now: Date) async throws -> Int {
-        guard province.utf8.count == 6, province.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw HQStorageError(.outOfRange, "\(province) is not a six-digit province code", hint: "records carry their province as six digits")
-        }
+    func importChanges(province code: ProvinceCode, _ records: [ChangeRecord], now: Date) async throws -> Int {
+        let province = code.rawValue
         return try await client.transaction(logger: logger) { connection in
             try await connection.run(PostgresQuery(unsafeSQL: PostgresSchema.registerPartition(province: province)), logger: logger)
             try await connection.run("INSERT INTO register_province (province) VALUES (\(province)) ON CONFLICT DO NOTHING", logger: logger)
@@ -46,7 +44,7 @@ struct PostgresRegister: RegisterStore {
                     SELECT \(next) + row_number() OVER (ORDER BY ord) - 1 AS seq, change_id, category, id, data FROM fresh
                 ), inserted AS (
                     INSERT INTO register_change (province, seq, change_id, category, id, data, imported_at)
-                    SELECT \(province), seq, change_id, category, id, data, \(PGValue.seconds(now)) FROM numbered RETURNING 1
+                    SELECT \(province), seq, change_id, category, id, data, \(PostgresValue.seconds(now)) FROM numbered RETURNING 1
                 )
                 SELECT count(*) FROM inserted
                 """, logger: logger).decode(Int64.self) {
@@ -59,7 +57,7 @@ struct PostgresRegister: RegisterStore {
 
     func size(province: String) async throws -> UInt64 {
         for try await next in try await client.query("SELECT next_seq FROM register_province WHERE province = \(province)", logger: logger).decode(Int64.self) {
-            return try PGValue.size(next)
+            return try PostgresValue.size(next)
         }
         return 0
     }
@@ -94,40 +92,3 @@ struct PostgresRegister: RegisterStore {
     }
 }
 
-/// Audits kept in PostgreSQL.
-struct PostgresAudits: AuditStore {
-    let client: PostgresClient
-    let logger: Logger
-
-    func save(_ audit: StoredAudit) async throws {
-        try await client.run("""
-            INSERT INTO audit (province, month, created_at, mirror_size, mirror_root, register_size, rules_version, rules_sha256, summary)
-            VALUES (\(audit.province), \(audit.month), \(PGValue.seconds(audit.createdAt)), \(try PGValue.bigint(audit.mirrorSize)), \(audit.mirrorRoot),
-                    \(try PGValue.bigint(audit.registerSize)), \(audit.rulesVersion), \(audit.rulesSHA256), \(audit.summary))
-            """, logger: logger)
-    }
-
-    func latest(province: String, month: String) async throws -> StoredAudit? {
-        try await audits("""
-            SELECT province, month, created_at, mirror_size, mirror_root, register_size, rules_version, rules_sha256, summary FROM audit
-            WHERE province = \(province) AND month = \(month) ORDER BY id DESC LIMIT 1
-            """).first
-    }
-
-    func latest(month: String) async throws -> [StoredAudit] {
-        try await audits("""
-            SELECT DISTINCT ON (province) province, month, created_at, mirror_size, mirror_root, register_size, rules_version, rules_sha256, summary
-            FROM audit WHERE month = \(month) ORDER BY province, id DESC
-            """)
-    }
-
-    private func audits(_ query: PostgresQuery) async throws -> [StoredAudit] {
-        var audits: [StoredAudit] = []
-        for try await (province, month, created, size, root, register, version, sha, summary) in try await client.query(query, logger: logger)
-            .decode((String, String, Int64, Int64, String, Int64, String, String, String).self) {
-            audits.append(StoredAudit(province: province, month: month, createdAt: PGValue.date(created), mirrorSize: try PGValue.size(size),
-                                      mirrorRoot: root, registerSize: try PGValue.size(register), rulesVersion: version, rulesSHA256: sha, summary: summary))
-        }
-        return audits
-    }
-}

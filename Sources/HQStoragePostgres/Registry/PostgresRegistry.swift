@@ -40,13 +40,13 @@ struct PostgresRegistry: RegistryStore {
         for try await (key, from, added, note) in try await connection.query("""
             SELECT verifier_key, from_size, added_at, rotation_note FROM enrolment_key WHERE province = \(province) ORDER BY from_size, added_at
             """, logger: logger).decode((String, Int64, Int64, String?).self) {
-            keys.append(Enrolment.Key(verifierKey: key, fromSize: try PGValue.size(from), addedAt: PGValue.date(added), rotationNote: note))
+            keys.append(Enrolment.Key(verifierKey: key, fromSize: try PostgresValue.size(from), addedAt: PostgresValue.date(added), rotationNote: note))
         }
-        return Enrolment(province: province, origin: origin, suite: try SuiteID(parsing: suite), enrolledAt: PGValue.date(enrolledAt), keys: keys)
+        return Enrolment(province: province, origin: origin, suite: try SuiteID(parsing: suite), enrolledAt: PostgresValue.date(enrolledAt), keys: keys)
     }
 
     func rotateKey(province: String, verifierKey: String, fromSize: UInt64, rotationNote: String, now: Date) async throws -> Enrolment {
-        let from = try PGValue.bigint(fromSize)
+        let from = try PostgresValue.bigint(fromSize)
         return try await client.transaction(logger: logger) { connection in
             try await connection.run("SELECT province FROM mirror WHERE province = \(province) FOR UPDATE", logger: logger)
             guard let existing = try await Self.enrolment(province: province, connection: connection, logger: logger) else {
@@ -60,7 +60,7 @@ struct PostgresRegistry: RegistryStore {
             }
             try await connection.run("""
                 INSERT INTO enrolment_key (province, verifier_key, from_size, added_at, rotation_note)
-                VALUES (\(province), \(verifierKey), \(from), \(PGValue.seconds(now)), \(rotationNote))
+                VALUES (\(province), \(verifierKey), \(from), \(PostgresValue.seconds(now)), \(rotationNote))
                 """, logger: logger)
             return try await Self.enrolment(province: province, connection: connection, logger: logger)!
         }
@@ -69,10 +69,10 @@ struct PostgresRegistry: RegistryStore {
     // MARK: - Events, evidence, alarms
 
     func recordEvent(_ event: SyncEvent) async throws {
-        let size = try event.size.map { try PGValue.bigint($0) }
+        let size = try event.size.map { try PostgresValue.bigint($0) }
         try await client.run("""
             INSERT INTO sync_event (province, at, kind, outcome, entries, bytes, size, detail)
-            VALUES (\(event.province), \(PGValue.seconds(event.at)), \(event.kind.rawValue), \(event.outcome), \(Int64(event.entries)), \(Int64(event.bytes)), \(size), \(event.detail))
+            VALUES (\(event.province), \(PostgresValue.seconds(event.at)), \(event.kind.rawValue), \(event.outcome), \(Int64(event.entries)), \(Int64(event.bytes)), \(size), \(event.detail))
             """, logger: logger)
     }
 
@@ -81,8 +81,8 @@ struct PostgresRegistry: RegistryStore {
         for try await (at, kind, outcome, entries, bytes, size, detail) in try await client.query("""
             SELECT at, kind, outcome, entries, bytes, size, detail FROM sync_event WHERE province = \(province) ORDER BY id DESC LIMIT \(Int64(limit))
             """, logger: logger).decode((Int64, String, String, Int64, Int64, Int64?, String?).self) {
-            events.append(SyncEvent(province: province, at: PGValue.date(at), kind: SyncEvent.Kind(rawValue: kind) ?? .refusal, outcome: outcome,
-                                    entries: Int(entries), bytes: Int(bytes), size: try size.map { try PGValue.size($0) }, detail: detail))
+            events.append(SyncEvent(province: province, at: PostgresValue.date(at), kind: SyncEvent.Kind(rawValue: kind) ?? .refusal, outcome: outcome,
+                                    entries: Int(entries), bytes: Int(bytes), size: try size.map { try PostgresValue.size($0) }, detail: detail))
         }
         return events
     }
@@ -91,13 +91,13 @@ struct PostgresRegistry: RegistryStore {
         for try await at in try await client.query("""
             SELECT max(at) FROM sync_event WHERE province = \(province) AND kind = 'upload' AND outcome = 'complete'
             """, logger: logger).decode(Int64?.self) {
-            return at.map(PGValue.date)
+            return at.map(PostgresValue.date)
         }
         return nil
     }
 
     func recordFork(_ evidence: ForkEvidence) async throws {
-        let at = PGValue.seconds(evidence.detectedAt)
+        let at = PostgresValue.seconds(evidence.detectedAt)
         try await client.transaction(logger: logger) { connection in
             try await connection.run("""
                 INSERT INTO fork_evidence (province, detected_at, reason, held_checkpoint, submitted_checkpoint, proof)
@@ -114,14 +114,14 @@ struct PostgresRegistry: RegistryStore {
             SELECT province, detected_at, reason, held_checkpoint, submitted_checkpoint, proof FROM fork_evidence
             WHERE \(province)::text IS NULL OR province = \(province) ORDER BY id
             """, logger: logger).decode((String, Int64, String, String?, String, String?).self) {
-            forks.append(ForkEvidence(province: p, detectedAt: PGValue.date(at), reason: reason, heldCheckpoint: held, submittedCheckpoint: submitted, proof: proof))
+            forks.append(ForkEvidence(province: p, detectedAt: PostgresValue.date(at), reason: reason, heldCheckpoint: held, submittedCheckpoint: submitted, proof: proof))
         }
         return forks
     }
 
     func raiseAlarm(_ alarm: Alarm) async throws {
         try await client.run("""
-            INSERT INTO alarm (province, raised_at, kind, message) VALUES (\(alarm.province), \(PGValue.seconds(alarm.raisedAt)), \(alarm.kind), \(alarm.message))
+            INSERT INTO alarm (province, raised_at, kind, message) VALUES (\(alarm.province), \(PostgresValue.seconds(alarm.raisedAt)), \(alarm.kind), \(alarm.message))
             """, logger: logger)
     }
 
@@ -130,7 +130,7 @@ struct PostgresRegistry: RegistryStore {
         for try await (p, at, kind, message) in try await client.query("""
             SELECT province, raised_at, kind, message FROM alarm WHERE \(province)::text IS NULL OR province = \(province) ORDER BY raised_at DESC, id DESC
             """, logger: logger).decode((String?, Int64, String, String).self) {
-            alarms.append(Alarm(province: p, raisedAt: PGValue.date(at), kind: kind, message: message))
+            alarms.append(Alarm(province: p, raisedAt: PostgresValue.date(at), kind: kind, message: message))
         }
         return alarms
     }
@@ -141,7 +141,7 @@ struct PostgresRegistry: RegistryStore {
         var inserted = false
         for try await _ in try await client.query("""
             INSERT INTO revocation (kind, value, province, reason, revoked_at)
-            VALUES (\(revocation.kind.rawValue), \(revocation.value), \(revocation.province), \(revocation.reason), \(PGValue.seconds(revocation.revokedAt)))
+            VALUES (\(revocation.kind.rawValue), \(revocation.value), \(revocation.province), \(revocation.reason), \(PostgresValue.seconds(revocation.revokedAt)))
             ON CONFLICT (kind, value) DO NOTHING RETURNING id
             """, logger: logger).decode(Int64.self) {
             inserted = true
@@ -155,7 +155,7 @@ struct PostgresRegistry: RegistryStore {
             SELECT kind, value, province, reason, revoked_at FROM revocation ORDER BY id
             """, logger: logger).decode((String, String, String?, String, Int64).self) {
             revocations.append(Revocation(kind: Revocation.Kind(rawValue: kind) ?? .certificate, value: value, province: province, reason: reason,
-                                          revokedAt: PGValue.date(at)))
+                                          revokedAt: PostgresValue.date(at)))
         }
         return revocations
     }

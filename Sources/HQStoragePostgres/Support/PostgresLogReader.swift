@@ -36,16 +36,16 @@ struct PostgresLogReader: LogReader {
         switch role {
         case .mirror:
             for try await (index, changeID, category, id, data) in try await connection.query("""
-                SELECT idx, change_id, category, id, data FROM mirror_entry WHERE province = \(province) AND idx >= \(try PGValue.bigint(start))
+                SELECT idx, change_id, category, id, data FROM mirror_entry WHERE province = \(province) AND idx >= \(try PostgresValue.bigint(start))
                 ORDER BY idx LIMIT \(Int64(limit))
                 """, logger: logger).decode((Int64, String, String, String, String).self) {
-                entries.append(StoredEntry(index: try PGValue.size(index), changeID: changeID, data: Array(data.utf8), filedUnder: StateKey(category: category, id: id)))
+                entries.append(StoredEntry(index: try PostgresValue.size(index), changeID: changeID, data: Array(data.utf8), filedUnder: StateKey(category: category, id: id)))
             }
         case .feed:
             for try await (index, changeID, data) in try await connection.query("""
-                SELECT idx, change_id, data FROM feed_entry WHERE province = \(province) AND idx >= \(try PGValue.bigint(start)) ORDER BY idx LIMIT \(Int64(limit))
+                SELECT idx, change_id, data FROM feed_entry WHERE province = \(province) AND idx >= \(try PostgresValue.bigint(start)) ORDER BY idx LIMIT \(Int64(limit))
                 """, logger: logger).decode((Int64, String, String).self) {
-                entries.append(StoredEntry(index: try PGValue.size(index), changeID: changeID, data: Array(data.utf8)))
+                entries.append(StoredEntry(index: try PostgresValue.size(index), changeID: changeID, data: Array(data.utf8)))
             }
         }
         return entries
@@ -60,7 +60,7 @@ struct PostgresLogReader: LogReader {
         for try await (level, index, count) in try await connection.query("""
             SELECT level, idx, (length(hashes) / 32)::bigint FROM \(unescaped: prefix)_tile WHERE province = \(province)
             """, logger: logger).decode((Int32, Int64, Int64).self) {
-            counts.append((TileKey(level: Int(level), index: try PGValue.size(index)), Int(count)))
+            counts.append((TileKey(level: Int(level), index: try PostgresValue.size(index)), Int(count)))
         }
         return counts
     }
@@ -86,7 +86,7 @@ struct PostgresLogReader: LogReader {
               AND NOT EXISTS (SELECT 1 FROM mirror_duplicate_change d WHERE d.province = n.province AND d.idx = n.idx)
             ORDER BY 1 LIMIT 1
             """, logger: logger).decode(Int64.self) {
-            return try PGValue.size(index)
+            return try PostgresValue.size(index)
         }
         return nil
     }

@@ -34,7 +34,7 @@ enum PostgresStatePage {
     /// The latest version below `size` of up to `limit` records of `province` after `after`.
     static func fetch(_ table: Table, province: String, size: UInt64, after: StateKey?, limit: Int,
                       client: PostgresClient, logger: Logger) async throws -> [StateEntry] {
-        let bound = try PGValue.bigint(size)
+        let bound = try PostgresValue.bigint(size)
         var entries: [StateEntry] = []
         var after = after
         while entries.count < limit {
@@ -87,7 +87,7 @@ enum PostgresStatePage {
         try await unsorted(client: client, logger: logger) { connection in
             var entries: [StateEntry] = []
             for try await (category, id, index, data) in try await connection.query(query, logger: logger).decode((String, String, Int64, ByteBuffer).self) {
-                entries.append(StateEntry(key: StateKey(category: category, id: id), index: try PGValue.size(index), data: Array(data.readableBytesView)))
+                entries.append(StateEntry(key: StateKey(category: category, id: id), index: try PostgresValue.size(index), data: Array(data.readableBytesView)))
             }
             return entries
         }

@@ -22,13 +22,13 @@ struct PostgresTiles {
     func fetch(_ keys: Set<TileKey>, _ connection: PostgresConnection) async throws -> [TileKey: [UInt8]] {
         guard !keys.isEmpty else { return [:] }
         let levels = keys.map { Int32($0.level) }
-        let indexes = try keys.map { try PGValue.bigint($0.index) }
+        let indexes = try keys.map { try PostgresValue.bigint($0.index) }
         var tiles: [TileKey: [UInt8]] = [:]
         for try await (level, index, hashes) in try await connection.query("""
             SELECT t.level, t.idx, t.hashes FROM \(unescaped: table.rawValue) t JOIN unnest(\(levels)::integer[], \(indexes)::bigint[]) AS k(level, idx)
             ON t.level = k.level AND t.idx = k.idx WHERE t.province = \(province)
             """, logger: logger).decode((Int32, Int64, ByteBuffer).self) {
-            tiles[TileKey(level: Int(level), index: try PGValue.size(index))] = Array(hashes.readableBytesView)
+            tiles[TileKey(level: Int(level), index: try PostgresValue.size(index))] = Array(hashes.readableBytesView)
         }
         return tiles
     }

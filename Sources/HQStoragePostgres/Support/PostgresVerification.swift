@@ -31,7 +31,7 @@ enum PostgresVerification {
     static func checkpointRows(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [StoredCheckpoint] {
         var result: [StoredCheckpoint] = []
         for try await (size, root, note, storedAt) in try await connection.query(query, logger: logger).decode((Int64, ByteBuffer, String, Int64).self) {
-            result.append(StoredCheckpoint(size: try PGValue.size(size), root: try PGValue.hash(root), note: note, storedAt: PGValue.date(storedAt)))
+            result.append(StoredCheckpoint(size: try PostgresValue.size(size), root: try PostgresValue.hash(root), note: note, storedAt: PostgresValue.date(storedAt)))
         }
         return result
     }

@@ -47,7 +47,7 @@ final class SQLiteMirror: MirrorStore {
     /// Creates the mirror file of a newly enrolled province (no checkpoint: HQ has seen nothing).
     static func create(at path: String, province: String, origin: String, suite: Suite, leases: UploadLeases) throws -> SQLiteMirror {
         let pool = try DatabasePool(path: path, configuration: configuration())
-        try MirrorSchema.migrator.migrate(pool)
+        try SQLiteMirrorSchema.migrator.migrate(pool)
         try pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM mirror_meta") == 0 else { return }
             for (key, value) in [("format_version", formatVersion), ("province", province), ("origin", origin), ("suite", suite.id.rawValue)] {
@@ -73,7 +73,7 @@ final class SQLiteMirror: MirrorStore {
             }
             return try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM mirror_meta").map { ($0["key"], $0["value"]) })
         }
-        try MirrorSchema.migrator.migrate(pool)
+        try SQLiteMirrorSchema.migrator.migrate(pool)
         guard meta["format_version"] == formatVersion, meta["province"] == province, meta["origin"] == origin, meta["suite"] == suite.id.rawValue else {
             throw HQStorageError(.schema, "the mirror file \(path) does not match the enrolment of \(province) (\(origin), \(suite.id.rawValue))",
                                  hint: "restore mirrors/\(province).sqlite from backup")
@@ -209,7 +209,7 @@ final class SQLiteMirror: MirrorStore {
             // row kept if it is its key's latest. No sort, no materialized page: 30% faster
             // than a GROUP BY joined back to the entries (0.95 s against 1.4 s for 200,000). The
             // index is named, as the register's must be: the plan is what keeps a page cheap.
-            return try StatePage.fetch(db, sql: """
+            return try SQLiteStatePage.fetch(db, sql: """
                 SELECT e.category, e.id, e.idx, e.data FROM entry e INDEXED BY entry_by_record
                 WHERE e.idx < ? \(keyCondition)
                   AND e.idx = (SELECT max(f.idx) FROM entry f WHERE f.category = e.category AND f.id = e.id AND f.idx < ?)

@@ -2,7 +2,7 @@ import GRDB
 
 /// The schema of one province's mirror file (`mirrors/<province>.sqlite`). Migrations are named
 /// and never edited once merged; invariants live in the schema (append-only triggers, CHECKs).
-enum MirrorSchema {
+enum SQLiteMirrorSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("mirror-v1") { db in

@@ -72,8 +72,9 @@ final class SQLiteRegister: RegisterStore {
 
     func close() throws { try pool.close() }
 
-    func importChanges(province: String, _ records: [ChangeRecord], now: Date) async throws -> Int {
-        try await pool.write { db in
+    func importChanges(province code: ProvinceCode, _ records: [ChangeRecord], now: Date) async throws -> Int {
+        let province = code.rawValue
+        return try await pool.write { db in
             var next = try SQLiteInteger.size(try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM register_change WHERE province = ?",
                                                                  arguments: [province]) ?? 0)
             let insert = try RawStatement(db, sql: """
@@ -118,7 +119,7 @@ final class SQLiteRegister: RegisterStore {
             // mirror's state: no sort, no materialized page). Named: for the first page, with no
             // key to start after, the planner took the (province, seq) index and sorted the
             // whole province, 4.6 s of one core before the first 5,000 rows of a million.
-            return try StatePage.fetch(db, sql: """
+            return try SQLiteStatePage.fetch(db, sql: """
                 SELECT e.category, e.id, e.seq, e.data FROM register_change e INDEXED BY register_state
                 WHERE e.province = ? AND e.seq < ? \(keyCondition)
                   AND e.seq = (SELECT max(f.seq) FROM register_change f

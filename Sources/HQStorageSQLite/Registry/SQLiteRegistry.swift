@@ -14,7 +14,7 @@ final class SQLiteRegistry: RegistryStore {
         // `hq status` opens the registry beside a running `hq serve`: wait on its write lock.
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
-        try RegistrySchema.migrator.migrate(pool)
+        try SQLiteRegistrySchema.migrator.migrate(pool)
     }
 
     func close() throws { try pool.close() }

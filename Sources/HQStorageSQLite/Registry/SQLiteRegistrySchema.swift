@@ -1,7 +1,7 @@
 import GRDB
 
 /// The schema of `hq.sqlite`, HQ's registry. Migrations are named and never edited once merged.
-enum RegistrySchema {
+enum SQLiteRegistrySchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-registry") { db in

@@ -7,7 +7,7 @@ import LedgerStore
 /// One page of a state query (`category, id, index, data` in key order), read through a cursor
 /// by column position with each blob copied once (`Row.fetchAll` with column names copied every
 /// blob twice and looked each name up case-insensitively).
-enum StatePage {
+enum SQLiteStatePage {
     static func fetch(_ db: Database, sql: String, arguments: StatementArguments, limit: Int) throws -> [StateEntry] {
         let statement = try db.cachedStatement(sql: sql)
         let rows = try Row.fetchCursor(statement, arguments: arguments)

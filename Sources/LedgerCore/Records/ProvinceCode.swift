@@ -5,14 +5,19 @@ public struct ProvinceCode: Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String
 
     public init(_ text: String) throws(LedgerCoreError) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 6, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.hasSuffix("0000"), !text.hasPrefix("00") else {
+        guard Self.isSixDigits(text), text.hasSuffix("0000"), !text.hasPrefix("00") else {
             throw LedgerCoreError(.invalidField, "\"\(text)\" is not a province code (six digits ending in 0000, e.g. 440000)")
         }
         self.rawValue = text
     }
 
     public var description: String { rawValue }
+
+    /// Six ASCII digits: the shape of every division code (a province's, and those in a USCC or
+    /// a certificate's SAN URI). The one place that shape is checked.
+    public static func isSixDigits(_ text: some StringProtocol) -> Bool {
+        text.utf8.count == 6 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
 
     /// The default log origin of this province's ledger.
     public var defaultOrigin: String { "creditsync.samr/province/\(rawValue)" }
