@@ -38,27 +38,13 @@ extension PostgresFeed {
             }
 
             var tree = try await integration(connection, size: next)
-            var rows = CopyRows(capacity: fresh.reduce(0) { $0 + $1.record.canonicalBytes.count + 64 })
-            for entry in fresh {
-                rows.field(province)
-                rows.field(try PostgresValue.bigint(tree.size))
-                rows.field(entry.record.changeID)
-                rows.field(entry.record.canonicalBytes, last: true)
-                tree.append(entry.leafHash)
-            }
-            let copy = rows.take()
-            try await connection.copyFrom(table: "feed_entry", columns: ["province", "idx", "change_id", "data"], logger: logger) { writer in
-                try await writer.write(copy)
-            }
-            for (key, hashes) in tree.finish() {
-                try await connection.run("""
-                    INSERT INTO feed_tile (province, level, idx, hashes) VALUES (\(province), \(Int32(key.level)), \(try PostgresValue.bigint(key.index)), \(ByteBuffer(bytes: TileLayout.encode(hashes))))
-                    ON CONFLICT (province, level, idx) DO UPDATE SET hashes = excluded.hashes
-                    """, logger: logger)
-            }
-            let signed = try VerifiedCheckpoint.sign(Checkpoint(origin: origin, size: tree.size, root: tree.root, suite: suite.id), with: signer)
+            let writer = PostgresLogAppend(role: .feed, tiles: storedTiles)
+            let rows = try writer.rows(fresh, onto: &tree)
+            let (size, root) = (tree.size, tree.root)
+            try await writer.store(rows, tree: &tree, connection)
+            let signed = try VerifiedCheckpoint.sign(Checkpoint(origin: origin, size: size, root: root, suite: suite.id), with: signer)
             let stored = try await insertCheckpoint(signed, connection, now: now)
-            try await connection.run("UPDATE feed SET next_entry = \(try PostgresValue.bigint(tree.size)) WHERE province = \(province)", logger: logger)
+            try await connection.run("UPDATE feed SET next_entry = \(try PostgresValue.bigint(size)) WHERE province = \(province)", logger: logger)
             return FeedAppendResult(appended: fresh.count, duplicates: entries.count - fresh.count, checkpoint: stored)
         }
     }

@@ -110,32 +110,13 @@ extension PostgresMirror {
             throw HQStorageError(.conflict, "the upload appends at \(batch.start), the mirror of \(province) is at \(next)", hint: "resume from the mirror's next entry")
         }
         var tree = try await integration(connection, size: next)
-        var rows = CopyRows(capacity: batch.entries.reduce(0) { $0 + $1.record.canonicalBytes.count + 64 })
-        for entry in batch.entries {
-            let record = entry.record
-            rows.field(province)
-            rows.field(try PostgresValue.bigint(tree.size))
-            rows.field(record.changeID)
-            rows.field(record.category)
-            rows.field(record.id)
-            rows.field(record.canonicalBytes, last: true)
-            tree.append(entry.leafHash)
-        }
+        let writer = PostgresLogAppend(role: .mirror, tiles: storedTiles)
+        let rows = try writer.rows(batch.entries, onto: &tree)
         guard tree.root == batch.root else {
             throw HQStorageError(.rootMismatch, "the entries \(batch.start)..<\(batch.end) produce a root other than the verified one",
                                  hint: "nothing was stored; report this as a bug")
         }
-        let copy = rows.take()
-        try await connection.copyFrom(table: "mirror_entry_\(province)", columns: ["province", "idx", "change_id", "category", "id", "data"],
-                                      logger: logger) { writer in
-            try await writer.write(copy)
-        }
-        for (key, hashes) in tree.finish() {
-            try await connection.run("""
-                INSERT INTO mirror_tile (province, level, idx, hashes) VALUES (\(province), \(Int32(key.level)), \(try PostgresValue.bigint(key.index)), \(ByteBuffer(bytes: TileLayout.encode(hashes))))
-                ON CONFLICT (province, level, idx) DO UPDATE SET hashes = excluded.hashes
-                """, logger: logger)
-        }
+        try await writer.store(rows, tree: &tree, connection)
         let (low, high) = (try PostgresValue.bigint(batch.start), try PostgresValue.bigint(tree.size))
         // Repeated change ids: each new row probes the (province, change_id) index once.
         var duplicates: [DuplicateChange] = []
