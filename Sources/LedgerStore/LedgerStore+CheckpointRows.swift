@@ -1,17 +1,12 @@
 public import Foundation
-import GRDB
+public import GRDB
 public import LedgerCore
 
 /// Checkpoints with the time they were stored, for HQ's feeds (an HQ feed is a ledger file of
 /// role `feed`): deliveries step through the stored checkpoints, and an entry's append time, the
 /// start of its push-down lag, is the time of the first checkpoint that covers it.
 extension LedgerStore {
-    public struct CheckpointRow: Sendable, Equatable {
-        public var size: UInt64
-        public var root: Hash
-        public var note: String
-        public var storedAt: Date
-    }
+    public typealias CheckpointRow = StoredCheckpoint
 
     public func latestCheckpointRow() async throws -> CheckpointRow? {
         try await pool.read { db in try Self.checkpointRow(db, "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size DESC LIMIT 1") }
@@ -43,9 +38,14 @@ extension LedgerStore {
     }
 
     static func checkpointRow(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws -> CheckpointRow? {
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
-        let root: Data = row["root"]
-        return CheckpointRow(size: try SQLiteInteger.size(row["size"]), root: Hash(root), note: row["note"],
-                             storedAt: Date(timeIntervalSince1970: TimeInterval(row["stored_at"] as Int64)))
+        try Row.fetchOne(db, sql: sql, arguments: arguments).map(StoredCheckpoint.init(row:))
+    }
+}
+
+extension StoredCheckpoint {
+    /// A `checkpoint` row of any SQLite log file (`size, root, note, stored_at`).
+    public init(row: Row) throws {
+        self.init(size: try SQLiteInteger.size(row["size"]), root: Hash(row["root"] as Data), note: row["note"],
+                  storedAt: Date(timeIntervalSince1970: TimeInterval(row["stored_at"] as Int64)))
     }
 }

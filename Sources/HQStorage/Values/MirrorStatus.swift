@@ -1,3 +1,4 @@
+public import LedgerCore
 /// Where a mirror stands.
 public struct MirrorStatus: Sendable, Equatable {
     /// Entries stored (all verified against a signed checkpoint).

@@ -1,28 +1,8 @@
-public import Foundation
+import Foundation
 public import LedgerCore
 public import Mirroring
 
-/// A checkpoint as a mirror stores it: the signed note exactly as the province sent it. Its
-/// signature was verified before it was stored; readers that act on it verify it again with
-/// the enrolment's keys.
-public struct StoredCheckpoint: Sendable, Equatable {
-    public var size: UInt64
-    public var root: Hash
-    public var note: String
-    public var storedAt: Date
-
-    public init(size: UInt64, root: Hash, note: String, storedAt: Date) {
-        self.size = size
-        self.root = root
-        self.note = note
-        self.storedAt = storedAt
-    }
-
-    /// The checkpoint body, parsed (the stored note was verified when stored).
-    public var checkpoint: Checkpoint {
-        get throws { try UnverifiedCheckpoint(parsing: note).checkpoint }
-    }
-
+extension StoredCheckpoint {
     /// As the checkpoint arbiter takes it.
     public var held: CheckpointArbiter.Held {
         get throws { CheckpointArbiter.Held(checkpoint: try checkpoint, note: note) }

@@ -25,10 +25,10 @@ struct PostgresLogReader: LogReader {
         PostgresTiles(table: role == .mirror ? .mirror : .feed, province: province, hasher: hasher, logger: logger)
     }
 
-    func checkpoints() async throws -> [StoredCheckpointNote] {
+    func checkpoints() async throws -> [StoredCheckpoint] {
         try await PostgresVerification.checkpointRows(connection, """
             SELECT size, root, note, stored_at FROM \(unescaped: prefix)_checkpoint WHERE province = \(province) ORDER BY size
-            """, logger: logger).map { StoredCheckpointNote(size: $0.size, root: $0.root, note: $0.note) }
+            """, logger: logger)
     }
 
     func entries(from start: UInt64, limit: Int) async throws -> [StoredEntry] {

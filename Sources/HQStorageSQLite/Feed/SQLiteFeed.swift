@@ -22,22 +22,22 @@ final class SQLiteFeed: FeedStore {
         guard let stored = try await ledger.checkpointRow(size: result.checkpoint.size) else {
             throw HQStorageError(.corrupt, "feed \(origin) lost the checkpoint it just stored", hint: "check the disk; restore feeds/ from backup")
         }
-        return FeedAppendResult(appended: result.appended, duplicates: result.duplicates, checkpoint: StoredCheckpoint(stored))
+        return FeedAppendResult(appended: result.appended, duplicates: result.duplicates, checkpoint: stored)
     }
 
     func latestCheckpoint() async throws -> StoredCheckpoint {
         guard let row = try await ledger.latestCheckpointRow() else {
             throw HQStorageError(.corrupt, "feed \(origin) has no checkpoint", hint: "restore feeds/ from backup")
         }
-        return StoredCheckpoint(row)
+        return row
     }
 
     func nextCheckpoint(after cursor: UInt64, maxEntries: UInt64) async throws -> StoredCheckpoint? {
-        try await ledger.checkpointRow(after: cursor, maxEntries: maxEntries).map(StoredCheckpoint.init)
+        try await ledger.checkpointRow(after: cursor, maxEntries: maxEntries)
     }
 
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
-        try await ledger.checkpointRow(size: size).map(StoredCheckpoint.init)
+        try await ledger.checkpointRow(size: size)
     }
 
     func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] {
@@ -75,11 +75,5 @@ final class SQLiteFeed: FeedStore {
         try await ledger.receipts().map {
             StoredReceipt(size: $0.size, cosigner: $0.cosigner, keyID: $0.keyID, time: $0.time, signature: $0.signature)
         }
-    }
-}
-
-extension StoredCheckpoint {
-    init(_ row: LedgerStore.CheckpointRow) {
-        self.init(size: row.size, root: row.root, note: row.note, storedAt: row.storedAt)
     }
 }

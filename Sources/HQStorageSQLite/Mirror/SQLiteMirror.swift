@@ -111,8 +111,7 @@ final class SQLiteMirror: MirrorStore {
     }
 
     static func storedCheckpoint(_ row: Row) throws -> StoredCheckpoint {
-        StoredCheckpoint(size: try SQLiteInteger.size(row["size"]), root: Hash(row["root"] as Data), note: row["note"],
-                         storedAt: Date(timeIntervalSince1970: Double(row["stored_at"] as Int64)))
+        try StoredCheckpoint(row: row)
     }
 
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {

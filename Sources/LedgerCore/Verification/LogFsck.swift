@@ -36,7 +36,7 @@ public enum LogFsck {
 
     /// The stored checkpoints, each verified with the key valid at its size and equal to its own
     /// columns, of `origin`; the first that is not fails at the last entry it covers.
-    static func verifiedCheckpoints(_ stored: [StoredCheckpointNote], keys: LogKeyHistory, suite: Suite, origin: String) throws -> [Checkpoint] {
+    static func verifiedCheckpoints(_ stored: [StoredCheckpoint], keys: LogKeyHistory, suite: Suite, origin: String) throws -> [Checkpoint] {
         try stored.map { stored in
             let index = stored.size == 0 ? 0 : stored.size - 1
             let checkpoint: VerifiedCheckpoint

@@ -15,19 +15,6 @@ public struct StoredEntry: Sendable {
     }
 }
 
-/// A stored checkpoint's columns and its signed note, as `LogFsck` reads them.
-public struct StoredCheckpointNote: Sendable {
-    public var size: UInt64
-    public var root: Hash
-    public var note: String
-
-    public init(size: UInt64, root: Hash, note: String) {
-        self.size = size
-        self.root = root
-        self.note = note
-    }
-}
-
 /// The read seam `fsck` runs over: one unchanging snapshot of a stored log, whatever the backend
 /// (SQLite, PostgreSQL) and the role (a province's ledger, HQ's mirror of it, HQ's feed to it).
 /// A backend only reads rows; every check is `LogFsck`'s. What a role adds beyond entries,
@@ -35,7 +22,7 @@ public struct StoredCheckpointNote: Sendable {
 /// no such thing.
 public protocol LogReader: Sendable {
     /// Every stored checkpoint, in size order.
-    func checkpoints() async throws -> [StoredCheckpointNote]
+    func checkpoints() async throws -> [StoredCheckpoint]
     /// Up to `limit` stored entries with index ≥ `start`, in index order (gaps included as they are).
     func entries(from start: UInt64, limit: Int) async throws -> [StoredEntry]
     /// The stored tiles among `keys`.

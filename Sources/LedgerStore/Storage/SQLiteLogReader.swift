@@ -24,11 +24,9 @@ public struct SQLiteLogReader: LogReader {
         self.layout = layout
     }
 
-    public func checkpoints() async throws -> [StoredCheckpointNote] {
+    public func checkpoints() async throws -> [StoredCheckpoint] {
         try await snapshot.read { db in
-            try Row.fetchAll(db, sql: "SELECT size, root, note FROM checkpoint ORDER BY size").map {
-                StoredCheckpointNote(size: try SQLiteInteger.size($0["size"]), root: Hash($0["root"] as Data), note: $0["note"])
-            }
+            try Row.fetchAll(db, sql: "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size").map(StoredCheckpoint.init(row:))
         }
     }
 
