@@ -13,6 +13,7 @@ let package = Package(
         .executableTarget(name: "FuzzAddCheckpoint", dependencies: [.product(name: "SyncProtocol", package: "creditsync"),
                                                                     .product(name: "LedgerCore", package: "creditsync")], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzUploadDecoder", dependencies: [.product(name: "SyncProtocol", package: "creditsync"),
+                                                                    .product(name: "Mirroring", package: "creditsync"),
                                                                     .product(name: "LedgerCore", package: "creditsync")], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzSignedNote", dependencies: [.product(name: "LedgerCore", package: "creditsync")], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzCanonicalizer", dependencies: [.product(name: "LedgerCore", package: "creditsync")], swiftSettings: swiftSettings),

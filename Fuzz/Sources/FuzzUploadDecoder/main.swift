@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import Mirroring
 import SyncProtocol
 
 /// An upload body as HQ reads it: line splitting, the package decoder (canonical entries of
