@@ -37,6 +37,8 @@ final class PeerIdentityRecorder: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// A connection that ends before its handshake has no identity; after the handshake the
+    /// promise is already complete and this changes nothing (NIO ignores a second completion).
     func handlerRemoved(context: ChannelHandlerContext) {
         promise(on: context.eventLoop).succeed(nil)
     }
