@@ -38,7 +38,7 @@ struct FeedTests {
     }
 
     static func importRisk(_ harness: SyncHarness, _ url: URL, chunk: Int = 4096) async throws -> (RiskImporter.Summary, [RiskImporter.Rejection]) {
-        var importer = RiskImporter(data: harness.hqData, domain: try DomainTables.bundled(), rules: try QualityRules.bundled())
+        var importer = try RiskImporter(data: harness.hqData, domain: try DomainTables.bundled(), rules: try QualityRules.bundled())
         importer.chunkEntries = chunk
         let rejections = RejectionList()
         let summary = try await importer.run([.init(name: url.lastPathComponent, path: url.path)]) { rejections.add($0) }
@@ -65,6 +65,69 @@ struct FeedTests {
         var items: [LedgerStore.CentralRiskItem] = []
         for uscc in usccs { items += try await ledger.store.centralRisk(uscc: uscc) }
         return (cursor, items, try await ledger.store.size())
+    }
+
+    @Test("a central risk record is checked against its category as the rules file describes it")
+    func checksFromRules() async throws {
+        let harness = try await SyncHarness()
+        _ = try await harness.province("440000")
+        var generator = CentralRiskGenerator(seed: 5)
+        /// A valid record whose `fields` went through `edit`.
+        func variant(_ edit: (inout [String: Any]) -> Void) throws -> String {
+            var object = try #require(JSONSerialization.jsonObject(with: Data(generator.record(uscc: generator.uscc(division: "440300")))) as? [String: Any])
+            var fields = try #require(object["fields"] as? [String: Any])
+            edit(&fields)
+            object["fields"] = fields
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let lines = [
+            try variant { $0["source_dept"] = nil },
+            try variant { $0["kind"] = "不存在的类别" },
+            try variant { $0["decided_on"] = "2026/11/20" },
+            try variant { _ in },
+        ]
+        let url = harness.directory.appending("checks.ndjson")
+        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: url)
+        let (summary, rejections) = try await Self.importRisk(harness, url)
+        #expect(summary.appended == 1)
+        #expect(rejections.map(\.reason) == [
+            "fields.source_dept is missing or empty",
+            "fields.kind \"不存在的类别\" is not in the central_risk_kind code table",
+            "fields.decided_on is not a YYYY-MM-DD date",
+        ])
+
+        // The checks are the rules file's: a file that requires `detail` refuses a record
+        // without it, and one without the category refuses to import at all.
+        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Quality/Resources/rules/quality-rules.json")
+        var rules = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: bundled)) as? [String: Any])
+        var categories = try #require(rules["categories"] as? [String: Any])
+        var central = try #require(categories["central_risk"] as? [String: Any])
+        var fields = try #require(central["fields"] as? [String: Any])
+        var detail = try #require(fields["detail"] as? [String: Any])
+        detail["required"] = true
+        fields["detail"] = detail
+        central["fields"] = fields
+        categories["central_risk"] = central
+        rules["categories"] = categories
+        let strict = try QualityRules(bytes: Array(try JSONSerialization.data(withJSONObject: rules)))
+        let again = try variant { $0["detail"] = nil }
+        try Data((again + "\n").utf8).write(to: url)
+        let refused = RejectionList()
+        _ = try await RiskImporter(data: harness.hqData, domain: try DomainTables.bundled(), rules: strict)
+            .run([.init(name: "checks.ndjson", path: url.path)]) { refused.add($0) }
+        #expect(refused.all.map(\.reason) == ["fields.detail is missing or empty"])
+        categories["central_risk"] = nil
+        rules["categories"] = categories
+        var groupings = try #require(rules["groupings"] as? [String: [String: Any]])
+        for (name, var grouping) in groupings {
+            grouping["categories"] = (grouping["categories"] as? [String])?.filter { $0 != "central_risk" }
+            groupings[name] = grouping
+        }
+        rules["groupings"] = groupings
+        let without = try QualityRules(bytes: Array(try JSONSerialization.data(withJSONObject: rules)))
+        #expect { _ = try RiskImporter(data: harness.hqData, domain: try DomainTables.bundled(), rules: without) } throws: {
+            ($0 as? QualityError)?.codeValue == .invalidRules && ($0 as? QualityError)?.key == "categories.central_risk"
+        }
     }
 
     @Test("each province gets only its own entries, verified, applied once, acknowledged in its log, cosigned; HQ shows the lag",

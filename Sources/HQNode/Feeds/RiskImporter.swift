@@ -34,20 +34,26 @@ public struct RiskImporter: Sendable {
     }
 
     public let data: HQData
-    public let kinds: Set<String>
+    /// The `central_risk` category's fields as the rules file describes them: which are
+    /// required, which take a code table, which are dates.
+    public let fields: [FieldRule]
+    public let codes: [String: Set<String>]
     public let nodes: Set<String>
     public var chunkEntries = Int(FeedAPI.maximumDeliveryEntries)
     public var chunkBytes = 8 << 20
 
-    /// `rules` gives the `central_risk_kind` code table (the operators' rules file), `domain`
-    /// the provinces.
-    public init(data: HQData, domain: DomainTables, rules: QualityRules) {
+    /// `rules` (the operators' rules file) describes a `central_risk` record's fields and their
+    /// code tables; `domain` gives the provinces. A rules file without the category is refused.
+    public init(data: HQData, domain: DomainTables, rules: QualityRules) throws(QualityError) {
+        guard let category = rules.category("central_risk") else {
+            throw QualityError(.invalidRules, "the rules file describes no central_risk category, so central risk records cannot be checked",
+                               key: "categories.central_risk")
+        }
         self.data = data
-        self.kinds = Set(rules.codes["central_risk_kind"] ?? [])
+        self.fields = category.fields
+        self.codes = rules.codes.mapValues { Set($0) }
         self.nodes = Set(domain.nodes.keys)
     }
-
-    static let requiredFields = ["source_dept", "kind", "case_no", "decided_on"]
 
     /// Lines read before the register is asked where their entities are registered (one read
     /// per batch: a query per record cost ten times the rest of the import).
@@ -174,13 +180,19 @@ public struct RiskImporter: Sendable {
         }
         if let op = value["op"], op.stringValue != "upsert", op.stringValue != "revoke" { return "op must be upsert or revoke" }
         guard value.value(at: "entity.uscc")?.stringValue != nil else { return "entity.uscc is missing: the record cannot be routed" }
-        for field in Self.requiredFields where (value.value(at: "fields.\(field)")?.stringValue ?? "").isEmpty {
-            return "fields.\(field) is missing or empty"
+        // The category's fields as the rules file gives them: every required one present, then
+        // each present one in its code table and its date format (the audit checks the rest).
+        for field in fields where field.required && (value.value(at: field.path)?.stringValue ?? "").isEmpty {
+            return "\(field.path) is missing or empty"
         }
-        let kind = value.value(at: "fields.kind")?.stringValue ?? ""
-        guard kinds.contains(kind) else { return "fields.kind \"\(kind)\" is not in the central_risk_kind code table" }
-        guard let day = value.value(at: "fields.decided_on")?.stringValue, CivilDate(iso: day) != nil else {
-            return "fields.decided_on is not a YYYY-MM-DD date"
+        for field in fields {
+            guard let text = value.value(at: field.path)?.stringValue else { continue }
+            if let table = field.codes, !(codes[table]?.contains(text) ?? false) {
+                return "\(field.path) \"\(text)\" is not in the \(table) code table"
+            }
+            if field.format == .date, CivilDate(iso: text) == nil {
+                return "\(field.path) is not a YYYY-MM-DD date"
+            }
         }
         return nil
     }
