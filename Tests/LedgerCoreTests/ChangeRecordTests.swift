@@ -50,6 +50,25 @@ struct ChangeRecordTests {
         } throws: { ($0 as? LedgerCoreError)?.code == code }
     }
 
+    @Test("a record built from a parsed value equals the one parsed from its bytes, refusals included")
+    func fromValue() throws {
+        let escaped = Self.good.replacingOccurrences(of: "示例", with: #"示\"例\u0001"#)
+        for text in [Self.good, escaped] {
+            let value = try JSONParser.parse(Array(text.utf8))
+            let built = try ChangeRecord(value: value, province: "440000")
+            let parsed = try ChangeRecord(parsing: Array(text.utf8), province: "440000")
+            #expect(built.canonicalBytes == parsed.canonicalBytes && built.contentBytes == parsed.contentBytes)
+            #expect(built.changeID == parsed.changeID && built.category == parsed.category && built.id == parsed.id && built.operation == parsed.operation)
+        }
+        for (line, code) in [(#"[1,2]"#, "record.not-an-object"),
+                             (#"{"province":"440000","category":"x","id":"1","op":"upsert"}"#, "record.missing-field"),
+                             (#"{"change_id":"c","province":"440000","category":"x","id":"1","op":"delete"}"#, "record.invalid-field"),
+                             (#"{"change_id":"c","province":"310000","category":"x","id":"1","op":"upsert"}"#, "record.wrong-province")] {
+            let value = try JSONParser.parse(Array(line.utf8))
+            #expect { _ = try ChangeRecord(value: value, province: "440000") } throws: { ($0 as? LedgerCoreError)?.code == code }
+        }
+    }
+
     @Test("keeps bad but parseable data for the quality audit")
     func keepsBadData() throws {
         let bad = #"{"change_id":"c","province":"440000","category":"unknown_cat","id":"1","op":"revoke","entity":{"uscc":"not-a-code"},"occurred_at":"yesterday"}"#

@@ -99,7 +99,8 @@ public struct RiskImporter: Sendable {
                 case .province(let province, let basis):
                     let record: ChangeRecord
                     do {
-                        record = try ChangeRecord(parsing: CanonicalJSON.encode(Self.routed(value, to: province)), province: province)
+                        // The line was parsed once, into `value`; the record is built from it.
+                        record = try ChangeRecord(value: Self.routed(value, to: province), province: province)
                     } catch {
                         reject(item.source, item.line, error.code, error.message)
                         continue

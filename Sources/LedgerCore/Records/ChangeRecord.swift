@@ -38,6 +38,17 @@ public struct ChangeRecord: Sendable, Equatable {
         try self.init(canonical: canonical, members: members, province: expected)
     }
 
+    /// A record from a JSON value the caller already parsed (and edited, as HQ routes central
+    /// risk records): encoded canonically once and read from those bytes without parsing again.
+    public init(value: JSONValue, province expected: String?) throws(LedgerCoreError) {
+        guard case .object = value else { throw LedgerCoreError(.recordNotObject, "a change record must be a JSON object") }
+        let canonical = CanonicalJSON.encode(value)
+        guard let members = CanonicalMembers.scan(canonical) else {
+            throw LedgerCoreError(.malformedJSON, "the record's canonical encoding does not scan")
+        }
+        try self.init(canonical: canonical, members: members.map { Canonicalizer.Member(key: $0.key, value: $0.value) }, province: expected)
+    }
+
     /// Parses an entry that must already be in canonical form, as ledgers exchange them.
     public init(canonicalEntry bytes: [UInt8], province expected: String) throws(LedgerCoreError) {
         guard bytes.count <= Self.maximumSize else {
