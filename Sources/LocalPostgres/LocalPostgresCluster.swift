@@ -149,6 +149,12 @@ public final class LocalPostgresCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process's: a pipe another thread has open for a child of its own
+        // (a test running the CLI) would otherwise pass through pg_ctl into the server, which
+        // then holds that pipe's write end open and the other child's reader never sees EOF.
+        // (glibc 2.34's posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module
+        // does not export: looked up by name.)
+        if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
         var pid = pid_t()
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
@@ -166,6 +172,9 @@ public final class LocalPostgresCluster: Sendable {
         }
         return text
     }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: CloseFrom.self) }
 
     /// A loopback port nothing listens on right now.
     static func freePort() throws -> Int {
