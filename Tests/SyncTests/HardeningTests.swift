@@ -139,14 +139,18 @@ struct HardeningTests {
     @Test("connections beyond max_connections wait until one closes")
     func connectionCap() async throws {
         let harness = try await SyncHarness()
-        try await harness.withHQ(configure: { $0.maxConnections = 1; $0.handshakeTimeoutSeconds = 3 }) { hq in
+        try await harness.withHQ(configure: { $0.maxConnections = 1; $0.handshakeTimeoutSeconds = 3 }, logLevel: .trace) { hq in
             // The first takes the only place; the second is accepted only once the first is
             // closed at its handshake deadline, so it is closed a deadline later. The second
-            // starts a second after the first, so that HQ has accepted the first even when the
-            // whole suite loads the machine (both in one accept batch would both get in).
+            // starts once HQ has accepted the first (its connection count logged), however
+            // loaded the machine: both in one accept batch would both get in.
             let start = ContinuousClock.now
             async let first = RawConnection.secondsUntilClosed(port: hq.port, timeout: .seconds(30))
-            try await Task.sleep(for: .seconds(1))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !harness.logs.contains(.trace, "Connection opened.") {
+                guard ContinuousClock.now < deadline else { throw VectorError("HQ did not accept the first connection") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let gap = start.duration(to: .now)
             async let second = RawConnection.secondsUntilClosed(port: hq.port, timeout: .seconds(30))
             let (a, b) = try await (first, second)

@@ -112,9 +112,13 @@ final class SyncHarness: Sendable {
 
     /// Runs HQ for the duration of `body`, then shuts it down gracefully.
     func withHQ<T: Sendable>(commitEntries: Int = 4096, configure: (inout HQConfiguration.File) -> Void = { _ in },
-                             now: @escaping @Sendable () -> Date = Date.init,
+                             now: @escaping @Sendable () -> Date = Date.init, logLevel: Logger.Level = .info,
                              _ body: (RunningHQ) async throws -> T) async throws -> T {
-        let logger = Logger(label: "creditsync.hq.test") { _ in CapturingLogHandler(logs: self.logs) }
+        let logger = Logger(label: "creditsync.hq.test") { _ in
+            var handler = CapturingLogHandler(logs: self.logs)
+            handler.logLevel = logLevel
+            return handler
+        }
         let service = HQService(configuration: try hqConfiguration(commitEntries: commitEntries, edit: configure), data: hqData, logger: logger, now: now)
         let ports = Mutex<(province: Int?, operator: Int?)>((nil, nil))
         let group = try HQServer.serviceGroup(service: service, logger: logger, signals: [], onServerRunning: { channel in
