@@ -20,7 +20,7 @@ extension SQLiteMirror {
             let latest = try Self.checkpoint(db, sql: "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size DESC LIMIT 1")
             let atSize = try Self.checkpoint(db, sql: "SELECT size, root, note, stored_at FROM checkpoint WHERE size = ?", arguments: [size])
             let seen = try Row.fetchAll(db, sql: "SELECT size, root, note, seen_at AS stored_at FROM seen_checkpoint WHERE size = ?", arguments: [size])
-                .map { try Self.storedCheckpoint($0).held }
+                .map { try StoredCheckpoint(row: $0).held }
             let computed = checkpoint.size <= (try Self.entryCount(db))
                 ? try MerkleProofs(hasher: hasher).root(size: checkpoint.size, reader: TileStorage.reader(db, hasher: hasher)) : nil
             let facts = CheckpointArbiter.Facts(latest: try latest?.held, atSize: try atSize?.held, seenAtSize: seen, computedRoot: computed)
@@ -122,7 +122,7 @@ extension SQLiteMirror {
             let reader = TileStorage.reader(db, hasher: hasher)
             for row in try Row.fetchAll(db, sql: "SELECT size, root, note, seen_at AS stored_at FROM seen_checkpoint WHERE size > ? AND size <= ? ORDER BY size",
                                         arguments: [try SQLiteInteger.from(batch.start), try SQLiteInteger.from(tree.size)]) {
-                let seen = try Self.storedCheckpoint(row)
+                let seen = try StoredCheckpoint(row: row)
                 if try MerkleProofs(hasher: hasher).root(size: seen.size, reader: reader) != seen.root { contradicted.append(seen) }
             }
             return AppendOutcome(nextEntry: tree.size, duplicates: duplicates, contradicted: contradicted)

@@ -107,11 +107,7 @@ final class SQLiteMirror: MirrorStore {
     }
 
     static func checkpoint(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> StoredCheckpoint? {
-        try Row.fetchOne(db, sql: sql, arguments: arguments).map(storedCheckpoint)
-    }
-
-    static func storedCheckpoint(_ row: Row) throws -> StoredCheckpoint {
-        try StoredCheckpoint(row: row)
+        try Row.fetchOne(db, sql: sql, arguments: arguments).map(StoredCheckpoint.init(row:))
     }
 
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
@@ -123,7 +119,7 @@ final class SQLiteMirror: MirrorStore {
 
     func checkpoints() async throws -> [StoredCheckpoint] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size").map(Self.storedCheckpoint)
+            try Row.fetchAll(db, sql: "SELECT size, root, note, stored_at FROM checkpoint ORDER BY size").map(StoredCheckpoint.init(row:))
         }
     }
 
