@@ -146,4 +146,13 @@ struct LogConformanceTests {
             : "UPDATE {checkpoint} SET root = decode(repeat('00', 32), 'hex') WHERE size = 600")
         await expectCorrupt(log, at: 599, "forged checkpoint columns")
     }
+
+    @Test("a mirror's record of repeated change ids that claims a repeat where there is none is named", arguments: [Cell.mirrorSQLite, .mirrorPostgres])
+    func misrecordedRepeat(cell: Cell) async throws {
+        let log = try await LogUnderTest.make(cell)
+        try await log.sql(cell.isSQLite
+            ? "INSERT INTO duplicate_change (idx, change_id, first_idx) SELECT idx, change_id, 3 FROM {entry} WHERE idx = 10"
+            : "INSERT INTO mirror_duplicate_change (province, idx, change_id, first_idx) SELECT province, idx, change_id, 3 FROM {entry} WHERE idx = 10")
+        await expectCorrupt(log, at: 10, "a repeat recorded where there is none")
+    }
 }
