@@ -39,6 +39,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Child processes for tests, benches and the throwaway PostgreSQL launcher (Foundation's
+        // Process.run reads past a dirent buffer on Linux and crashes now and then).
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // MARK: System libraries (OpenSSL 3 only for SM2/SM3; zlib for gzip request bodies)
@@ -129,6 +133,15 @@ let package = Package(
         ),
         .target(
             name: "LocalPostgres",
+            swiftSettings: swiftSettings
+        ),
+        // Child processes for tests and benches (swift-subprocess rather than Foundation's Process).
+        .target(
+            name: "Spawning",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -255,7 +268,7 @@ let package = Package(
             name: "creditsync-bench",
             dependencies: [
                 "LedgerCore", "NationalCrypto", "LedgerStore", "Quality", "Synthetic", "SyncProtocol", "PKI", "ProvinceNode",
-                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "LocalPostgres", "LineInput", "CommandSupport",
+                "HQNode", "HQAudit", "HQStorage", "HQStorageDrivers", "LocalPostgres", "LineInput", "CommandSupport", "Spawning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -268,7 +281,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["LedgerCore", "LocalPostgres", "SyncProtocol", "Mirroring"],
+            dependencies: ["LedgerCore", "LocalPostgres", "SyncProtocol", "Mirroring", "Spawning"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -10,6 +10,7 @@ import LineInput
 import LocalPostgres
 import PKI
 import ProvinceNode
+import Spawning
 
 struct BenchAudit: OperatorCommand {
     static let configuration = CommandConfiguration(
@@ -67,13 +68,13 @@ struct BenchAudit: OperatorCommand {
         try await data.administration.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
         let serveArguments = cluster == nil ? ["--data", root.appendingPathComponent("hq").path, "--keys", keys.path]
             : ["--database", storageArguments[1], "--keys", keys.path]
-        let hq = try HQProcess(root: root, storage: serveArguments, log: root.appendingPathComponent("hq.log"))
+        let hq = try await HQProcess.start(root: root, storage: serveArguments, log: root.appendingPathComponent("hq.log"))
         for part in parts {
             _ = try await Ingestor(ledger: ledger).ingest([.init(name: part.lastPathComponent, path: part.path)], onRejection: { _ in })
             _ = try await SyncClient(configuration: try BenchSync.syncConfiguration(root, port: hq.port, hqKey: data.keys.cosigner.verifierKey, gzip: false))
                 .sync(ledger.store)
         }
-        hq.stop()
+        await hq.stop()
         let (imported, importSeconds) = try await Bench.time {
             try await RegisterImporter(register: data.storage.register, provinces: ["440000"]).run([.init(name: "records", path: input.path)]) { _ in }
         }
@@ -137,22 +138,18 @@ struct BenchAudit: OperatorCommand {
     /// `creditsync hq audit` at `size` entries and register changes; its time, its peak own
     /// memory (anonymous pages) and its peak resident set (with mapped file pages).
     func audit(_ storage: [String], size: Int, out: URL) async throws -> (Double, Double, Double) {
-        let process = Process()
-        process.executableURL = try Bench.operatorBinary
-        process.arguments = ["hq", "audit"] + storage + ["--province", "440000", "--month", "2026-10", "--out", out.path,
-                                                        "--mirror-size", String(size), "--register-size", String(size)]
-        process.standardOutput = FileHandle.nullDevice
         let start = ContinuousClock.now
-        try process.run()
-        let sampler = PeakMemory(pids: [process.processIdentifier], field: "RssAnon")
-        let resident = PeakMemory(pids: [process.processIdentifier])
+        let process = try await RunningProcess.start(try Bench.operatorBinary.path, ["hq", "audit"] + storage + [
+            "--province", "440000", "--month", "2026-10", "--out", out.path, "--mirror-size", String(size), "--register-size", String(size)])
+        let sampler = PeakMemory(pids: [process.pid], field: "RssAnon")
+        let resident = PeakMemory(pids: [process.pid])
         let sampling = Task.detached { await sampler.run() }
         let samplingResident = Task.detached { await resident.run() }
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let termination = try await process.wait()
         let seconds = Bench.seconds(ContinuousClock.now - start)
         sampling.cancel()
         samplingResident.cancel()
-        guard process.terminationStatus == 0 else { throw ValidationError("hq audit exited with \(process.terminationStatus)") }
+        guard termination == .exited(0) else { throw ValidationError("hq audit ended with \(termination)") }
         return (seconds, sampler.reset()[0], resident.reset()[0])
     }
 }

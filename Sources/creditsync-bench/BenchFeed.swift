@@ -115,8 +115,8 @@ struct BenchFeed: OperatorCommand {
         let hqKey = data.keys.cosignerKey(for: .sha256Ed25519)
         try await data.storage.close()
 
-        let hq = try HQProcess(root: root, storage: storage, log: root.appendingPathComponent("hq-\(name).log"))
-        defer { hq.stop() }
+        // Stopped when it goes out of scope (HQProcess.deinit).
+        let hq = try await HQProcess.start(root: root, storage: storage, log: root.appendingPathComponent("hq-\(name).log"))
         var seconds: [Double] = [], bytes: [Double] = [], raw: [Double] = []
         for run in 0..<runs {
             var ledgers: [(ProvinceLedger, SyncClient)] = []

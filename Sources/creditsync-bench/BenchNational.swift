@@ -83,8 +83,11 @@ struct BenchNational: OperatorCommand {
         for (code, ledger) in ledgers {
             try await data.administration.enroll(province: code, verifierKey: ledger.signer.verifierKey, now: Date())
         }
-        let hqs = try (0..<processCount).map { try HQProcess(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\($0).log")) }
-        defer { hqs.forEach { $0.stop() } }
+        // Stopped when they go out of scope (HQProcess.deinit).
+        var hqs: [HQProcess] = []
+        for index in 0..<processCount {
+            hqs.append(try await HQProcess.start(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\(index).log")))
+        }
         let sampler = PeakMemory(pids: hqs.map(\.pid))
         let sampling = Task.detached { await sampler.run() }
         defer { sampling.cancel() }

@@ -4,13 +4,14 @@ import Foundation
 import HQNode
 import HQStorage
 import HQStorageDrivers
-import LocalPostgres
 import LedgerCore
 import LedgerStore
-import NationalCrypto
+import LocalPostgres
 import NIOSSL
+import NationalCrypto
 import PKI
 import ProvinceNode
+import Spawning
 import Synchronization
 
 struct BenchSync: OperatorCommand {
@@ -82,7 +83,7 @@ struct BenchSync: OperatorCommand {
         var hq: HQProcess?
         var hqData: HQData?
         for run in 0..<runs {
-            hq?.stop()
+            await hq?.stop()
             let directory = root.appendingPathComponent("hq-\(run)")
             let location: HQData.Location
             let storageArguments: [String]
@@ -97,7 +98,7 @@ struct BenchSync: OperatorCommand {
             }
             let data = try await HQData.initialize(location, keys: keys)
             try await data.administration.enroll(province: "440000", verifierKey: ledger.signer.verifierKey, now: Date())
-            let process = try HQProcess(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\(run).log"))
+            let process = try await HQProcess.start(root: root, storage: storageArguments, log: root.appendingPathComponent("hq-\(run).log"))
             let sampler = ProcessMemorySampler(pid: process.pid)
             let configuration = try syncConfiguration(root, port: process.port, hqKey: data.keys.cosignerKey(for: suite.id))
             let (first, seconds) = try await Bench.time {
@@ -123,7 +124,7 @@ struct BenchSync: OperatorCommand {
             hqData = data
         }
         guard let hq, let hqData else { throw ValidationError("--runs must be at least 1") }
-        defer { hq.stop() }
+        // Stopped when it goes out of scope (HQProcess.deinit).
         let tlsCopy = Bench.median(tlsTimes)
         let sqlite = Bench.median(sqliteTimes)
         let firstSeconds = Bench.median(firstTimes)
@@ -237,52 +238,45 @@ struct BenchSync: OperatorCommand {
 
 /// `creditsync hq serve` as a child process on a free loopback port.
 final class HQProcess: Sendable {
-    let process: Process
+    let process: RunningProcess
     let port: Int
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
+
+    private init(process: RunningProcess, port: Int) {
+        self.process = process
+        self.port = port
+    }
 
     /// `storage`: `["--data", DIR]` or `["--database", URL, "--keys", DIR]`; `log` names the
     /// file its standard error goes to.
-    init(root: URL, storage: [String], log: URL, commitEntries: Int? = nil) throws {
-        let process = Process()
-        process.executableURL = try Bench.operatorBinary
-        process.arguments = ["hq", "serve"] + storage + ["--listen", "127.0.0.1:0", "--operator-listen", "",
-                             "--cert", root.appendingPathComponent("hq-tls/cert.pem").path, "--key", root.appendingPathComponent("hq-tls/key.pem").path,
-                             "--ca", root.appendingPathComponent("ca/ca.pem").path, "--log-level", "notice"]
+    static func start(root: URL, storage: [String], log: URL, commitEntries: Int? = nil) async throws -> HQProcess {
+        let arguments = ["hq", "serve"] + storage + ["--listen", "127.0.0.1:0", "--operator-listen", "",
+                         "--cert", root.appendingPathComponent("hq-tls/cert.pem").path, "--key", root.appendingPathComponent("hq-tls/key.pem").path,
+                         "--ca", root.appendingPathComponent("ca/ca.pem").path, "--log-level", "notice"]
             + (commitEntries.map { ["--commit-entries", String($0)] } ?? [])
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        let process = try await RunningProcess.start(try Bench.operatorBinary.path, arguments, log: log)
         // The address is logged once listening: "…:PORT [creditsync] HQ listening for provinces".
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.contains("HQ listening for provinces") }),
                let match = line.firstMatch(of: /:(\d+) \[creditsync\]/), let port = Int(match.1) {
-                self.port = port
-                return
+                return HQProcess(process: process, port: port)
             }
             guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        _ = try? await process.stop()
         throw ValidationError("HQ did not start; see \(log.path)")
     }
 
-    convenience init(root: URL, data: URL) throws {
-        try self.init(root: root, storage: ["--data", data.path], log: data.appendingPathComponent("hq.log"))
-    }
-
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+    /// Stops the server and waits for it to exit.
+    func stop() async {
+        _ = try? await process.stop()
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
     }
 }
 

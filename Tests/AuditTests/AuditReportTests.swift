@@ -16,12 +16,12 @@ struct AuditReportTests {
     static let chromium = "/usr/bin/chromium"
 
     /// The page as Chromium parsed and laid it out (headless, no network).
-    static func renderedDOM(_ file: URL) throws -> String {
+    static func renderedDOM(_ file: URL) async throws -> String {
         guard FileManager.default.isExecutableFile(atPath: chromium) else {
             throw VectorError("Debian's chromium is needed to check the HTML reports: apt-get install chromium (scripts/test installs it)")
         }
         let profile = try TemporaryDirectory("creditsync-chromium")
-        let result = try Shell.run(chromium, [
+        let result = try await Shell.run(chromium, [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
             "--window-size=390,844", "--dump-dom", file.absoluteString,
         ])
@@ -62,7 +62,7 @@ struct AuditReportTests {
         let file = try AuditDocument.read(directory.appendingPathComponent(AuditFiles.document))
         let header = file.header
 
-        let dom = try Self.renderedDOM(directory.appendingPathComponent(AuditFiles.report))
+        let dom = try await Self.renderedDOM(directory.appendingPathComponent(AuditFiles.report))
         #expect(dom.contains("<html lang=\"zh-CN\">"))
         #expect(dom.contains("广东省 \(header.month) 数据质量审计报告"))
         let rows = Self.elements(dom, marker: "data-dimension")
@@ -104,7 +104,7 @@ struct AuditReportTests {
         var plan2 = plan
         plan2.language = .english
         _ = try await ProvinceAuditor(storage: fixture.storage).run(plan2, output: english)
-        let englishDOM = try Self.renderedDOM(english.appendingPathComponent(AuditFiles.report))
+        let englishDOM = try await Self.renderedDOM(english.appendingPathComponent(AuditFiles.report))
         #expect(englishDOM.contains("<html lang=\"en\">") && englishDOM.contains("The seven dimensions"))
         let englishCSV = try String(contentsOf: english.appendingPathComponent(AuditFiles.findings), encoding: .utf8)
         #expect(englishCSV.contains("category,category_name,id"))
@@ -141,7 +141,7 @@ struct AuditReportTests {
         #expect(kept.mirrorSize == guangdong.mirror.size && kept.mirrorRoot == guangdong.mirror.root && kept.rulesSHA256 == guangdong.rules.sha256)
         #expect(try await fixture.storage.audits.latest(month: period.description).map(\.province) == ["310000", "440000"])
 
-        let dom = try Self.renderedDOM(fixture.directory.appending("national/national.html"))
+        let dom = try await Self.renderedDOM(fixture.directory.appending("national/national.html"))
         let rows = Self.elements(dom, marker: "data-rank")
         #expect(rows.map { $0["data-province"] } == ["440000", "310000"])
         #expect(rows.first?["data-overall"] == Self.score(guangdong.overall.score))

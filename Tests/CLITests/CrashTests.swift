@@ -3,6 +3,7 @@ import GRDB
 import LedgerCore
 import LedgerStore
 import NationalCrypto
+import Spawning
 import Testing
 import TestSupport
 
@@ -19,7 +20,7 @@ struct CrashTests {
         try await CLI.run(["province", "init", "--ledger", ledger, "--province", "440000", "--suite", suite.rawValue])
         #expect(try await CLI.run(["gen", "records", "--province", "440000", "--count", String(total), "--out", input]).status == 0)
 
-        let child = try CLI.start(["province", "append", "--ledger", ledger, "--batch-size", "1000", input])
+        let child = try await CLI.start(["province", "append", "--ledger", ledger, "--batch-size", "1000", input])
         let store = try LedgerStore.open(at: ledger + "/ledger.sqlite", suite: Suites.named(suite))
         // Kill once a few batches have committed, while later ones are being written.
         let deadline = ContinuousClock.now + .seconds(120)
@@ -30,9 +31,8 @@ struct CrashTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         try #require(child.isRunning, "the child finished before it could be killed; make the input larger")
-        kill(child.processIdentifier, SIGKILL)
-        await CLI.waitForExit(child)
-        #expect(child.terminationReason == .uncaughtSignal)
+        child.signal(SIGKILL)
+        #expect(try await child.wait() == .signalled(SIGKILL))
 
         let checkpoint = try await #require(try store.latestCheckpoint())
         #expect(checkpoint.size >= 3000 && checkpoint.size < UInt64(total))

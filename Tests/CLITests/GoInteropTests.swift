@@ -11,7 +11,7 @@ struct GoInteropTests {
         .appendingPathComponent("GoInterop/interop.go")
     static let gopath = "/usr/share/gocode"
 
-    func go(_ arguments: [String], in directory: TemporaryDirectory) throws -> (status: Int32, output: String) {
+    func go(_ arguments: [String], in directory: TemporaryDirectory) async throws -> (status: Int32, output: String) {
         guard let go = ["/usr/bin/go", "/usr/lib/go/bin/go", "/usr/local/go/bin/go"].first(where: FileManager.default.isExecutableFile) else {
             throw VectorError("Go is not installed: install Debian's golang-go and golang-golang-x-mod-dev (scripts/test does)")
         }
@@ -23,7 +23,7 @@ struct GoInteropTests {
         environment["GOPATH"] = Self.gopath
         environment["GOCACHE"] = directory.appending("go-cache").path
         environment["GOFLAGS"] = ""
-        return try Shell.run(go, ["run", Self.program.path] + arguments, environment: environment)
+        return try await Shell.run(go, ["run", Self.program.path] + arguments, environment: environment)
     }
 
     @Test("Go's note.Open, tlog.CheckRecord and tlog.CheckTree accept what the CLI prints, and refuse a changed byte")
@@ -47,20 +47,20 @@ struct GoInteropTests {
         let inclusion = try write("inclusion.json", try await CLI.run(["province", "proof", "inclusion", "--ledger", ledger, "--index", "777"]).stdout)
         let consistency = try write("consistency.json", try await CLI.run(["province", "proof", "consistency", "--ledger", ledger, "--from", "1000"]).stdout)
 
-        let accepted = try go([key, new, old, inclusion, entryPath, "777", consistency], in: directory)
+        let accepted = try await go([key, new, old, inclusion, entryPath, "777", consistency], in: directory)
         #expect(accepted.status == 0, "\(accepted.output)")
         #expect(accepted.output.contains("ok: note.Open"))
 
         // One changed byte of the entry, a checkpoint whose size line was edited, a wrong key.
         let changed = try write("changed", entry.replacingOccurrences(of: "测试企业777", with: "测试企业778"))
-        let refusedEntry = try go([key, new, old, inclusion, changed, "777", consistency], in: directory)
+        let refusedEntry = try await go([key, new, old, inclusion, changed, "777", consistency], in: directory)
         #expect(refusedEntry.status != 0 && refusedEntry.output.contains("RecordHash"), "\(refusedEntry.output)")
         let edited = try write("edited.note", try String(contentsOfFile: new, encoding: .utf8).replacingOccurrences(of: "\n5000\n", with: "\n5001\n"))
-        let refusedNote = try go([key, edited, old, inclusion, entryPath, "777", consistency], in: directory)
+        let refusedNote = try await go([key, edited, old, inclusion, entryPath, "777", consistency], in: directory)
         #expect(refusedNote.status != 0 && refusedNote.output.contains("note.Open"), "\(refusedNote.output)")
         let otherKey = try await CLI.run(["province", "init", "--ledger", directory.appending("other").path, "--province", "440000"]).stdout
         let other = try #require(otherKey.split(separator: "\n").first { $0.hasPrefix("verifier key: ") }).dropFirst("verifier key: ".count)
-        let refusedKey = try go([String(other), new, old, inclusion, entryPath, "777", consistency], in: directory)
+        let refusedKey = try await go([String(other), new, old, inclusion, entryPath, "777", consistency], in: directory)
         #expect(refusedKey.status != 0, "\(refusedKey.output)")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LedgerCore
 import NationalCrypto
+import Spawning
 import Synthetic
 import Testing
 import TestSupport
@@ -40,14 +41,9 @@ struct HQCLITests {
 
         let log = directory.appending("hq.log")
         #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CLI.binary)
-        server.arguments = ["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--operator-listen", "127.0.0.1:0", "--cert", path("hq-tls/cert.pem"),
-                            "--key", path("hq-tls/key.pem"), "--ca", path("ca/ca.pem")]
-        server.standardError = try FileHandle(forWritingTo: log)
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
+        let server = try await CLI.start(["hq", "serve", "--data", path("hq"), "--listen", "127.0.0.1:0", "--operator-listen", "127.0.0.1:0",
+                                          "--cert", path("hq-tls/cert.pem"), "--key", path("hq-tls/key.pem"), "--ca", path("ca/ca.pem")], log: log)
+        defer { server.signal(SIGTERM) }
         var port: Int?
         for _ in 0..<600 where port == nil {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -116,9 +112,7 @@ struct HQCLITests {
         #expect(revoked.status == 7 && revoked.stderr.contains("revoked"), "\(revoked.stderr)")
         #expect(try await ok(["hq", "status", "--data", path("hq"), "--lang", "en"]).contains("laptop stolen"))
 
-        kill(server.processIdentifier, SIGTERM)
-        await CLI.waitForExit(server)
-        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+        #expect(try await server.stop() == .exited(0))
         #expect(try String(contentsOf: log, encoding: .utf8).contains("HQ stopped"))
 
         // HQ's fsck: the mirror verifies; one changed entry (its trigger dropped first) is named, exit 4.

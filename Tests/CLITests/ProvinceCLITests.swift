@@ -195,7 +195,7 @@ struct ProvinceCLITests {
         let payload = try #require(Data(base64Encoded: String(line.split(separator: " ").last!)))
         try Data(body.utf8).write(to: directory.appending("body"))
         try payload.dropFirst(4).write(to: directory.appending("sig.der"))
-        let (status, output) = try Shell.run("/usr/bin/openssl", [
+        let (status, output) = try await Shell.run("/usr/bin/openssl", [
             "pkeyutl", "-verify", "-pubin", "-inkey", ledger + "/signing.pub.pem", "-rawin", "-digest", "sm3",
             "-pkeyopt", "distid:1234567812345678", "-in", directory.appending("body").path, "-sigfile", directory.appending("sig.der").path,
         ])
@@ -204,10 +204,10 @@ struct ProvinceCLITests {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ops/verify-sm2-checkpoint.sh").path
         try Data(note.utf8).write(to: directory.appending("cp.txt"))
-        let (scriptStatus, scriptOutput) = try Shell.run("/bin/sh", [script, ledger, directory.appending("cp.txt").path])
+        let (scriptStatus, scriptOutput) = try await Shell.run("/bin/sh", [script, ledger, directory.appending("cp.txt").path])
         #expect(scriptStatus == 0 && scriptOutput.contains("Signature Verified Successfully"), "\(scriptOutput)")
         // The private key file is PKCS#8 PEM that OpenSSL reads as an SM2 key.
-        let (keyStatus, keyText) = try Shell.run("/usr/bin/openssl", ["pkey", "-in", ledger + "/signing.key", "-noout", "-text"])
+        let (keyStatus, keyText) = try await Shell.run("/usr/bin/openssl", ["pkey", "-in", ledger + "/signing.key", "-noout", "-text"])
         #expect(keyStatus == 0 && keyText.contains("SM2"), "\(keyText)")
     }
 }

@@ -100,7 +100,7 @@ struct FeedConformanceTests {
             }
             try queue.close()
         case .database(let url):
-            let result = try Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
+            let result = try await Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
                 "ALTER TABLE feed_entry DISABLE TRIGGER feed_entry_kept; UPDATE feed_entry SET data = replace(data, '海关总署', '海关总局') WHERE idx = 333"])
             #expect(result.status == 0, "\(result.output)")
         }

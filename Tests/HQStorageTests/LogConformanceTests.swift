@@ -49,7 +49,7 @@ struct LogConformanceTests {
                 let keys = try fixture.keys
                 let run: (String) async throws -> Void = switch fixture.location {
                 case .directory(let url): { try sqlite(url.appendingPathComponent("mirrors/440000.sqlite").path, $0) }
-                case .database(let url): { try psql(url, $0, entry: "mirror_entry_440000", tile: "mirror_tile_440000", checkpoint: "mirror_checkpoint_440000") }
+                case .database(let url): { try await psql(url, $0, entry: "mirror_entry_440000", tile: "mirror_tile_440000", checkpoint: "mirror_checkpoint_440000") }
                 }
                 return LogUnderTest(cell: cell, verify: { try await fixture.mirror().verify(keys: keys) }, sql: run, fixture: fixture)
             case .feedSQLite, .feedPostgres:
@@ -60,7 +60,7 @@ struct LogConformanceTests {
                 let keys = try LogKeyHistory([(signer.verifierKey, 0)], suite: .sha256Ed25519)
                 let run: (String) async throws -> Void = switch fixture.location {
                 case .directory(let url): { try sqlite(url.appendingPathComponent("feeds/440000.sqlite").path, $0) }
-                case .database(let url): { try psql(url, $0, entry: "feed_entry", tile: "feed_tile", checkpoint: "feed_checkpoint") }
+                case .database(let url): { try await psql(url, $0, entry: "feed_entry", tile: "feed_tile", checkpoint: "feed_checkpoint") }
                 }
                 return LogUnderTest(cell: cell, verify: { try await feed.verify(keys: keys) }, sql: run, fixture: fixture)
             }
@@ -81,11 +81,11 @@ struct LogConformanceTests {
             }
         }
 
-        static func psql(_ url: String, _ statement: String, entry: String, tile: String, checkpoint: String) throws {
+        static func psql(_ url: String, _ statement: String, entry: String, tile: String, checkpoint: String) async throws {
             let guards = [entry, tile, checkpoint].map { "ALTER TABLE \($0) DISABLE TRIGGER ALL;" }.joined(separator: " ")
             let sql = guards + " " + statement.replacingOccurrences(of: "{entry}", with: entry).replacingOccurrences(of: "{tile}", with: tile)
                 .replacingOccurrences(of: "{checkpoint}", with: checkpoint)
-            let result = try Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+            let result = try await Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
             guard result.status == 0 else { throw VectorError(result.output) }
         }
     }

@@ -85,7 +85,7 @@ public struct StorageFixture {
             defer { try? queue.close() }
             try await queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
         case .database(let url):
-            let result = try Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+            let result = try await Shell.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
             guard result.status == 0 else { throw VectorError(result.output) }
         }
     }

@@ -50,9 +50,9 @@ struct SampleTests {
     }
 
     @Test("the independent implementation (Python, hashlib) reproduces every vector")
-    func independentImplementation() throws {
+    func independentImplementation() async throws {
         let script = Self.repository.appendingPathComponent("Tests/InspectionTests/Independent/sample.py").path
-        let result = try Shell.run("/usr/bin/env", ["python3", script, "check", Self.vectors.path])
+        let result = try await Shell.run("/usr/bin/env", ["python3", script, "check", Self.vectors.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("5 of 5 cases agree"))
     }

@@ -124,7 +124,7 @@ struct NationalCryptoTests {
     }
 
     @Test("project signatures verify with the OpenSSL CLI, and only with the GB/T 32918 ID")
-    func opensslCLI() throws {
+    func opensslCLI() async throws {
         let directory = try TemporaryDirectory()
         let signer = try SM2NoteSigner.generate(name: "creditsync.test/province/440000")
         let message = Array("creditsync.test/province/440000\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nsuite sm3-sm2\n".utf8)
@@ -132,16 +132,16 @@ struct NationalCryptoTests {
         try Data(try signer.publicKeyPEM().utf8).write(to: directory.appending("pub.pem"))
         try Data(message).write(to: directory.appending("msg"))
         try Data(signature).write(to: directory.appending("sig"))
-        func verify(_ extra: [String]) throws -> (Int32, String) {
-            try Shell.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", directory.appending("pub.pem").path,
+        func verify(_ extra: [String]) async throws -> (Int32, String) {
+            try await Shell.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", directory.appending("pub.pem").path,
                                                 "-rawin", "-digest", "sm3", "-in", directory.appending("msg").path,
                                                 "-sigfile", directory.appending("sig").path] + extra)
         }
-        let (status, output) = try verify(["-pkeyopt", "distid:1234567812345678"])
+        let (status, output) = try await verify(["-pkeyopt", "distid:1234567812345678"])
         #expect(status == 0, "openssl said: \(output)")
         #expect(output.contains("Signature Verified Successfully"))
         // With OpenSSL 3's default empty ID the same signature fails: we really set the ID.
-        let (emptyIDStatus, _) = try verify([])
+        let (emptyIDStatus, _) = try await verify([])
         #expect(emptyIDStatus != 0)
     }
 }
@@ -190,7 +190,7 @@ struct SM2CosignatureTests {
     }
 
     @Test("the OpenSSL CLI verifies an SM2 cosignature over the cosignature/v1 message")
-    func opensslCLI() throws {
+    func opensslCLI() async throws {
         let directory = try TemporaryDirectory()
         let cosigner = try SM2Cosigner.generate(name: "creditsync.samr/hq")
         let signature = try cosigner.cosign(Self.checkpoint, time: 1_764_547_200)
@@ -198,7 +198,7 @@ struct SM2CosignatureTests {
         try Data(pem.utf8).write(to: directory.appending("pub.pem"))
         try Data("cosignature/v1\ntime 1764547200\n\(Self.checkpoint.body)".utf8).write(to: directory.appending("msg"))
         try Data(signature.signature.dropFirst(8)).write(to: directory.appending("sig"))
-        let (status, output) = try Shell.run("/usr/bin/openssl", [
+        let (status, output) = try await Shell.run("/usr/bin/openssl", [
             "pkeyutl", "-verify", "-pubin", "-inkey", directory.appending("pub.pem").path, "-rawin", "-digest", "sm3",
             "-in", directory.appending("msg").path, "-sigfile", directory.appending("sig").path, "-pkeyopt", "distid:1234567812345678",
         ])

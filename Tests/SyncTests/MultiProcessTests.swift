@@ -9,6 +9,7 @@ import NIOHTTP1
 import NIOSSL
 import PKI
 import ProvinceNode
+import Spawning
 import SyncProtocol
 import Testing
 import TestSupport
@@ -20,21 +21,16 @@ import TestSupport
 struct MultiProcessTests {
     /// An `hq serve` process of the built binary, on a free port.
     final class ServeProcess: Sendable {
-        let process: Process
+        let process: RunningProcess
         let port: Int
         let log: URL
 
         init(database: String, keys: String, harness: SyncHarness, name: String) async throws {
             log = harness.directory.appending("\(name).log")
             guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw VectorError("cannot create \(log.path)") }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["hq", "serve", "--database-url", database, "--keys", keys, "--listen", "127.0.0.1:0", "--operator-listen", "",
-                                 "--cert", harness.directory.appending("hq-tls/cert.pem").path, "--key", harness.directory.appending("hq-tls/key.pem").path,
-                                 "--ca", harness.directory.appending("ca/ca.pem").path, "--commit-entries", "256", "--log-level", "notice"]
-            process.standardError = try FileHandle(forWritingTo: log)
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            let process = try await CLI.start(["hq", "serve", "--database-url", database, "--keys", keys, "--listen", "127.0.0.1:0", "--operator-listen", "",
+                                               "--cert", harness.directory.appending("hq-tls/cert.pem").path, "--key", harness.directory.appending("hq-tls/key.pem").path,
+                                               "--ca", harness.directory.appending("ca/ca.pem").path, "--commit-entries", "256", "--log-level", "notice"], log: log)
             self.process = process
             var found: Int?
             for _ in 0..<600 where found == nil {
@@ -47,20 +43,19 @@ struct MultiProcessTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             guard let found else {
-                process.terminate()
+                _ = try? await process.stop()
                 throw VectorError("hq serve \(name) did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
             }
             port = found
         }
 
         func stop() async {
-            if process.isRunning { process.terminate() }
-            await CLI.waitForExit(process)
+            _ = try? await process.stop()
         }
 
         func kill() async {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            await CLI.waitForExit(process)
+            process.signal(SIGKILL)
+            _ = try? await process.wait()
         }
     }
 
