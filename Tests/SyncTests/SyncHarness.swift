@@ -121,16 +121,23 @@ final class SyncHarness: Sendable {
         }
         let service = HQService(configuration: try hqConfiguration(commitEntries: commitEntries, edit: configure), data: hqData, logger: logger, now: now)
         let ports = Mutex<(province: Int?, operator: Int?)>((nil, nil))
+        // Woken when both listeners run, or when the group ends without them: no clock, so a
+        // loaded machine only makes the start slower, never a failure.
+        let (started, wake) = AsyncStream<Void>.makeStream()
         let group = try HQServer.serviceGroup(service: service, logger: logger, signals: [], onServerRunning: { channel in
-            ports.withLock { $0.province = channel.localAddress?.port }
+            if ports.withLock({ $0.province = channel.localAddress?.port; return $0.operator != nil }) { wake.yield() }
         }, onOperatorRunning: { channel in
-            ports.withLock { $0.operator = channel.localAddress?.port }
+            if ports.withLock({ $0.operator = channel.localAddress?.port; return $0.province != nil }) { wake.yield() }
         })
-        let running = Task { try await group.run() }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ports.withLock({ $0.province == nil || $0.operator == nil }) {
-            guard ContinuousClock.now < deadline else { throw VectorError("HQ did not start") }
-            try await Task.sleep(for: .milliseconds(10))
+        let running = Task {
+            defer { wake.finish() }
+            try await group.run()
+        }
+        var waiting = started.makeAsyncIterator()
+        await waiting.next()
+        guard ports.withLock({ $0.province != nil && $0.operator != nil }) else {
+            try await running.value
+            throw VectorError("HQ stopped before it listened")
         }
         let (port, operatorPort) = ports.withLock { ($0.province!, $0.operator!) }
         let hq = RunningHQ(port: port, operatorPort: operatorPort, service: service, group: group, harness: self)
