@@ -68,7 +68,8 @@ struct LedgerStory {
         let queue = try DatabaseQueue(path: copy.appendingPathComponent(LedgerStore.fileName).path)
         try await queue.writeWithoutTransaction { db in
             try db.execute(sql: "DROP TRIGGER entry_append_only_update")
-            try db.execute(sql: "UPDATE entry SET data = CAST(replace(CAST(data AS TEXT), '有限公司', '有限公可') AS BLOB) WHERE idx = 777")
+            // The province code is in every record (an entity's name need not hold 有限公司).
+            try db.execute(sql: #"UPDATE entry SET data = CAST(replace(CAST(data AS TEXT), '"province":"440000"', '"province":"440001"') AS BLOB) WHERE idx = 777"#)
         }
         try queue.close()
         do {

@@ -176,7 +176,12 @@ public struct RecordGenerator: Sendable {
 
     // MARK: - Records
 
-    /// One record about `entity`, decided on `occurred`, recorded (and for licences and penalties
+    /// The kinds published in the publicity system within 20 working days: those the Guangdong
+    /// report names, and the regulator's own listings and repairs (the rules file's `publicity`
+    /// and `publicity_other` deadlines). Generated records are published on time.
+    static let published: Set<String> = ["admin_license", "admin_penalty", "spot_check", "abnormal_list", "serious_violation", "credit_repair"]
+
+    /// One record about `entity`, decided on `occurred`, recorded (and for the `published` kinds
     /// published) on time.
     mutating func record(_ category: String, id: String, op: String, entity index: Int, occurred: CivilDate,
                          year: Int? = nil, listing: Bool = true, repaired: String? = nil) -> JSONValue {
@@ -196,7 +201,7 @@ public struct RecordGenerator: Sendable {
             .init("source", .object([.init("name", .string("\(provinceName)市场监督管理局")), .init("uscc", .string(regulatorUSCC))])),
             .init("origin", .string("local")),
         ]
-        if category == "admin_license" || category == "admin_penalty" {
+        if Self.published.contains(category) {
             let published = (try? calendar.date(Int(random.next() % 3), workingDaysAfter: recorded)) ?? recorded
             members.append(.init("published_at", .string("\(published.iso)T10:00:00+08:00")))
         }

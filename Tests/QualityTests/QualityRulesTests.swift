@@ -16,7 +16,7 @@ struct QualityRulesTests {
         #expect(try QualityTestSupport.bytes("Sources/Quality/Resources/rules/calendar.json") == opsCalendar)
         #expect(rules.sha256 == SHA256Algorithm().hash(opsRules).hex)
         #expect(QualityTestSupport.calendar.sha256 == SHA256Algorithm().hash(opsCalendar).hex)
-        #expect(rules.version == "2026.2" && rules.bookkeeping == ["central_risk_ack"])
+        #expect(rules.version == "2026.3" && rules.bookkeeping == ["central_risk_ack"])
     }
 
     @Test("the calendar in ops/ is the shared domain calendar")
@@ -35,7 +35,7 @@ struct QualityRulesTests {
         }
         #expect(Set(rules.catalogue.map(\.dimension)) == Set(QualityDimension.allCases))
         #expect(rules.timelinessRules.contains("timeliness.collection"))
-        #expect(rules.deadlines.count == 7)
+        #expect(rules.deadlines.count == 8)
         #expect(rules.codes["penalty_type"] == QualityTestSupport.tables.codes["penalty_type"])
         #expect(QualityDimension.allCases.map(\.chineseName) == ["全面性", "及时性", "完整性", "准确性", "规范性", "冗余性", "关联性"])
         #expect(QualityDimension.allCases.map(\.rawValue) == ["comprehensiveness", "timeliness", "completeness", "accuracy", "conformance", "redundancy", "relatedness"])
@@ -63,10 +63,12 @@ struct QualityRulesTests {
             (#""codes": "penalty_type""#, #""codes": "penalty_kind""#, "categories.admin_penalty.fields.penalty_types.codes"),
             (#""required": true, "codes": "license_type""#, #""requried": true, "codes": "license_type""#, "categories.admin_license.fields.license_type.requried"),
             (#""after": "valid_from""#, #""after": "valid_since""#, "categories.admin_license.fields.valid_to.after"),
-            (#""working_days": 7,"#, #""working_days": "7","#, "deadlines[1].working_days"),
+            (#""working_days": 20,"#, #""working_days": "20","#, "deadlines[3].working_days"),
             (#""to": "recorded_at""#, #""to": "fields.recorded_on""#, "deadlines[0].to"),
             (#""rule": "timeliness.collection""#, #""rule": "timeliness.collect""#, "deadlines[0].rule"),
             (#""dimension": "accuracy""#, #""dimension": "precision""#, "rules.accuracy.uscc_check.dimension"),
+            (#""source": "notices/2023-25-data-quality-improvement.txt:33 (准确性); GB 32100-2015 check character","#, "",
+             "rules.accuracy.uscc_check.source"),
             (#""message": "缺少必填项“{label}”（{field}）""#, #""message": "缺少必填项{name}""#, "rules.completeness.required_field.message"),
             (#""accuracy": {"zh": "准确性", "weight": 20},"#, "", "dimensions.accuracy"),
             (#""schema": "creditsync/quality-rules/v1""#, #""schema": "creditsync/quality-rules/v9""#, "schema"),

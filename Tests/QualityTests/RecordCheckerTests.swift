@@ -66,8 +66,9 @@ struct RecordCheckerTests {
         let new = try check(penalty(decided: "2023-01-03", types: ["通报批评"], recorded: "2023-01-09"))
         #expect(new.isEmpty, "\(new.map(\.rule))")
         // Late by the covered part of the period alone (2023-01-01 … 01-31): reported as "at least", no guess.
-        #expect(Set(old.map(\.rule)) == ["timeliness.collection", "timeliness.double_publicity"])
-        #expect(old.allSatisfy { $0.message.contains("至少") })
+        // (Publication within 20 working days cannot be decided from January 2023 alone.)
+        #expect(Set(old.map(\.rule)) == ["timeliness.collection", "timeliness.calendar_not_covered"])
+        #expect(old.filter { $0.rule == "timeliness.collection" }.allSatisfy { $0.message.contains("至少") })
         // Not decidable from the covered part: reported as a calendar gap, not as on time or late.
         #expect(try check(penalty(decided: "2021-03-01", types: ["警告"], recorded: "2023-01-04")).map(\.rule) == ["timeliness.calendar_not_covered"])
     }
@@ -127,14 +128,48 @@ struct RecordCheckerTests {
         #expect(try check(onTime).isEmpty, "12 calendar days but 4 working days")
         let late = license.setting("recorded_at", to: .string("2026-10-19T09:00:00+08:00")).setting("published_at", to: .string("2026-10-19T10:00:00+08:00"))
         let findings = try check(late)
-        #expect(Set(findings.map(\.rule)) == ["timeliness.collection", "timeliness.double_publicity"])
+        #expect(findings.map(\.rule) == ["timeliness.collection"], "collected late; published within 20 working days")
         #expect(findings.first?.message.contains("9 个工作日") == true, "\(findings.first?.message ?? "")")
         // Judged once, in the month it was recorded.
         #expect(try check(late, period: AuditPeriod("2026-11")).isEmpty)
-        // Never published: late once the deadline has passed by the end of the period.
+        // Never published: a finding in every month from the one its 20-working-day deadline
+        // passes in (November) until it is published.
         let unpublished = onTime.setting("published_at", to: nil)
-        #expect(try check(unpublished).map(\.rule) == ["timeliness.double_publicity"])
+        let due = try QualityTestSupport.calendar.date(20, workingDaysAfter: try #require(CivilDate(iso: "2026-09-30")))
+        #expect(due.iso.hasPrefix("2026-11"), "\(due.iso)")
+        #expect(try check(unpublished).isEmpty, "not yet due at the end of October")
+        #expect(try check(unpublished, period: AuditPeriod("2026-11")).map(\.rule) == ["timeliness.publicity"])
+        #expect(try check(unpublished, period: AuditPeriod("2026-12")).map(\.rule) == ["timeliness.publicity"])
+        #expect(try check(unpublished.setting("published_at", to: .string("2026-11-25T10:00:00+08:00")), period: AuditPeriod("2026-12")).isEmpty,
+                "published (late) in November: judged in its recorded month only, nothing after")
         #expect(try check(unpublished.setting("recorded_at", to: .string("2026-09-30T18:00:00+08:00"))).isEmpty, "not yet due on 30 September")
+        #expect(try check(unpublished, period: AuditPeriod("2026-09")).isEmpty, "recorded after the period: not judged")
+    }
+
+    @Test("licences and penalties are published within 20 working days (Guangdong 2024), not 7; 双公示 is listed, not scored")
+    func publicationDeadline() throws {
+        let penalty = Self.samples.first { $0["category"]?.stringValue == "admin_penalty" }!
+            .setting("occurred_at", to: .string("2026-09-30")).setting("fields.decision_date", to: .string("2026-09-30"))
+            .setting("recorded_at", to: .string("2026-10-12T09:00:00+08:00"))
+        let calendar = QualityTestSupport.calendar
+        let decided = try #require(CivilDate(iso: "2026-09-30"))
+        let day15 = try calendar.date(15, workingDaysAfter: decided)
+        let day21 = try calendar.date(21, workingDaysAfter: decided)
+        // Working day 15: on time (the old 7-day rule on published_at flagged it).
+        let onTime = penalty.setting("published_at", to: .string("\(day15.iso)T10:00:00+08:00"))
+        #expect(try check(onTime, period: AuditPeriod("2026-10")).isEmpty)
+        // Working day 21: late under timeliness.publicity, judged in the month it was recorded.
+        let late = penalty.setting("published_at", to: .string("\(day21.iso)T10:00:00+08:00"))
+        let findings = try check(late, period: AuditPeriod("2026-10"))
+        #expect(findings.map(\.rule) == ["timeliness.publicity"])
+        #expect(findings.first?.message.contains("21 个工作日") == true, "\(findings.first?.message ?? "")")
+        // 双公示 reads its own field; late there is a finding of a weight-0 rule.
+        let website = onTime.setting("fields.website_published_on", to: .string(try calendar.date(9, workingDaysAfter: decided).iso))
+        #expect(try check(website, period: AuditPeriod("2026-10")).map(\.rule) == ["timeliness.double_publicity"])
+        #expect(QualityTestSupport.rules.rule("timeliness.double_publicity")?.weight == 0)
+        #expect(QualityTestSupport.rules.rule("timeliness.publicity")?.weight == 1)
+        // The deadline citing the repealed 2015 rules is gone.
+        #expect(!QualityTestSupport.rules.deadlines.contains { $0.id == "serious_violation_listing" })
     }
 
     @Test("a revocation is checked for its envelope only")

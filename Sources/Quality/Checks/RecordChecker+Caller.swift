@@ -2,12 +2,13 @@ import LedgerCore
 
 extension RecordChecker {
     /// Whether `record` is in the timeliness population of `period`: an `upsert` of a category
-    /// with at least one deadline, recorded (its `recorded_at` civil date) in the period. The
-    /// denominator of the timeliness score, as `check` judges exactly these records on time.
+    /// with at least one deadline, recorded (its `recorded_at` civil date) in the period, or
+    /// recorded before it with a date still missing past its deadline. The denominator of the
+    /// timeliness score, as `check` judges exactly these records on time.
     public func isTimelinessChecked(_ record: AuditRecord, period: AuditPeriod) -> Bool {
         guard record.op == .upsert, let category = categories[record.category], !category.deadlines.isEmpty,
-              let recorded = record.recordedOn else { return false }
-        return period.contains(recorded)
+              let recorded = record.recordedOn, recorded <= period.lastDay else { return false }
+        return period.contains(recorded) || hasOverdueMissing(category, root: record.json, period: period)
     }
 
     /// A finding of a rule whose scope is `caller` (`comprehensiveness.missing_local`,

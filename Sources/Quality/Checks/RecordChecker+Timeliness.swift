@@ -19,9 +19,12 @@ extension RecordChecker {
         return .atLeast(covered)
     }
 
-    func checkTimeliness(_ category: CompiledCategory, root: RecordJSON, period: AuditPeriod, into list: inout FindingList) {
+    /// `recordedInPeriod` false: only overdue missing dates are judged (see `RecordChecker`).
+    func checkTimeliness(_ category: CompiledCategory, root: RecordJSON, period: AuditPeriod, recordedInPeriod: Bool, into list: inout FindingList) {
         var uncovered: (zh: String, en: String)?
         for deadline in category.deadlines {
+            if !recordedInPeriod, case .workingDays(_, _, _, _, false) = deadline.rule.kind { continue }
+            if !recordedInPeriod, case .annualWindow = deadline.rule.kind { continue }
             guard deadline.when.allSatisfy({ RecordPath.holds(root, $0.components, $0.value) }) else { continue }
             let rule = deadline.rule
             switch rule.kind {
@@ -39,7 +42,7 @@ extension RecordChecker {
                 if RecordPath.isEmpty(toValue) {
                     guard lateWhenMissing else { continue }
                     guard let due = try? calendar.date(limit, workingDaysAfter: start) else {
-                        uncovered = uncovered ?? Self.uncoveredDetail(start, period.lastDay, deadline)
+                        if recordedInPeriod { uncovered = uncovered ?? Self.uncoveredDetail(start, period.lastDay, deadline) }
                         continue
                     }
                     if due < period.lastDay {
@@ -50,7 +53,7 @@ extension RecordChecker {
                     }
                     continue
                 }
-                guard let toText = toValue?.stringValue, let end = RecordPath.date(toText) else { continue }
+                guard recordedInPeriod, let toText = toValue?.stringValue, let end = RecordPath.date(toText) else { continue }
                 let late: Int
                 var bound = false
                 switch count(after: start, through: end) {
@@ -82,6 +85,20 @@ extension RecordChecker {
         }
         if let uncovered {
             list.add(RuleID.calendarNotCovered, detail: uncovered)
+        }
+    }
+
+    /// Whether a deadline with `missing: late_after_deadline` has passed by the period's end with
+    /// its date still missing: such a record is judged again in every month until it arrives.
+    func hasOverdueMissing(_ category: CompiledCategory, root: RecordJSON, period: AuditPeriod) -> Bool {
+        category.deadlines.contains { deadline in
+            guard case .workingDays(_, _, let limit, let plusYears, true) = deadline.rule.kind,
+                  deadline.when.allSatisfy({ RecordPath.holds(root, $0.components, $0.value) }),
+                  RecordPath.isEmpty(RecordPath.lookup(root, deadline.to)),
+                  let fromText = RecordPath.string(root, deadline.from), !nonstandardSentinels.contains(fromText),
+                  let fromDate = RecordPath.date(fromText),
+                  let due = try? calendar.date(limit, workingDaysAfter: fromDate.adding(years: plusYears)) else { return false }
+            return due < period.lastDay
         }
     }
 

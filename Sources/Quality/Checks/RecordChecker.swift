@@ -15,9 +15,11 @@ import LedgerCore
 ///   the USCC prefix against the type field, the decision date (`occurred_at`) against the period
 ///   end and `recorded_at`, and timeliness.
 ///
-/// Timeliness runs only for records whose `recorded_at` (its civil date, in its own offset) falls
-/// in `period`: each record is judged on time once, in the month it was recorded. Callers may
-/// pass every record; those recorded in other months simply get no timeliness findings.
+/// Timeliness judges a record once, in the month its `recorded_at` (its civil date, in its own
+/// offset) falls in, with one exception: a deadline whose `missing` is `late_after_deadline` and
+/// whose date is still missing is a finding in every month from the one the deadline passes in
+/// until the date arrives (quality.md: an unpublished record stays visible). Callers may pass
+/// every record; the others simply get no timeliness findings.
 public struct RecordChecker: Sendable {
     public let rules: QualityRules
     public let calendar: WorkingCalendar
@@ -104,8 +106,8 @@ public struct RecordChecker: Sendable {
         for prefix in category.prefixRules { checkPrefix(prefix, root: root, into: &list) }
         let recorded = record.recordedOn
         checkDecisionDate(record, recorded: recorded, period: period, into: &list)
-        if let recorded, period.contains(recorded) {
-            checkTimeliness(category, root: root, period: period, into: &list)
+        if let recorded, recorded <= period.lastDay {
+            checkTimeliness(category, root: root, period: period, recordedInPeriod: period.contains(recorded), into: &list)
         }
         return list.findings
     }

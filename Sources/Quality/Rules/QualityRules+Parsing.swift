@@ -233,7 +233,7 @@ extension QualityRules {
         var index: [String: Int] = [:]
         for (id, entry) in try node.members() {
             _ = try entry.members(allowed: [
-                "dimension", "scope", "weight", "enabled", "zh", "en", "message", "message_en", "hint", "hint_en", "description",
+                "dimension", "scope", "weight", "source", "enabled", "zh", "en", "message", "message_en", "hint", "hint_en", "description",
             ])
             let dimensionNode = try entry.required("dimension")
             guard let dimension = QualityDimension(rawValue: try dimensionNode.string()) else {
@@ -254,6 +254,7 @@ extension QualityRules {
             index[id] = catalogue.count
             catalogue.append(RuleDefinition(
                 id: id, dimension: dimension, scope: scope, weight: try entry.optional("weight")?.number(in: 0...1_000_000) ?? 1,
+                source: try entry.required("source").nonEmptyString(),
                 enabled: try entry.optional("enabled")?.bool() ?? true,
                 name: try entry.required("zh").nonEmptyString(), nameEn: try entry.required("en").nonEmptyString(),
                 message: try template("message"), messageEn: try template("message_en"),

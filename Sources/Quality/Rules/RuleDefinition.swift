@@ -21,6 +21,9 @@ public struct RuleDefinition: Sendable, Hashable {
     /// Weight of the rule's defect rate in its dimension's score (see `Scorer`); 0 lists findings
     /// without scoring them.
     public let weight: Double
+    /// Where the rule comes from: a notice's file and line, a regulation with its number, or
+    /// "CreditSync practice". Rules not from the notices ship with weight 0 (listed, not scored).
+    public let source: String
     /// A disabled rule produces no findings.
     public let enabled: Bool
     public let name: String
