@@ -87,11 +87,23 @@ struct AuditCorrectnessTests {
         #expect(differs == scenario.gaps[.conflict])
         let missing = Set(file.findings.filter { $0.rule == RuleID.missingLocal }.map { Key(category: $0.category, id: $0.id) })
         #expect(missing == scenario.gaps[.missingLocal])
+        // Every gap kind is a defect of the province, under a rule of its own (issue 25 item 1):
+        // a record HQ lacks is incomplete reporting, a one-sided revocation a failed 同步修复.
+        var gapFindings: Set<Key> = []
+        for (kind, rule) in [(Gap.Kind.missingCentral, RuleID.missingCentral), (.revokedLocalActiveCentral, RuleID.revokedLocallyActiveCentrally),
+                             (.revokedCentralActiveLocal, RuleID.revokedCentrallyActiveLocally)] {
+            let found = file.findings.filter { $0.rule == rule }
+            let keys = Set(found.map { Key(category: $0.category, id: $0.id) })
+            #expect(keys == scenario.gaps[kind], "\(rule)")
+            #expect(found.count == keys.count, "\(rule): one finding per record")
+            #expect(found.allSatisfy { $0.dimension == rules.rule(rule)?.dimension } && rules.rule(rule)?.weight == 1, "\(rule) is scored")
+            gapFindings.formUnion(keys)
+        }
 
         // Nothing on clean records: every finding is on a record changed on purpose or on an entity one touches.
         var entity: [Key: String] = [:]
         for value in scenario.local { entity[AuditScenario.key(value)] = value.value(at: "entity.uscc")?.stringValue }
-        let changed = Set(scenario.injected.map(\.key)).union(scenario.stories.values.joined()).union(differs).union(missing)
+        let changed = Set(scenario.injected.map(\.key)).union(scenario.stories.values.joined()).union(differs).union(missing).union(gapFindings)
         let stray = file.findings.filter { finding in
             let key = Key(category: finding.category, id: finding.id)
             return !changed.contains(key) && !(entity[key].map(scenario.touchedEntities.contains) ?? false)

@@ -97,6 +97,7 @@ struct AuditRun {
                 if let finding { findings.append(finding) }
             }
         }
+        if let gap, let finding = try gapFinding(gap, row) { findings.append(finding) }
         tally.checked[row.category, default: 0] += 1
         if row.revoked { tally.revokedRecords += 1 }
         if check.timeliness { tally.timeliness[row.category, default: 0] += 1 }
@@ -109,6 +110,25 @@ struct AuditRun {
         } else {
             tally.settle(category: row.category, mask: mask)
         }
+    }
+
+    /// The finding a gap makes against the province's own record: a record HQ lacks (the
+    /// province's reporting is incomplete), or a revocation one side has and the other has not
+    /// (同步修复). Conflicts are findings per field; missing_local has no local record.
+    func gapFinding(_ gap: Gap, _ row: StateRow) throws -> Finding? {
+        let rule: String
+        switch gap.kind {
+        case .missingCentral: rule = RuleID.missingCentral
+        case .revokedLocalActiveCentral: rule = RuleID.revokedLocallyActiveCentrally
+        case .revokedCentralActiveLocal: rule = RuleID.revokedCentrallyActiveLocally
+        case .conflict, .missingLocal: return nil
+        }
+        let label = plan.rules.category(row.category)?.label ?? row.category
+        let central = gap.centralIndex.map { "（总局登记序号 \($0)）" } ?? ""
+        let centralEn = gap.centralIndex.map { " (central sequence \($0))" } ?? ""
+        let record = try AuditRecord(value: row.value, index: row.index)
+        return checker.callerFinding(rule, for: record, value: row.id,
+                                     detail: ("\(label) \(row.id)\(central)", "\(row.category) \(row.id)\(centralEn)"))
     }
 
     /// A central record the province lacks (or holds revoked where the centre does too).

@@ -33,7 +33,10 @@ public enum RuleID {
     // Found by the caller (central vs local comparison), catalogued here so every finding comes
     // from one catalogue.
     public static let missingLocal = "comprehensiveness.missing_local"
+    public static let missingCentral = "comprehensiveness.missing_central"
     public static let centralLocalDiffers = "accuracy.central_local_differs"
+    public static let revokedLocallyActiveCentrally = "relatedness.revoked_locally_active_centrally"
+    public static let revokedCentrallyActiveLocally = "relatedness.revoked_centrally_active_locally"
 
     /// Rules `RecordChecker` implements itself; deadline rules come from the rules file on top.
     public static let builtInRecordRules: [String] = [
@@ -45,5 +48,7 @@ public enum RuleID {
     public static let groupRules: [String] = [
         noRegistration, nameMismatch, removalWithoutListing, annualReportMissing, duplicateDecision, identicalRecord,
     ]
-    public static let callerRules: [String] = [missingLocal, centralLocalDiffers]
+    public static let callerRules: [String] = [
+        missingLocal, missingCentral, centralLocalDiffers, revokedLocallyActiveCentrally, revokedCentrallyActiveLocally,
+    ]
 }
