@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import Quality
+import Synthetic
 import TestSupport
 import Testing
 
@@ -47,6 +48,22 @@ struct WorkingCalendarTests {
         #expect(try calendar.date(0, workingDaysAfter: date("2026-10-03")).iso == "2026-10-03")
         // The day before the first covered year may start a period: it is not counted.
         #expect(try calendar.workingDays(after: date("2022-12-31"), through: date("2023-01-04")) == 2)
+    }
+
+    @Test("date-times count in Beijing time: Z and other offsets are converted before the date is taken")
+    func beijingDates() throws {
+        #expect(CivilDate(dateTime: "2026-09-30T23:30:00+08:00")?.iso == "2026-09-30")
+        #expect(CivilDate(dateTime: "2026-09-30T15:59:59Z")?.iso == "2026-09-30")
+        #expect(CivilDate(dateTime: "2026-09-30T16:00:00Z")?.iso == "2026-10-01", "midnight in Beijing")
+        #expect(CivilDate(dateTime: "2026-09-30T16:00:00.250Z")?.iso == "2026-10-01")
+        #expect(CivilDate(dateTime: "2026-10-01T01:00:00+09:00")?.iso == "2026-10-01")
+        #expect(CivilDate(dateTime: "2026-10-01T00:30:00+09:00")?.iso == "2026-09-30")
+        #expect(CivilDate(dateTime: "2026-12-31T20:00:00-05:00")?.iso == "2027-01-01", "across a year end")
+        #expect(CivilDate(dateTime: "2026-09-30T16:00:00") == nil, "an offset is required")
+        // A record stamped in UTC late on the day it was decided is recorded the next Beijing day.
+        let late = try AuditRecord(value: QualityTestSupport.generated(50).first { $0["category"]?.stringValue == "admin_penalty" }!
+            .setting("recorded_at", to: .string("2026-09-30T17:00:00Z")))
+        #expect(late.recordedOn?.iso == "2026-10-01")
     }
 
     @Test("a date outside the covered years is an error, never a guess")

@@ -79,9 +79,9 @@ public struct AuditRecord: Sendable {
 
     /// `occurred_at` as a date, if it is a valid `YYYY-MM-DD`.
     public var occurredOn: CivilDate? { occurredAt.flatMap { CivilDate(iso: $0) } }
-    /// The civil date of `recorded_at` in its own offset, if it is valid RFC 3339.
+    /// The civil date of `recorded_at` in Beijing time, if it is valid RFC 3339.
     public var recordedOn: CivilDate? { recordedAt.flatMap { CivilDate(dateTime: $0) } }
-    /// The civil date of `published_at` in its own offset, if present and valid RFC 3339.
+    /// The civil date of `published_at` in Beijing time, if present and valid RFC 3339.
     public var publishedOn: CivilDate? { publishedAt.flatMap { CivilDate(dateTime: $0) } }
 
     /// The value at a dotted path (`fields.fine_amount`, `entity.uscc`, `occurred_at`).

@@ -15,8 +15,8 @@ import LedgerCore
 ///   the USCC prefix against the type field, the decision date (`occurred_at`) against the period
 ///   end and `recorded_at`, and timeliness.
 ///
-/// Timeliness judges a record once, in the month its `recorded_at` (its civil date, in its own
-/// offset) falls in, with one exception: a deadline whose `missing` is `late_after_deadline` and
+/// Timeliness judges a record once, in the month its `recorded_at` (its civil date in Beijing
+/// time) falls in, with one exception: a deadline whose `missing` is `late_after_deadline` and
 /// whose date is still missing is a finding in every month from the one the deadline passes in
 /// until the date arrives (quality.md: an unpublished record stays visible). Callers may pass
 /// every record; the others simply get no timeliness findings.

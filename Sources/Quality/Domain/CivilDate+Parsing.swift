@@ -8,9 +8,11 @@ extension CivilDate {
         self = date
     }
 
-    /// The date part of an RFC 3339 date-time with an offset (`2026-03-05T10:00:00+08:00`), as
-    /// written, in its own offset: the civil date on which the producer recorded it. Nil unless
-    /// the whole text is a valid RFC 3339 date-time with `Z` or `±HH:MM`.
+    /// The civil date in Beijing time (UTC+08:00) of an RFC 3339 date-time with an offset: the
+    /// date part as written for `+08:00`, shifted for other offsets (`2026-03-04T17:00:00Z` is
+    /// 5 March in Beijing), so that working days count in the regulator's calendar whatever
+    /// clock a system stamped. Nil unless the whole text is a valid RFC 3339 date-time with `Z`
+    /// or `±HH:MM`.
     public init?(dateTime text: some StringProtocol) {
         guard let date = Self.withUTF8(text, Self.dateTime) else { return nil }
         self = date
@@ -55,17 +57,25 @@ extension CivilDate {
             while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 { position += 1 }
             guard position > digits, position < bytes.count else { return nil }
         }
+        let offset: Int
         switch bytes[position] {
         case UInt8(ascii: "Z"):
-            return position + 1 == bytes.count ? date : nil
+            guard position + 1 == bytes.count else { return nil }
+            offset = 0
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard bytes.count == position + 6, let hours = number(bytes, position + 1, 2), hours <= 23,
                   bytes[position + 3] == UInt8(ascii: ":"), let minutes = number(bytes, position + 4, 2), minutes <= 59 else { return nil }
-            return date
+            offset = (bytes[position] == UInt8(ascii: "+") ? 1 : -1) * (hours * 60 + minutes)
         default:
             return nil
         }
+        guard offset != beijingOffset else { return date }
+        let beijing = hour * 60 + minute - offset + beijingOffset
+        return date.adding(days: beijing >= 1440 ? 1 : beijing < 0 ? -1 : 0)
     }
+
+    /// Beijing time's offset from UTC, in minutes.
+    static let beijingOffset = 8 * 60
 
     /// `count` ASCII digits at `offset` as a number.
     static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> Int? {
