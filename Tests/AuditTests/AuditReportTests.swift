@@ -74,6 +74,16 @@ struct AuditReportTests {
         }
         let overall = try #require(Self.elements(dom, marker: "data-overall").first)
         #expect(overall["data-overall"] == Self.score(header.overall.score))
+        // Increment and stock side by side, the increment score as the headline.
+        let segments = Self.elements(dom, marker: "data-segment")
+        #expect(segments.compactMap { $0["data-segment"] } == ["increment", "stock"])
+        for row in segments {
+            let entry = try #require(header.segments[row["data-segment"] ?? ""])
+            #expect(row["data-score"] == Self.score(entry.overall.score) && row["data-findings"] == String(entry.findings))
+            #expect(row["data-failing"] == String(entry.overall.failing) && row["data-checked"] == String(entry.overall.checked))
+        }
+        #expect(Self.elements(dom, marker: "data-increment").first?["data-increment"] == Self.score(header.segments["increment"]?.overall.score))
+        #expect(header.segments.values.map(\.findings).reduce(0, +) == file.findings.count)
         #expect(Self.elements(dom, marker: "data-mirror-root").first?["data-mirror-root"] == header.mirror.root)
         // Grouped by rule: every failing rule with its counts, at most five examples each.
         let groups = Self.elements(dom, marker: "data-rule")
@@ -94,10 +104,17 @@ struct AuditReportTests {
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first?.hasPrefix("记录类别,类别名称,记录编号") == true)
+        #expect(lines.first == "问题编号,存量/增量,统一社会信用代码,主体名称,记录类别,类别名称,记录编号,业务主键,数据来源单位,来源单位代码,"
+                + "日志序号,维度,维度名称,规则编号,规则,字段,问题值,应为/期限,问题描述,整改建议")
         #expect(lines.count - 1 >= file.findings.count)  // quoted fields may hold line breaks
         let first = try #require(file.findings.first)
         #expect(text.contains(first.hint))
+        // Every row can be dispatched: finding id, segment, entity and producing unit are filled.
+        for finding in file.findings {
+            #expect(finding.findingID?.count == 16 && finding.segment != nil && finding.uscc != nil && finding.sourceUnit != nil,
+                    "\(finding.rule) \(finding.category)/\(finding.id)")
+        }
+        #expect(lines.contains { $0.hasPrefix(first.findingID! + ",") })
 
         // English on request.
         let english = fixture.directory.appending("report-en")
@@ -107,7 +124,7 @@ struct AuditReportTests {
         let englishDOM = try await Self.renderedDOM(english.appendingPathComponent(AuditFiles.report))
         #expect(englishDOM.contains("<html lang=\"en\">") && englishDOM.contains("The seven dimensions"))
         let englishCSV = try String(contentsOf: english.appendingPathComponent(AuditFiles.findings), encoding: .utf8)
-        #expect(englishCSV.contains("category,category_name,id"))
+        #expect(englishCSV.contains("finding_id,segment,uscc,entity_name,category,category_name,id,business_key,source_unit,source_code"))
     }
 
     @Test("a month's audit shows the change against the previous month; the ranking covers every enrolled province")

@@ -19,6 +19,7 @@ struct AuditRun {
     let gapLines: OutputFile
     let encoder = AuditDocument.encoder()
     var findingCount = 0
+    var segmentFindings: [Finding.Segment: Int] = [:]
     var gapCount = 0
 
     init(plan: AuditPlan, staging: URL) throws {
@@ -42,19 +43,41 @@ struct AuditRun {
         var findings: [Finding]
         var timeliness: Bool
         var projection: (uscc: String, row: AuditScratch.Row)?
+        /// Stock or increment, by the record's `recorded_at`.
+        var segment: Finding.Segment
+        /// False when its information arose before the audit's scope: counted, not checked.
+        var inScope: Bool
+    }
+
+    /// Stock unless `recorded` falls in the audit month (a record with no valid `recorded_at`
+    /// is stock: it cannot be shown to be new).
+    static func segment(recorded: CivilDate?, period: AuditPeriod) -> Finding.Segment {
+        recorded.map(period.contains) == true ? .increment : .stock
+    }
+
+    /// Whether a record decided on `occurred` is inside the rules' `audit_scope` for `period`;
+    /// a missing or malformed date keeps it in scope, where its own finding reports it.
+    static func inScope(occurred: String?, period: AuditPeriod, years: Int?) -> Bool {
+        guard let years, let occurred, let date = CivilDate(iso: occurred) else { return true }
+        return date > period.lastDay.adding(years: -years)
     }
 
     mutating func merge(mirror: any MirrorStore, mirrorSize: UInt64, register: any RegisterStore, registerSize: UInt64) async throws {
-        let (province, period, checker, groups) = (plan.province, plan.period, checker, groups)
+        let (province, period, checker, groups, years) = (plan.province, plan.period, checker, groups, plan.rules.scopeYears)
         var local = StateCursor(side: "mirror", pageSize: plan.pageSize, skipping: plan.rules.bookkeeping, fetch: { after, limit in
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
         }, prepare: { row, bytes in
             let record = try AuditRecord(canonical: bytes, members: row.members, index: row.index)
+            let segment = Self.segment(recorded: record.recordedOn, period: period)
+            guard Self.inScope(occurred: record.occurredAt, period: period, years: years) else {
+                return LocalCheck(findings: [], timeliness: false, projection: nil, segment: segment, inScope: false)
+            }
             let projection = groups.projected(record, canonical: bytes, members: row.members).map { projected in
-                (projected.uscc, AuditScratch.Row(index: row.index, mask: 0, data: projected.bytes, digest: projected.digest))
+                (projected.uscc, AuditScratch.Row(index: row.index, mask: segment == .increment ? AuditTally.incrementBit : 0,
+                                                  data: projected.bytes, digest: projected.digest))
             }
             return LocalCheck(findings: checker.check(record, period: period), timeliness: checker.isTimelinessChecked(record, period: period),
-                              projection: projection)
+                              projection: projection, segment: segment, inScope: true)
         })
         var central = StateCursor(side: "central register", pageSize: plan.pageSize, skipping: plan.rules.bookkeeping, fetch: { after, limit in
             try await register.state(province: province, size: registerSize, after: after, limit: limit)
@@ -66,7 +89,6 @@ struct AuditRun {
         var localHead = try await local.next()
         var centralHead = try await central.next()
         while let (gap, advance) = GapClassifier.step(local: localHead?.row, central: centralHead?.row) {
-            if let gap { try write(gap) }
             switch advance {
             case .local:
                 try checkLocal(localHead!.row, localHead!.extra, gap: gap)
@@ -86,6 +108,11 @@ struct AuditRun {
     /// A local state record: its own findings, a conflict with the centre if any, and its
     /// projection in the work table if cross-record checks concern it.
     mutating func checkLocal(_ row: StateRow, _ check: LocalCheck, gap: Gap?, central: StateRow? = nil) throws {
+        guard check.inScope else {
+            tally.outOfScope += 1
+            return
+        }
+        if let gap { try write(gap) }
         var findings = check.findings
         if let gap, gap.kind == .conflict, let central {
             let (local, centre) = (row.value, central.value)
@@ -98,17 +125,16 @@ struct AuditRun {
             }
         }
         if let gap, let finding = try gapFinding(gap, row) { findings.append(finding) }
-        tally.checked[row.category, default: 0] += 1
+        tally.checked(category: row.category, segment: check.segment, timeliness: check.timeliness)
         if row.revoked { tally.revokedRecords += 1 }
-        if check.timeliness { tally.timeliness[row.category, default: 0] += 1 }
         var seen: Set<String> = []
-        let mask = tally.count(findings, category: row.category, seen: &seen)
-        for finding in findings { try write(finding) }
+        let mask = tally.count(findings, category: row.category, segment: check.segment, seen: &seen)
+        for finding in findings { try write(finding, segment: check.segment) }
         if var projection = check.projection {
-            projection.row.mask = mask
+            projection.row.mask |= mask
             try scratch.add(uscc: projection.uscc, projection.row)
         } else {
-            tally.settle(category: row.category, mask: mask)
+            tally.settle(category: row.category, segment: check.segment, mask: mask)
         }
     }
 
@@ -134,13 +160,17 @@ struct AuditRun {
     /// A central record the province lacks (or holds revoked where the centre does too).
     mutating func checkCentralOnly(_ row: StateRow, gap: Gap?) throws {
         tally.centralRecords += 1
-        guard let gap, gap.kind == .missingLocal else { return }
-        let label = plan.rules.category(row.category)?.label ?? row.category
+        guard let gap else { return }
         let record = try AuditRecord(canonical: row.bytes, members: row.members, index: nil)
+        guard Self.inScope(occurred: record.occurredAt, period: plan.period, years: plan.rules.scopeYears) else { return }
+        try write(gap)
+        guard gap.kind == .missingLocal else { return }
+        let label = plan.rules.category(row.category)?.label ?? row.category
+        let segment = Self.segment(recorded: record.recordedOn, period: plan.period)
         let finding = checker.callerFinding(RuleID.missingLocal, for: record, value: row.id,
                                             detail: ("\(label) \(row.id)（总局登记序号 \(row.index)）", "\(row.category) \(row.id) (central sequence \(row.index))"))
-        tally.countMissingLocal(finding, category: row.category)
-        if let finding { try write(finding) }
+        tally.countMissingLocal(finding, category: row.category, segment: segment)
+        if let finding { try write(finding, segment: segment) }
     }
 
     // MARK: Pass 2: groups
@@ -161,9 +191,10 @@ struct AuditRun {
             for checked in results {
                 for (row, category, findings) in checked {
                     var seen: Set<String> = []
-                    let mask = row.mask | tally.count(findings, category: category, seen: &seen)
-                    for finding in findings { try write(finding) }
-                    tally.settle(category: category, mask: mask)
+                    let segment: Finding.Segment = row.mask & AuditTally.incrementBit != 0 ? .increment : .stock
+                    let mask = row.mask | tally.count(findings, category: category, segment: segment, seen: &seen)
+                    for finding in findings { try write(finding, segment: segment) }
+                    tally.settle(category: category, segment: segment, mask: mask)
                 }
             }
         }
@@ -237,7 +268,10 @@ struct AuditRun {
 
     // MARK: Output
 
-    mutating func write(_ finding: Finding) throws {
+    mutating func write(_ finding: Finding, segment: Finding.Segment) throws {
+        var finding = finding
+        finding.segment = segment
+        segmentFindings[segment, default: 0] += 1
         try findingsCSV.write(finding)
         if findingCount > 0 { try findingLines.write(",\n") }
         try findingLines.write(try encoder.encode(finding))
@@ -258,9 +292,11 @@ struct AuditRun {
         try gapsCSV.close()
         try findingLines.close()
         try gapLines.close()
-        let score = Scorer(rules: plan.rules).score(tally.scoreInput)
-        let document = AuditDocument(plan: plan, score: score, tally: tally, read: read, registerSize: registerSize,
-                                     previous: previous, createdAt: now)
+        let scorer = Scorer(rules: plan.rules)
+        let score = scorer.score(tally.scoreInput)
+        let segmentScores = tally.segments.mapValues { scorer.score($0.scoreInput) }
+        let document = AuditDocument(plan: plan, score: score, segmentScores: segmentScores, segmentFindings: segmentFindings,
+                                     tally: tally, read: read, registerSize: registerSize, previous: previous, createdAt: now)
         let json = try OutputFile(staging.appendingPathComponent(AuditFiles.document))
         var header = try encoder.encode(document)
         header.removeLast()  // the closing brace: the arrays follow

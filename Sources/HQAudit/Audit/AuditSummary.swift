@@ -9,6 +9,9 @@ public struct AuditSummary: Codable, Sendable, Equatable {
     public var month: String
     public var createdAt: String
     public var overall: Double?
+    /// The increment's overall score (records recorded in the month); absent in summaries
+    /// stored before stock and increment were scored apart.
+    public var increment: Double?
     /// Keyed by the English dimension name; null when nothing was checked for it.
     public var scores: [String: Double?]
     public var failing: Int
@@ -21,7 +24,7 @@ public struct AuditSummary: Codable, Sendable, Equatable {
     public var rulesSHA256: String
 
     enum CodingKeys: String, CodingKey {
-        case province, month, overall, scores, failing, checked, findings, gaps
+        case province, month, overall, increment, scores, failing, checked, findings, gaps
         case createdAt = "created_at"
         case mirrorSize = "mirror_size"
         case registerSize = "register_size"
@@ -34,6 +37,7 @@ public struct AuditSummary: Codable, Sendable, Equatable {
         month = document.month
         createdAt = document.createdAt
         overall = document.overall.score
+        increment = document.segments[Finding.Segment.increment.rawValue]?.overall.score
         scores = document.scores.mapValues(\.score)
         failing = document.overall.failing
         checked = document.overall.checked

@@ -2,18 +2,45 @@ import Quality
 import Reconcile
 
 /// What an audit counts while it streams: the scorer's numerators and denominators (distinct
-/// records), and a bounded sample of findings and gaps for the report. Memory is the number of
-/// categories × rules, plus the samples.
+/// records), for all records and apart for stock (recorded before the month) and increment
+/// (recorded in it), and a bounded sample of findings and gaps for the report. Memory is the
+/// number of categories × rules × 3, plus the samples.
 struct AuditTally {
-    /// Local records checked per category (every state row, revoked ones included).
-    var checked: [String: Int] = [:]
-    /// Records in the timeliness population per category.
-    var timeliness: [String: Int] = [:]
-    /// Central records missing locally per category: they join the comprehensiveness denominator.
-    var missingLocal: [String: Int] = [:]
-    var failing: [String: [String: Int]] = [:]
-    var failingByDimension: [QualityDimension: [String: Int]] = [:]
-    var failingAny: [String: Int] = [:]
+    /// The scorer's counts over one population of records.
+    struct Counts {
+        /// Local records checked per category (every in-scope state row, revoked ones included).
+        var checked: [String: Int] = [:]
+        /// Records in the timeliness population per category.
+        var timeliness: [String: Int] = [:]
+        /// Central records missing locally per category: they join the comprehensiveness denominator.
+        var missingLocal: [String: Int] = [:]
+        var failing: [String: [String: Int]] = [:]
+        var failingByDimension: [QualityDimension: [String: Int]] = [:]
+        var failingAny: [String: Int] = [:]
+
+        /// The scorer's input: comprehensiveness also counts the central records missing locally.
+        var scoreInput: ScoreInput {
+            var checked = self.checked
+            for category in missingLocal.keys where checked[category] == nil { checked[category] = 0 }
+            var comprehensiveness = checked
+            for (category, count) in missingLocal { comprehensiveness[category, default: 0] += count }
+            // Every category named with its count, zero included: the scorer reads a category left
+            // out as "not counted" and falls back to an estimate.
+            var timeliness = self.timeliness
+            var failingAny = self.failingAny
+            var failingByDimension = self.failingByDimension
+            for category in checked.keys {
+                timeliness[category, default: 0] += 0
+                failingAny[category, default: 0] += 0
+                for dimension in QualityDimension.allCases { failingByDimension[dimension, default: [:]][category, default: 0] += 0 }
+            }
+            return ScoreInput(checked: checked, checkedByDimension: [.timeliness: timeliness, .comprehensiveness: comprehensiveness],
+                              failing: failing, failingByDimension: failingByDimension, failingAny: failingAny)
+        }
+    }
+
+    var all = Counts()
+    var segments: [Finding.Segment: Counts] = [.stock: Counts(), .increment: Counts()]
     /// Finding rows per rule (a record may have several under one rule, e.g. two bad fields).
     var rows: [String: Int] = [:]
     var findings = 0
@@ -22,33 +49,56 @@ struct AuditTally {
     var gapExamples: [Gap.Kind: [Gap]] = [:]
     var centralRecords = 0
     var revokedRecords = 0
+    /// Local records whose information arose before the audit's scope (the rules' `audit_scope`).
+    var outOfScope = 0
     let examplesPerRule: Int
 
     init(examplesPerRule: Int) { self.examplesPerRule = examplesPerRule }
 
     static func bit(_ dimension: QualityDimension) -> UInt8 { 1 << UInt8(QualityDimension.allCases.firstIndex(of: dimension)!) }
+    /// The high bit of a work-table row's mask: the record is increment (recorded in the month).
+    static let incrementBit: UInt8 = 0x80
+
+    /// Applies `change` to the counts of every population the record belongs to.
+    mutating func update(_ segment: Finding.Segment, _ change: (inout Counts) -> Void) {
+        change(&all)
+        change(&segments[segment, default: Counts()])
+    }
+
+    /// Counts a record of `segment` as checked (and for timeliness when it is in that population).
+    mutating func checked(category: String, segment: Finding.Segment, timeliness: Bool) {
+        update(segment) { counts in
+            counts.checked[category, default: 0] += 1
+            if timeliness { counts.timeliness[category, default: 0] += 1 }
+        }
+    }
 
     /// Counts a record's findings of one pass under their rules, once per rule, and returns the
     /// dimensions they fail. `seen` holds the rules already counted for this record.
-    mutating func count(_ findings: [Finding], category: String, seen: inout Set<String>) -> UInt8 {
+    mutating func count(_ findings: [Finding], category: String, segment: Finding.Segment, seen: inout Set<String>) -> UInt8 {
         var mask: UInt8 = 0
         for finding in findings {
             mask |= Self.bit(finding.dimension)
             rows[finding.rule, default: 0] += 1
             self.findings += 1
             if examples[finding.rule, default: []].count < examplesPerRule { examples[finding.rule, default: []].append(finding) }
-            if seen.insert(finding.rule).inserted { failing[category, default: [:]][finding.rule, default: 0] += 1 }
+            if seen.insert(finding.rule).inserted {
+                update(segment) { $0.failing[category, default: [:]][finding.rule, default: 0] += 1 }
+            }
         }
         return mask
     }
 
     /// Settles a local record once all its findings are in: the dimensions it failed, and
     /// whether it failed any.
-    mutating func settle(category: String, mask: UInt8) {
-        guard mask != 0 else { return }
-        failingAny[category, default: 0] += 1
-        for dimension in QualityDimension.allCases where mask & Self.bit(dimension) != 0 {
-            failingByDimension[dimension, default: [:]][category, default: 0] += 1
+    mutating func settle(category: String, segment: Finding.Segment, mask: UInt8) {
+        let dimensions = mask & ~Self.incrementBit
+        guard dimensions != 0 else { return }
+        update(segment) { counts in
+            counts.failingAny[category, default: 0] += 1
+            for dimension in QualityDimension.allCases where dimensions & Self.bit(dimension) != 0 {
+                counts.failingByDimension[dimension, default: [:]][category, default: 0] += 1
+            }
         }
     }
 
@@ -57,35 +107,15 @@ struct AuditTally {
         if gapExamples[gap.kind, default: []].count < examplesPerRule { gapExamples[gap.kind, default: []].append(gap) }
     }
 
-    /// The scorer's input: comprehensiveness also counts the central records missing locally.
-    var scoreInput: ScoreInput {
-        var checked = self.checked
-        for category in missingLocal.keys where checked[category] == nil { checked[category] = 0 }
-        var comprehensiveness = checked
-        for (category, count) in missingLocal { comprehensiveness[category, default: 0] += count }
-        // Every category named with its count, zero included: the scorer reads a category left
-        // out as "not counted" and falls back to an estimate.
-        var timeliness = self.timeliness
-        var failingAny = self.failingAny
-        var failingByDimension = self.failingByDimension
-        for category in checked.keys {
-            timeliness[category, default: 0] += 0
-            failingAny[category, default: 0] += 0
-            for dimension in QualityDimension.allCases { failingByDimension[dimension, default: [:]][category, default: 0] += 0 }
-        }
-        return ScoreInput(checked: checked, checkedByDimension: [.timeliness: timeliness, .comprehensiveness: comprehensiveness],
-                          failing: failing, failingByDimension: failingByDimension, failingAny: failingAny)
-    }
-}
-
-extension AuditTally {
     /// Counts a central record the province lacks: a comprehensiveness failure of its category,
     /// not a failure of any local record.
-    mutating func countMissingLocal(_ finding: Finding?, category: String) {
-        missingLocal[category, default: 0] += 1
+    mutating func countMissingLocal(_ finding: Finding?, category: String, segment: Finding.Segment) {
+        update(segment) { $0.missingLocal[category, default: 0] += 1 }
         guard let finding else { return }
         var seen: Set<String> = []
-        _ = count([finding], category: category, seen: &seen)
-        failingByDimension[finding.dimension, default: [:]][category, default: 0] += 1
+        _ = count([finding], category: category, segment: segment, seen: &seen)
+        update(segment) { $0.failingByDimension[finding.dimension, default: [:]][category, default: 0] += 1 }
     }
+
+    var scoreInput: ScoreInput { all.scoreInput }
 }

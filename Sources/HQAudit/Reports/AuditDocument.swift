@@ -27,10 +27,13 @@ public struct AuditDocument: Codable, Sendable, Equatable {
     public var ruleCounts: [RuleEntry]
     /// Keyed by gap kind (`missing_local`), every kind present.
     public var gapCounts: [String: Int]
+    /// `stock` (recorded before the month) and `increment` (recorded in it), each scored alone
+    /// under the same rules (2023-25, line 33: fix the stock, stop new defects).
+    public var segments: [String: SegmentEntry]
     public var trend: Trend?
 
     enum CodingKeys: String, CodingKey {
-        case schema, province, month, mirror, register, rules, records, overall, scores, trend
+        case schema, province, month, mirror, register, rules, records, overall, scores, trend, segments
         case provinceName = "province_name"
         case periodStart = "period_start"
         case periodEnd = "period_end"
@@ -68,11 +71,22 @@ public struct AuditDocument: Codable, Sendable, Equatable {
         public var central: Int
         public var findings: Int
         public var gaps: Int
+        /// State records whose information arose before the audit's scope: counted, not checked.
+        public var outOfScope: Int
 
         enum CodingKeys: String, CodingKey {
             case local, revoked, central, findings, gaps
             case recordedInPeriod = "recorded_in_period"
+            case outOfScope = "out_of_scope"
         }
+    }
+
+    public struct SegmentEntry: Codable, Sendable, Equatable {
+        public var overall: Overall
+        /// Keyed by the English dimension name, like the document's `scores`.
+        public var scores: [String: DimensionEntry]
+        /// Finding rows of the segment.
+        public var findings: Int
     }
 
     public struct Overall: Codable, Sendable, Equatable {
@@ -119,10 +133,12 @@ public struct AuditDocument: Codable, Sendable, Equatable {
         public var previousMonth: String
         public var previousCreatedAt: String
         public var overall: Change
+        /// The headline: the increment's overall score against the previous month's increment.
+        public var increment: Change
         public var scores: [String: Change]
 
         enum CodingKeys: String, CodingKey {
-            case overall, scores
+            case overall, scores, increment
             case previousMonth = "previous_month"
             case previousCreatedAt = "previous_created_at"
         }

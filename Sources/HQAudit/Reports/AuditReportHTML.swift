@@ -21,6 +21,7 @@ struct AuditReportHTML {
         let title = t("\(name) \(document.month) 数据质量审计报告", "Data-quality audit of \(name), \(document.month)")
         var body = "<header><h1>\(e(title))</h1>\n"
         body += "<p class=\"meta\">\(t("审计期间", "Period")) \(document.periodStart) – \(document.periodEnd) · \(t("生成时间", "Generated")) \(e(document.createdAt))</p></header>\n"
+        body += segments()
         body += overall()
         body += dimensions()
         body += gaps()
@@ -42,6 +43,31 @@ struct AuditReportHTML {
         html += "</div>\n"
         html += "<p class=\"note\">\(t("本地记录", "Local records")) \(document.records.local)（\(t("其中已撤销", "revoked")) \(document.records.revoked)）· \(t("本月新归集", "recorded this month")) \(document.records.recordedInPeriod) · \(t("总局登记", "central register")) \(document.records.central) · \(t("问题", "findings")) \(document.records.findings) · \(t("差异", "gaps")) \(document.records.gaps)</p></section>\n"
         return html
+    }
+
+    /// The headline (2023-25, line 33: stop new defects): the increment's score and its change
+    /// from the previous month's increment, then stock and increment side by side.
+    func segments() -> String {
+        var html = "<section id=\"segments\"><h2>\(t("增量与存量", "Increment and stock"))</h2>\n"
+        let increment = document.segments[Finding.Segment.increment.rawValue]
+        html += "<div class=\"overall\"><span>\(t("本月增量得分", "This month's increment score"))</span>"
+        html += "<span class=\"big\" data-increment=\"\(HTMLText.score(increment?.overall.score))\">\(HTMLText.score(increment?.overall.score))</span>"
+        if let trend = document.trend {
+            html += "<span class=\"\(tone(trend.increment.change))\" data-increment-change=\"\(HTMLText.change(trend.increment.change))\">\(t("较", "vs ")) \(trend.previousMonth) \(t("增量", "increment"))\(t("：", ": "))\(HTMLText.change(trend.increment.change))</span>"
+        }
+        html += "</div>\n<p class=\"note\">\(t("增量：本月归集的记录；存量：此前归集的记录。存量问题能修正的予以修正，增量反映工作机制是否防止了新问题。超出近三年范围的记录 \(document.records.outOfScope) 条，计数但不检查。", "Increment: records recorded this month; stock: those recorded before. Stock defects are fixed where they can be; the increment shows whether working mechanisms stop new ones. \(document.records.outOfScope) records older than the three-year scope are counted, not checked."))</p>\n"
+        html += "<div class=\"scroll\"><table><thead><tr><th></th><th class=\"num\">\(t("得分", "Score"))</th><th class=\"num\">\(t("问题/检查", "Failing/checked"))</th><th class=\"num\">\(t("问题数", "Findings"))</th>"
+        for dimension in QualityDimension.allCases { html += "<th class=\"num hide-narrow\">\(language == .chinese ? dimension.chineseName : dimension.rawValue)</th>" }
+        html += "</tr></thead><tbody>\n"
+        for segment in [Finding.Segment.increment, .stock] {
+            guard let entry = document.segments[segment.rawValue] else { continue }
+            html += "<tr data-segment=\"\(segment.rawValue)\" data-score=\"\(HTMLText.score(entry.overall.score))\" data-failing=\"\(entry.overall.failing)\" data-checked=\"\(entry.overall.checked)\" data-findings=\"\(entry.findings)\">"
+            html += "<td>\(segment == .increment ? t("增量", "Increment") : t("存量", "Stock"))</td><td class=\"num\">\(HTMLText.score(entry.overall.score))</td>"
+            html += "<td class=\"num\">\(entry.overall.failing) / \(entry.overall.checked)</td><td class=\"num\">\(entry.findings)</td>"
+            for dimension in QualityDimension.allCases { html += "<td class=\"num hide-narrow\">\(HTMLText.score(entry.scores[dimension.rawValue]?.score))</td>" }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table></div></section>\n"
     }
 
     func tone(_ change: Double?) -> String {

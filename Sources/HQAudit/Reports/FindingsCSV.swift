@@ -15,19 +15,31 @@ struct FindingsCSV {
         self.language = language
         self.rules = rules
         try file.write(CSVText.byteOrderMark)
-        try file.write(CSVText.row(language == .chinese
-            ? ["记录类别", "类别名称", "记录编号", "日志序号", "维度", "维度名称", "规则编号", "规则", "字段", "问题值", "问题描述", "整改建议"]
-            : ["category", "category_name", "id", "log_index", "dimension", "dimension_name", "rule", "rule_name", "field", "value", "problem", "fix"]))
+        try file.write(CSVText.row(language == .chinese ? Self.chineseHeader : Self.englishHeader))
     }
+
+    /// One row per finding, with what a province needs to dispatch it: the finding id, stock or
+    /// increment, the entity, the record's business key and the unit that produced it.
+    static let chineseHeader = [
+        "问题编号", "存量/增量", "统一社会信用代码", "主体名称", "记录类别", "类别名称", "记录编号", "业务主键", "数据来源单位", "来源单位代码",
+        "日志序号", "维度", "维度名称", "规则编号", "规则", "字段", "问题值", "应为/期限", "问题描述", "整改建议",
+    ]
+    static let englishHeader = [
+        "finding_id", "segment", "uscc", "entity_name", "category", "category_name", "id", "business_key", "source_unit", "source_code",
+        "log_index", "dimension", "dimension_name", "rule", "rule_name", "field", "value", "expected", "problem", "fix",
+    ]
 
     func write(_ finding: Finding) throws {
         let definition = rules.rule(finding.rule)
         let chinese = language == .chinese
+        let segment = finding.segment.map { chinese ? ($0 == .stock ? "存量" : "增量") : $0.rawValue } ?? ""
         try file.write(CSVText.row([
+            finding.findingID ?? "", segment, finding.uscc ?? "", finding.entityName ?? "",
             finding.category, chinese ? rules.category(finding.category)?.label ?? "" : finding.category, finding.id,
+            finding.businessKey ?? "", finding.sourceUnit ?? "", finding.sourceCode ?? "",
             finding.index.map(String.init) ?? "", finding.dimension.rawValue, chinese ? finding.dimension.chineseName : finding.dimension.rawValue,
             finding.rule, (chinese ? definition?.name : definition?.nameEn) ?? finding.rule, finding.field ?? "", finding.value ?? "",
-            chinese ? finding.message : finding.messageEn, chinese ? finding.hint : finding.hintEn,
+            finding.expected ?? "", chinese ? finding.message : finding.messageEn, chinese ? finding.hint : finding.hintEn,
         ]))
     }
 

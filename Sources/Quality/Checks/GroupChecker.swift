@@ -55,6 +55,9 @@ public struct GroupChecker: Sendable {
         var paths = ["category", "id", "op", "entity.uscc", "entity.name", relations.lists.action, relations.lists.date,
                      relations.annualReports.year, relations.annualReports.established, relations.annualReports.status]
         for grouping in rules.groupings { paths += grouping.key }
+        // What a group finding carries for dispatch (FindingList.Dispatch).
+        paths += ["province", "recorded_at", "source.name", "source.uscc", "fields.authority", "fields.authority_uscc"]
+        for category in rules.categories { paths += category.businessKey }
         var seen: Set<String> = []
         projectedPaths = paths.filter { seen.insert($0).inserted }.map(RecordPath.components)
         projector = CanonicalProjection(paths: projectedPaths)

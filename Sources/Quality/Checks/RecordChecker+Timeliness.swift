@@ -47,7 +47,7 @@ extension RecordChecker {
                     }
                     if due < period.lastDay {
                         let (startText, startTextEn) = described()
-                        list.add(rule.rule, field: toPath, label: deadline.toLabel,
+                        list.add(rule.rule, field: toPath, label: deadline.toLabel, expected: due.iso,
                                  detail: ("\(rule.label)：\(startText) 起 \(limit) 个工作日内（\(due.iso) 前）应完成，至审计期末 \(period.lastDay.iso) 仍无“\(deadline.toLabel)”",
                                           "\(rule.labelEn): due within \(limit) working days of \(startTextEn), by \(due.iso); \(toPath) still missing at the end of the period, \(period.lastDay.iso)"))
                     }
@@ -69,6 +69,7 @@ extension RecordChecker {
                 if late > limit {
                     let (startText, startTextEn) = described()
                     list.add(rule.rule, field: toPath, label: deadline.toLabel, value: toText,
+                             expected: (try? calendar.date(limit, workingDaysAfter: start))?.iso,
                              detail: ("\(rule.label)超期：\(startText) 至 \(deadline.toLabel) \(toText) 共\(bound ? "至少" : "") \(late) 个工作日，期限为 \(limit) 个工作日",
                                       "\(rule.labelEn) late: \(bound ? "at least " : "")\(late) working days from \(startTextEn) to \(toPath) \(toText), limit \(limit)"))
                 }
@@ -77,7 +78,7 @@ extension RecordChecker {
                       let dateText = RecordPath.string(root, deadline.to), let date = RecordPath.date(dateText) else { continue }
                 let due = CivilDate(year: year + 1, month: month, day: min(day, CivilDate.daysIn(year: year + 1, month: month)))
                 if date > due {
-                    list.add(rule.rule, field: datePath, label: deadline.toLabel, value: dateText,
+                    list.add(rule.rule, field: datePath, label: deadline.toLabel, value: dateText, expected: due.iso,
                              detail: ("\(year) 年度报告应于 \(due.iso) 前报送，“\(deadline.toLabel)”为 \(dateText)",
                                       "the report for \(year) (\(yearPath)) was due by \(due.iso); \(datePath) is \(dateText)"))
                 }

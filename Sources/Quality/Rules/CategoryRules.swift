@@ -7,4 +7,8 @@ public struct CategoryRules: Sendable {
     public let weight: Double
     /// In file order; paths start with `fields.`.
     public let fields: [FieldRule]
+    /// The paths that identify one business fact across systems that assign ids independently
+    /// (penalty: decision number + USCC); empty when the category has none. The problem list
+    /// shows it so a province can find the record in its own system.
+    public let businessKey: [String]
 }

@@ -8,7 +8,7 @@ extension QualityRules {
         let root = try ConfigNode(parsing: bytes, code: .invalidRules, file: "the rules file")
         _ = try root.members(allowed: [
             "schema", "version", "description", "dimensions", "rules", "envelope", "decision_date", "categories", "codes",
-            "amounts", "long_term", "deadlines", "uscc_prefix", "groupings", "relations", "identical", "bookkeeping",
+            "amounts", "long_term", "deadlines", "uscc_prefix", "groupings", "relations", "identical", "bookkeeping", "audit_scope",
         ])
         let schemaNode = try root.required("schema")
         guard try schemaNode.string() == Self.schema else {
@@ -34,12 +34,30 @@ extension QualityRules {
         var categories: [CategoryRules] = []
         var categoryIndex: [String: Int] = [:]
         for (name, node) in try root.required("categories").members() {
-            _ = try node.members(allowed: ["zh", "en", "description", "weight", "fields"])
+            _ = try node.members(allowed: ["zh", "en", "description", "weight", "fields", "business_key"])
             categoryIndex[name] = categories.count
+            let fields = try Self.parseFields(try node.required("fields"), prefix: "fields.", codes: codes)
+            var businessKey: [String] = []
+            if let keyNode = node.optional("business_key") {
+                for element in try keyNode.elements() {
+                    let path = try element.string()
+                    guard fields.contains(where: { $0.path == path }) || envelope.contains(where: { $0.path == path }) else {
+                        throw element.error("\"\(path)\" is not a field of \(name) or of the envelope")
+                    }
+                    businessKey.append(path)
+                }
+            }
             categories.append(CategoryRules(
                 name: name, label: try node.required("zh").nonEmptyString(),
                 weight: try node.optional("weight")?.number(in: 0...1_000_000) ?? 1,
-                fields: try Self.parseFields(try node.required("fields"), prefix: "fields.", codes: codes)))
+                fields: fields, businessKey: businessKey))
+        }
+        if let scopeNode = root.optional("audit_scope") {
+            _ = try scopeNode.members(allowed: ["years", "source", "description"])
+            scopeYears = Int(try scopeNode.required("years").number(in: 1...100))
+            _ = try scopeNode.required("source").nonEmptyString()
+        } else {
+            scopeYears = nil
         }
         guard !categories.isEmpty else { throw root.error("must declare at least one category", at: "categories") }
         self.categories = categories

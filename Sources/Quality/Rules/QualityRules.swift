@@ -38,6 +38,10 @@ public struct QualityRules: Sendable {
     public let relations: RelationRules
     /// Top-level keys that do not make two records different (`redundancy.identical_record`).
     public let identicalIgnore: Set<String>
+    /// The audit's scope: records whose information arose (their decision date) in this many
+    /// years before the audit month's end (2023-25, line 33: 近三年企业数据); older records are
+    /// counted as out of scope, not checked. Nil: every record is in scope.
+    public let scopeYears: Int?
 
     public func rule(_ id: String) -> RuleDefinition? { ruleIndex[id].map { catalogue[$0] } }
 
