@@ -17,9 +17,12 @@ public struct AuditPlan: Sendable {
     public var examplesPerRule: Int
     /// State rows read per query from each side of the merge.
     public var pageSize: Int
+    /// Also split the problem list into one CSV per source unit (`by-source/`).
+    public var bySource: Bool
 
     public init(province: String, period: AuditPeriod, rules: QualityRules, calendar: WorkingCalendar, mirrorSize: UInt64? = nil,
-                registerSize: UInt64? = nil, language: ReportLanguage = .chinese, examplesPerRule: Int = 20, pageSize: Int = 5_000) {
+                registerSize: UInt64? = nil, language: ReportLanguage = .chinese, examplesPerRule: Int = 20, pageSize: Int = 5_000,
+                bySource: Bool = false) {
         self.province = province
         self.period = period
         self.rules = rules
@@ -29,5 +32,6 @@ public struct AuditPlan: Sendable {
         self.language = language
         self.examplesPerRule = examplesPerRule
         self.pageSize = pageSize
+        self.bySource = bySource
     }
 }

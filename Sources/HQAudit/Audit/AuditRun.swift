@@ -13,6 +13,8 @@ struct AuditRun {
     let scratch: AuditScratch
     var tally: AuditTally
     let findingsCSV: FindingsCSV
+    /// `--by-source`: the problem list again, one file per source unit.
+    let bySource: SourceSplitCSV?
     let gapsCSV: GapsCSV
     /// The `findings` and `gaps` arrays of audit.json, one element per line, joined at the end.
     let findingLines: OutputFile
@@ -30,6 +32,7 @@ struct AuditRun {
         scratch = try AuditScratch(directory: staging.appendingPathComponent("work"))
         tally = AuditTally(examplesPerRule: plan.examplesPerRule)
         findingsCSV = try FindingsCSV(url: staging.appendingPathComponent(AuditFiles.findings), language: plan.language, rules: plan.rules)
+        bySource = plan.bySource ? try SourceSplitCSV(directory: staging.appendingPathComponent(AuditFiles.bySource, isDirectory: true), csv: findingsCSV) : nil
         gapsCSV = try GapsCSV(url: staging.appendingPathComponent(AuditFiles.gaps), language: plan.language)
         findingLines = try OutputFile(staging.appendingPathComponent("findings.jsonl"))
         gapLines = try OutputFile(staging.appendingPathComponent("gaps.jsonl"))
@@ -273,6 +276,7 @@ struct AuditRun {
         finding.segment = segment
         segmentFindings[segment, default: 0] += 1
         try findingsCSV.write(finding)
+        try bySource?.write(finding)
         if findingCount > 0 { try findingLines.write(",\n") }
         try findingLines.write(try encoder.encode(finding))
         findingCount += 1
@@ -289,6 +293,7 @@ struct AuditRun {
     /// Scores, writes audit.json and report.html, and closes every file.
     func finish(read: AuditDocument.MirrorRead, registerSize: UInt64, previous: AuditSummary?, now: Date) throws -> AuditDocument {
         try findingsCSV.close()
+        _ = try bySource?.close()
         try gapsCSV.close()
         try findingLines.close()
         try gapLines.close()

@@ -111,8 +111,15 @@ public struct ProvinceAuditor: Sendable {
         return staging
     }
 
-    /// Moves each finished file over its old version (rename: atomic per file).
+    /// Moves each finished file over its old version (rename: atomic per file); a `by-source`
+    /// folder replaces the old one, and an old one goes when this audit wrote none.
     static func publish(_ staging: URL, to directory: URL) throws {
+        let split = directory.appendingPathComponent(AuditFiles.bySource, isDirectory: true)
+        try? FileManager.default.removeItem(at: split)
+        let splitStaged = staging.appendingPathComponent(AuditFiles.bySource, isDirectory: true)
+        if FileManager.default.fileExists(atPath: splitStaged.path), rename(splitStaged.path, split.path) != 0 {
+            throw AuditError(.output, "cannot move \(AuditFiles.bySource) into \(directory.path) (errno \(errno))", hint: "check the output directory's permissions")
+        }
         for name in AuditFiles.all {
             let from = staging.appendingPathComponent(name)
             let to = directory.appendingPathComponent(name)
@@ -130,5 +137,10 @@ public enum AuditFiles {
     public static let findings = "findings.csv"
     public static let gaps = "gaps.csv"
     public static let report = "report.html"
+    /// `--by-source`: one problem list per source unit.
+    public static let bySource = "by-source"
+
+    /// The file of `by-source/` that holds a source unit's findings.
+    public static func sourceFile(code: String?, name: String?) -> String { SourceSplitCSV.fileName(code: code, name: name) }
     static let all = [document, findings, gaps, report]
 }

@@ -30,18 +30,26 @@ struct FindingsCSV {
     ]
 
     func write(_ finding: Finding) throws {
+        try file.write(row(finding))
+    }
+
+    /// The finding's row, as `write` puts it (the source split reuses it).
+    func row(_ finding: Finding) -> String {
         let definition = rules.rule(finding.rule)
         let chinese = language == .chinese
         let segment = finding.segment.map { chinese ? ($0 == .stock ? "存量" : "增量") : $0.rawValue } ?? ""
-        try file.write(CSVText.row([
+        return CSVText.row([
             finding.findingID ?? "", segment, finding.uscc ?? "", finding.entityName ?? "",
             finding.category, chinese ? rules.category(finding.category)?.label ?? "" : finding.category, finding.id,
             finding.businessKey ?? "", finding.sourceUnit ?? "", finding.sourceCode ?? "",
             finding.index.map(String.init) ?? "", finding.dimension.rawValue, chinese ? finding.dimension.chineseName : finding.dimension.rawValue,
             finding.rule, (chinese ? definition?.name : definition?.nameEn) ?? finding.rule, finding.field ?? "", finding.value ?? "",
             finding.expected ?? "", chinese ? finding.message : finding.messageEn, chinese ? finding.hint : finding.hintEn,
-        ]))
+        ])
     }
+
+    /// The header row in the report's language.
+    var header: String { CSVText.row(language == .chinese ? Self.chineseHeader : Self.englishHeader) }
 
     func close() throws { try file.close() }
 }

@@ -52,6 +52,9 @@ struct HQAuditCommand: OperatorCommand {
     @Option(help: "Findings per rule shown in report.html (findings.csv has them all).")
     var examples: Int = 20
 
+    @Flag(name: .customLong("by-source"), help: "Also split the problem list into one CSV per source unit (the deciding authority, else the record's source), in by-source/.")
+    var bySource = false
+
     @Option(help: "A hot standby of --database to read the mirrors and the central register from; the audit is still kept in --database.")
     var standby: String?
 
@@ -69,7 +72,8 @@ struct HQAuditCommand: OperatorCommand {
         let calendarFile = try calendar.map { try WorkingCalendar.load(contentsOf: URL(fileURLWithPath: $0)) } ?? WorkingCalendar.bundled()
         let language = ReportLanguage(rawValue: lang) ?? .chinese
         var plan = AuditPlan(province: province ?? "", period: period, rules: rulesFile, calendar: calendarFile,
-                             mirrorSize: mirrorSize, registerSize: registerSize, language: language, examplesPerRule: examples)
+                             mirrorSize: mirrorSize, registerSize: registerSize, language: language, examplesPerRule: examples,
+                             bySource: bySource)
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         try await storage.with(standby: standby) { storage, audits in
             if all {
@@ -103,5 +107,13 @@ struct HQAuditCommand: OperatorCommand {
         Output.line("  gaps: \(gaps.isEmpty ? "none" : gaps.joined(separator: ", "))")
         Output.line("  mirror checkpoint \(document.mirror.size) \(document.mirror.root), register \(document.register.size), rules \(document.rules.version)")
         Output.line("  wrote \(outcome.directory.path)/{\(AuditFiles.document),\(AuditFiles.findings),\(AuditFiles.gaps),\(AuditFiles.report)}")
+        if let increment = document.segments[Finding.Segment.increment.rawValue], let stock = document.segments[Finding.Segment.stock.rawValue] {
+            let score = { (value: Double?) in value.map { String(format: "%.2f", $0) } ?? "—" }
+            let change = document.trend?.increment.change.map { String(format: " (%+.2f)", $0) } ?? ""
+            Output.line("  increment \(score(increment.overall.score))\(change) (\(increment.overall.failing) of \(increment.overall.checked)), stock \(score(stock.overall.score)) (\(stock.overall.failing) of \(stock.overall.checked)), out of scope \(document.records.outOfScope)")
+        }
+        if FileManager.default.fileExists(atPath: outcome.directory.appendingPathComponent(AuditFiles.bySource).path) {
+            Output.line("  wrote \(outcome.directory.appendingPathComponent(AuditFiles.bySource).path)/ (one problem list per source unit)")
+        }
     }
 }
