@@ -34,6 +34,36 @@ struct AuditCorrectnessTests {
         return try AuditDocument.read(directory.appendingPathComponent(AuditFiles.document))
     }
 
+    /// Recomputes every category, dimension and overall score of a published audit from its
+    /// counts and weights, with the formula Protocol/audit.md states, independently of `Scorer`.
+    static func recompute(_ document: AuditDocument.Scores) {
+        func round(_ value: Double) -> Double { (value * 100).rounded(.toNearestOrAwayFromZero) / 100 }
+        guard document.scores.values.contains(where: { !$0.categories.isEmpty }) else {
+            #expect(document.overall == nil, "nothing to check: unscored")
+            return
+        }
+        var weighted = 0.0
+        var weights = 0.0
+        for (name, entry) in document.scores {
+            let ruleWeight = Dictionary(entry.rules.map { ($0.rule, $0.weight) }, uniquingKeysWith: { a, _ in a }).values.reduce(0, +)
+            var sum = 0.0
+            var categoryWeights = 0.0
+            for category in entry.categories {
+                let failures = entry.rules.filter { $0.category == category.category && $0.rule != RuleID.missingLocal }
+                    .reduce(0.0) { $0 + $1.weight * Double($1.failing) }
+                let exact = min(100, max(0, 100 - 100 * (failures + Double(category.missing) * ruleWeight) / Double(category.checked)))
+                #expect(round(exact) == category.score, "\(name) \(category.category)")
+                sum += category.weight * exact
+                categoryWeights += category.weight
+            }
+            let dimension = categoryWeights > 0 ? sum / categoryWeights : 100
+            #expect(round(dimension) == entry.score, "\(name)")
+            weighted += entry.weight * dimension
+            weights += entry.weight
+        }
+        #expect(round(weighted / weights) == document.overall)
+    }
+
     @Test("clean data against an equal register: no finding, no gap, every score 100", arguments: StorageBackend.allCases)
     func clean(backend: StorageBackend) async throws {
         let scenario = AuditScenario.clean(count: 1_500, seed: 11)
@@ -110,20 +140,24 @@ struct AuditCorrectnessTests {
         }
         #expect(stray.isEmpty, "\(stray.prefix(5).map { "\($0.rule) \($0.category)/\($0.id): \($0.messageEn)" })")
 
-        // The scores' numerators are the distinct records the findings name.
+        // The scores' numerators are the distinct local records the findings name, plus the
+        // records HQ holds and the province lacks, which fail every dimension.
         let header = file.header
+        let missingCount = scenario.gaps[.missingLocal]!.count
         var failing: [QualityDimension: Set<Key>] = [:]
-        for finding in file.findings { failing[finding.dimension, default: []].insert(Key(category: finding.category, id: finding.id)) }
+        for finding in file.findings where finding.rule != RuleID.missingLocal {
+            failing[finding.dimension, default: []].insert(Key(category: finding.category, id: finding.id))
+        }
         for dimension in QualityDimension.allCases {
-            #expect(header.scores[dimension.rawValue]?.failing == failing[dimension]?.count ?? 0, "\(dimension)")
+            #expect(header.scores[dimension.rawValue]?.failing == (failing[dimension]?.count ?? 0) + missingCount, "\(dimension)")
         }
         let localFailing = Set(file.findings.filter { $0.rule != RuleID.missingLocal }.map { Key(category: $0.category, id: $0.id) })
         #expect(header.overall.failing == localFailing.count)
-        // Denominators: the local state, plus the central records missing locally for comprehensiveness.
+        // Denominators: the local state, plus the central records missing locally in every dimension.
         let state = Set(scenario.local.map(AuditScenario.key))
         #expect(header.overall.checked == state.count)
-        #expect(header.scores["comprehensiveness"]?.checked == state.count + scenario.gaps[.missingLocal]!.count)
-        #expect(header.scores["accuracy"]?.checked == state.count)
+        #expect(header.scores["comprehensiveness"]?.checked == state.count + missingCount)
+        #expect(header.scores["accuracy"]?.checked == state.count + missingCount)
         let withDeadlines = Set(rules.deadlines.flatMap(\.categories))
         var latest: [Key: JSONValue] = [:]
         for value in scenario.local { latest[AuditScenario.key(value)] = value }
@@ -131,8 +165,14 @@ struct AuditCorrectnessTests {
             value["op"]?.stringValue == "upsert" && withDeadlines.contains(value["category"]!.stringValue!)
                 && (value["recorded_at"]?.stringValue.flatMap { CivilDate(dateTime: $0) }).map(scenario.period.contains) == true
         }
-        #expect(header.scores["timeliness"]?.checked == recordedInPeriod.count)
-        for dimension in QualityDimension.allCases { #expect((header.scores[dimension.rawValue]?.score ?? 0) < 100 || failing[dimension] == nil) }
+        #expect(header.scores["timeliness"]?.checked == recordedInPeriod.count + missingCount)
+        for dimension in QualityDimension.allCases { #expect((header.scores[dimension.rawValue]?.score ?? 0) < 100) }
+
+        // Every score recomputes from audit.json alone (the published counts and weights).
+        Self.recompute(header.allScores)
+        for segment in header.segments.values {
+            Self.recompute(AuditDocument.Scores(overall: segment.overall.score, scores: segment.scores))
+        }
 
         // The audit names what it read.
         #expect(header.mirror.size == UInt64(scenario.local.count))

@@ -74,6 +74,14 @@ struct AuditReportTests {
         }
         let overall = try #require(Self.elements(dom, marker: "data-overall").first)
         #expect(overall["data-overall"] == Self.score(header.overall.score))
+        // The method: every category's numerator and denominator, as audit.json has them.
+        let methodRows = Self.elements(dom, marker: "data-method-dimension")
+        #expect(methodRows.count == header.scores.values.map(\.categories.count).reduce(0, +))
+        for row in methodRows {
+            let entry = try #require(header.scores[row["data-method-dimension"] ?? ""]?.categories.first { $0.category == row["data-category"] })
+            #expect(row["data-score"] == Self.score(entry.score) && row["data-checked"] == String(entry.checked))
+            #expect(row["data-failing"] == String(entry.failing) && row["data-missing"] == String(entry.missing))
+        }
         // Increment and stock side by side, the increment score as the headline.
         let segments = Self.elements(dom, marker: "data-segment")
         #expect(segments.compactMap { $0["data-segment"] } == ["increment", "stock"])
@@ -162,6 +170,19 @@ struct AuditReportTests {
         let rows = Self.elements(dom, marker: "data-rank")
         #expect(rows.map { $0["data-province"] } == ["440000", "310000"])
         #expect(rows.first?["data-overall"] == Self.score(guangdong.overall.score))
+        // The increment score beside the overall, and the stated tie-break.
+        #expect(ranking.provinces[0].increment == guangdong.segments["increment"]?.overall.score)
+        #expect(Self.elements(dom, marker: "data-increment").first?["data-increment"] == Self.score(guangdong.segments["increment"]?.overall.score))
+        #expect(dom.contains("综合得分相同按增量得分从高到低") && ranking.tieBreak.contains("increment score"))
+        func entry(_ code: String, overall: Double?, increment: Double?) throws -> NationalAudit.Entry {
+            var summary = ranking.provinces[0].summary
+            summary.overall = overall
+            return NationalAudit.Entry(rank: 0, province: code, provinceName: nil, summary: summary, change: nil, previousMonth: nil,
+                                       increment: increment, incrementChange: nil)
+        }
+        let tied = [try entry("110000", overall: 90, increment: 80), try entry("120000", overall: 90, increment: 95),
+                    try entry("130000", overall: 90, increment: nil), try entry("140000", overall: nil, increment: 99), try entry("150000", overall: 91, increment: 1)]
+        #expect(tied.sorted(by: NationalAudit.ranksBefore).map(\.province) == ["150000", "120000", "110000", "130000", "140000"])
     }
 
     @Test("a rerun at the named checkpoint and register size gives the same findings after both have grown")

@@ -18,12 +18,11 @@ struct AuditTally {
         var failingByDimension: [QualityDimension: [String: Int]] = [:]
         var failingAny: [String: Int] = [:]
 
-        /// The scorer's input: comprehensiveness also counts the central records missing locally.
+        /// The scorer's input: the central records missing locally are passed apart (`missing`);
+        /// the scorer counts them in every dimension.
         var scoreInput: ScoreInput {
             var checked = self.checked
             for category in missingLocal.keys where checked[category] == nil { checked[category] = 0 }
-            var comprehensiveness = checked
-            for (category, count) in missingLocal { comprehensiveness[category, default: 0] += count }
             // Every category named with its count, zero included: the scorer reads a category left
             // out as "not counted" and falls back to an estimate.
             var timeliness = self.timeliness
@@ -34,8 +33,8 @@ struct AuditTally {
                 failingAny[category, default: 0] += 0
                 for dimension in QualityDimension.allCases { failingByDimension[dimension, default: [:]][category, default: 0] += 0 }
             }
-            return ScoreInput(checked: checked, checkedByDimension: [.timeliness: timeliness, .comprehensiveness: comprehensiveness],
-                              failing: failing, failingByDimension: failingByDimension, failingAny: failingAny)
+            return ScoreInput(checked: checked, checkedByDimension: [.timeliness: timeliness], failing: failing,
+                              failingByDimension: failingByDimension, failingAny: failingAny, missing: missingLocal)
         }
     }
 
@@ -112,9 +111,9 @@ struct AuditTally {
     mutating func countMissingLocal(_ finding: Finding?, category: String, segment: Finding.Segment) {
         update(segment) { $0.missingLocal[category, default: 0] += 1 }
         guard let finding else { return }
-        var seen: Set<String> = []
-        _ = count([finding], category: category, segment: segment, seen: &seen)
-        update(segment) { $0.failingByDimension[finding.dimension, default: [:]][category, default: 0] += 1 }
+        rows[finding.rule, default: 0] += 1
+        findings += 1
+        if examples[finding.rule, default: []].count < examplesPerRule { examples[finding.rule, default: []].append(finding) }
     }
 
     var scoreInput: ScoreInput { all.scoreInput }

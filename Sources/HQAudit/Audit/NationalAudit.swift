@@ -26,11 +26,28 @@ public struct NationalAudit: Sendable {
         /// Overall change against the previous month, if it was audited.
         public var change: Double?
         public var previousMonth: String?
+        /// The increment's score (records recorded in the month) and its change against the
+        /// previous month's increment: whether new data is getting better.
+        public var increment: Double?
+        public var incrementChange: Double?
+
+        public init(rank: Int, province: String, provinceName: String?, summary: AuditSummary, change: Double?, previousMonth: String?,
+                    increment: Double?, incrementChange: Double?) {
+            self.rank = rank
+            self.province = province
+            self.provinceName = provinceName
+            self.summary = summary
+            self.change = change
+            self.previousMonth = previousMonth
+            self.increment = increment
+            self.incrementChange = incrementChange
+        }
 
         enum CodingKeys: String, CodingKey {
-            case rank, province, summary, change
+            case rank, province, summary, change, increment
             case provinceName = "province_name"
             case previousMonth = "previous_month"
+            case incrementChange = "increment_change"
         }
     }
 
@@ -43,14 +60,20 @@ public struct NationalAudit: Sendable {
         public var rulesSHA256: String
         /// Best first; provinces without a score last, by code.
         public var provinces: [Entry]
+        /// How equal overall scores are ordered.
+        public var tieBreak = NationalAudit.tieBreak
 
         enum CodingKeys: String, CodingKey {
             case schema, month, provinces
+            case tieBreak = "tie_break"
             case createdAt = "created_at"
             case rulesVersion = "rules_version"
             case rulesSHA256 = "rules_sha256"
         }
     }
+
+    /// The ranking's order, as national.json and national.html state it.
+    public static let tieBreak = "overall score, higher first; equal overall scores by the increment score, higher first; then by division code; provinces without a score last"
 
     public static let rankingFile = "national.json"
     public static let reportFile = "national.html"
@@ -73,21 +96,28 @@ public struct NationalAudit: Sendable {
             let outcome = try await auditor.run(provincePlan, output: directory.appendingPathComponent(enrolment.province, isDirectory: true), now: now)
             progress(outcome)
             entries.append(Entry(rank: 0, province: enrolment.province, provinceName: outcome.document.provinceName, summary: outcome.summary,
-                                 change: outcome.document.trend?.overall.change, previousMonth: outcome.document.trend?.previousMonth))
+                                 change: outcome.document.trend?.overall.change, previousMonth: outcome.document.trend?.previousMonth,
+                                 increment: outcome.summary.increment, incrementChange: outcome.document.trend?.increment.change))
         }
-        entries.sort { a, b in
-            switch (a.summary.overall, b.summary.overall) {
-            case let (x?, y?) where x != y: x > y
-            case (_?, nil): true
-            case (nil, _?): false
-            default: a.province < b.province
-            }
-        }
+        entries.sort(by: Self.ranksBefore)
         for index in entries.indices { entries[index].rank = index + 1 }
         let ranking = Ranking(month: plan.period.description, createdAt: ISO8601DateFormatter().string(from: now),
                               rulesVersion: plan.rules.version, rulesSHA256: plan.rules.sha256, provinces: entries)
         try write(ranking, language: plan.language, to: directory)
         return ranking
+    }
+
+    /// `tieBreak`: overall, then increment (a score before none), then code.
+    public static func ranksBefore(_ a: Entry, _ b: Entry) -> Bool {
+        func order(_ x: Double?, _ y: Double?) -> Bool? {
+            switch (x, y) {
+            case let (x?, y?) where x != y: x > y
+            case (_?, nil): true
+            case (nil, _?): false
+            default: nil
+            }
+        }
+        return order(a.summary.overall, b.summary.overall) ?? order(a.increment, b.increment) ?? (a.province < b.province)
     }
 
     func write(_ ranking: Ranking, language: ReportLanguage, to directory: URL) throws {

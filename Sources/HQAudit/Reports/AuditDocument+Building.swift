@@ -9,7 +9,7 @@ extension AuditDocument {
         for dimension in score.dimensions {
             scores[dimension.dimension.rawValue] = DimensionEntry(
                 nameZh: dimension.dimension.chineseName, score: dimension.score, failing: dimension.failing, checked: dimension.checked,
-                weight: dimension.weight, categories: dimension.categories)
+                weight: dimension.weight, categories: dimension.categories, rules: dimension.rules)
         }
         return scores
     }

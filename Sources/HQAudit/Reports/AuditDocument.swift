@@ -103,9 +103,12 @@ public struct AuditDocument: Codable, Sendable, Equatable {
         public var checked: Int
         public var weight: Double
         public var categories: [CategoryScore]
+        /// Every (rule, category) of the dimension with its failing records, checked records and
+        /// weight: with `categories`, what recomputes the score (Protocol/audit.md §2).
+        public var rules: [RuleCount]
 
         enum CodingKeys: String, CodingKey {
-            case score, failing, checked, weight, categories
+            case score, failing, checked, weight, categories, rules
             case nameZh = "name_zh"
         }
     }
@@ -159,6 +162,20 @@ public struct AuditDocument: Codable, Sendable, Equatable {
 }
 
 extension AuditDocument {
+    /// An overall score with its dimensions: the whole audit's, or one segment's.
+    public struct Scores: Sendable {
+        public var overall: Double?
+        public var scores: [String: DimensionEntry]
+
+        public init(overall: Double?, scores: [String: DimensionEntry]) {
+            self.overall = overall
+            self.scores = scores
+        }
+    }
+
+    /// The whole audit's scores.
+    public var allScores: Scores { Scores(overall: overall.score, scores: scores) }
+
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

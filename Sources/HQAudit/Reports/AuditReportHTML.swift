@@ -24,6 +24,7 @@ struct AuditReportHTML {
         body += segments()
         body += overall()
         body += dimensions()
+        body += method()
         body += gaps()
         body += problems()
         body += provenance()
@@ -89,6 +90,24 @@ struct AuditReportHTML {
         }
         html += "</tbody></table></div></section>\n"
         return html
+    }
+
+    /// How the scores were computed, with every category's numerator and denominator, so a
+    /// reader can redo the arithmetic (Protocol/audit.md §2).
+    func method() -> String {
+        var html = "<section id=\"method\"><h2>\(t("计分方法", "How the scores are computed"))</h2>\n"
+        html += "<p>\(t("类别得分 = 100 − 100 × (Σ 规则权重 × 问题记录数 + 缺失记录数 × 该维度规则权重之和) ÷ (检查记录数 + 缺失记录数)，在 0 到 100 之间；维度得分 = 各类别得分按类别权重加权平均（不按数量）；综合得分 = 各维度得分按维度权重加权平均。缺失记录（总局有、地方无）在每个维度都计为不合格，少报不会提高得分；无可检查记录的维度计 100 分并保留权重。", "Category score = 100 − 100 × (Σ rule weight × failing records + missing records × the dimension's total rule weight) ÷ (checked + missing records), between 0 and 100; dimension score = the category scores averaged by category weight (not by volume); overall = the dimension scores averaged by dimension weight. A missing record (held by HQ, not by the province) fails every dimension, so sending less never raises a score; a dimension with nothing to check scores 100 and keeps its weight."))</p>\n"
+        for dimension in QualityDimension.allCases {
+            guard let entry = document.scores[dimension.rawValue], !entry.categories.isEmpty else { continue }
+            html += "<details><summary>\(language == .chinese ? dimension.chineseName : dimension.rawValue) \(HTMLText.score(entry.score))</summary>"
+            html += "<div class=\"scroll\"><table><thead><tr><th>\(t("类别", "Category"))</th><th class=\"num\">\(t("类别权重", "Weight"))</th><th class=\"num\">\(t("问题", "Failing"))</th><th class=\"num\">\(t("缺失", "Missing"))</th><th class=\"num\">\(t("检查", "Checked"))</th><th class=\"num\">\(t("得分", "Score"))</th></tr></thead><tbody>\n"
+            for category in entry.categories {
+                html += "<tr data-method-dimension=\"\(dimension.rawValue)\" data-category=\"\(e(category.category))\" data-score=\"\(HTMLText.score(category.score))\" data-failing=\"\(category.failing)\" data-missing=\"\(category.missing)\" data-checked=\"\(category.checked)\" data-weight=\"\(formatWeight(category.weight))\">"
+                html += "<td>\(e(categoryName(category.category)))</td><td class=\"num\">\(formatWeight(category.weight))</td><td class=\"num\">\(category.failing)</td><td class=\"num\">\(category.missing)</td><td class=\"num\">\(category.checked)</td><td class=\"num\">\(HTMLText.score(category.score))</td></tr>\n"
+            }
+            html += "</tbody></table></div></details>\n"
+        }
+        return html + "</section>\n"
     }
 
     func formatWeight(_ weight: Double) -> String {

@@ -13,18 +13,21 @@ public struct ScoreInput: Sendable, Codable {
     /// Distinct records failing any rule, per category. Absent: the largest per-dimension count
     /// (a lower bound).
     public var failingAny: [String: Int]?
+    /// Records the central register holds and the province lacks, per category (`missing_local`).
+    public var missing: [String: Int]
 
     public init(checked: [String: Int], checkedByDimension: [QualityDimension: [String: Int]] = [:], failing: [String: [String: Int]],
-                failingByDimension: [QualityDimension: [String: Int]] = [:], failingAny: [String: Int]? = nil) {
+                failingByDimension: [QualityDimension: [String: Int]] = [:], failingAny: [String: Int]? = nil, missing: [String: Int] = [:]) {
         self.checked = checked
         self.checkedByDimension = checkedByDimension
         self.failing = failing
         self.failingByDimension = failingByDimension
         self.failingAny = failingAny
+        self.missing = missing
     }
 
     enum CodingKeys: String, CodingKey {
-        case checked, failing
+        case checked, failing, missing
         case checkedByDimension = "checked_by_dimension"
         case failingByDimension = "failing_by_dimension"
         case failingAny = "failing_any"
