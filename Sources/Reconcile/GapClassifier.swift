@@ -37,6 +37,16 @@ public enum GapClassifier {
         central.revoked ? nil : Gap(kind: .missingLocal, category: central.category, id: central.id, localIndex: nil, centralIndex: central.index)
     }
 
+    /// A local record and a central one the ids do not pair but the business key does (one
+    /// decision stored under two ids): a conflict keyed by the local id when their contents
+    /// differ other than in the id, else nil (a match; the caller notes the differing ids).
+    public static func compareByBusinessKey(local: StateRow, central: StateRow) -> Gap? {
+        guard !local.revoked, !central.revoked else { return nil }
+        let fields = ContentDiff.paths(local, central).filter { $0 != "id" }
+        guard !fields.isEmpty else { return nil }
+        return Gap(kind: .conflict, category: local.category, id: local.id, localIndex: local.index, centralIndex: central.index, fields: fields)
+    }
+
     /// Both have the key.
     static func compare(_ local: StateRow, _ central: StateRow) -> Gap? {
         switch (local.revoked, central.revoked) {

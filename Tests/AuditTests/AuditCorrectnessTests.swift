@@ -117,6 +117,12 @@ struct AuditCorrectnessTests {
         #expect(differs == scenario.gaps[.conflict])
         let missing = Set(file.findings.filter { $0.rule == RuleID.missingLocal }.map { Key(category: $0.category, id: $0.id) })
         #expect(missing == scenario.gaps[.missingLocal])
+        // One decision under two ids is paired by business key (decision number + USCC): one
+        // conflict or a match, each with an id_differs finding, never a missing pair.
+        let idDiffers = file.findings.filter { $0.rule == RuleID.idDiffers }
+        #expect(Set(idDiffers.map { Key(category: $0.category, id: $0.id) }) == scenario.idDiffers)
+        #expect(idDiffers.allSatisfy { $0.expected == $0.id + "-HQ" && $0.businessKey != nil })
+        #expect(!file.gaps.contains { $0.id.hasSuffix("-HQ") }, "no missing_local for the central id")
         // Every gap kind is a defect of the province, under a rule of its own (issue 25 item 1):
         // a record HQ lacks is incomplete reporting, a one-sided revocation a failed 同步修复.
         var gapFindings: Set<Key> = []
@@ -133,7 +139,7 @@ struct AuditCorrectnessTests {
         // Nothing on clean records: every finding is on a record changed on purpose or on an entity one touches.
         var entity: [Key: String] = [:]
         for value in scenario.local { entity[AuditScenario.key(value)] = value.value(at: "entity.uscc")?.stringValue }
-        let changed = Set(scenario.injected.map(\.key)).union(scenario.stories.values.joined()).union(differs).union(missing).union(gapFindings)
+        let changed = Set(scenario.injected.map(\.key)).union(scenario.stories.values.joined()).union(differs).union(missing).union(gapFindings).union(scenario.idDiffers)
         let stray = file.findings.filter { finding in
             let key = Key(category: finding.category, id: finding.id)
             return !changed.contains(key) && !(entity[key].map(scenario.touchedEntities.contains) ?? false)

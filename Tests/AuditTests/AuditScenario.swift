@@ -44,6 +44,9 @@ struct AuditScenario {
     var conflictPaths: [Key: String] = [:]
     /// Entities (`entity.uscc`, before and after injection) whose records may carry findings.
     var touchedEntities: Set<String> = []
+    /// Local keys whose central copy has another id (the same decision number and USCC): paired by
+    /// business key, each with a `relatedness.id_differs` finding.
+    var idDiffers: Set<Key> = []
 
     static func key(_ value: JSONValue) -> Key { Key(category: value["category"]!.stringValue!, id: value["id"]!.stringValue!) }
 
@@ -92,6 +95,18 @@ struct AuditScenario {
                 .init("id", values[index]["id"]!), .init("op", .string("revoke")), .init("province", .string("440000")), .init("v", .number(1)),
             ]))
         }
+        // One decision under two ids: centrally the same penalty under another id, once with a
+        // differing field (a conflict found by business key), once with equal content (a match).
+        var centralID: [Key: String] = [:]
+        for (n, index) in take("admin_penalty", 2).enumerated() {
+            let k = key(values[index])
+            centralID[k] = k.id + "-HQ"
+            scenario.idDiffers.insert(k)
+            if n == 0 {
+                scenario.gaps[.conflict, default: []].insert(k)
+                scenario.conflictPaths[k] = "fields.violation_facts"
+            }
+        }
         // Keys revoked last locally after an upsert: the centre keeps the upsert.
         var lastIndex: [Key: Int] = [:]
         for (index, value) in values.enumerated() { lastIndex[key(value)] = index }
@@ -139,6 +154,7 @@ struct AuditScenario {
             if keepCentralUpsert.contains(index) { continue }
             var copy = centralCopy(value)
             if let path = scenario.conflictPaths[k] { copy = copy.setting(path, to: .string("总局更正")) }
+            if let id = centralID[k] { copy = copy.setting("id", to: .string(id)) }
             central.append(copy)
         }
         central += revokeCentrally

@@ -11,6 +11,9 @@ struct AuditRun {
     let checker: RecordChecker
     let groups: GroupChecker
     let scratch: AuditScratch
+    /// Records one side holds under an id the other lacks, by business key, paired after the
+    /// merge (`pairByBusinessKey`). Mask 1: local, 0: central.
+    let unpaired: AuditScratch
     var tally: AuditTally
     let findingsCSV: FindingsCSV
     /// `--by-source`: the problem list again, one file per source unit.
@@ -30,6 +33,7 @@ struct AuditRun {
         checker = RecordChecker(rules: plan.rules, calendar: plan.calendar)
         groups = GroupChecker(rules: plan.rules)
         scratch = try AuditScratch(directory: staging.appendingPathComponent("work"))
+        unpaired = try AuditScratch(directory: staging.appendingPathComponent("unpaired"))
         tally = AuditTally(examplesPerRule: plan.examplesPerRule)
         findingsCSV = try FindingsCSV(url: staging.appendingPathComponent(AuditFiles.findings), language: plan.language, rules: plan.rules)
         bySource = plan.bySource ? try SourceSplitCSV(directory: staging.appendingPathComponent(AuditFiles.bySource, isDirectory: true), csv: findingsCSV) : nil
@@ -50,6 +54,24 @@ struct AuditRun {
         var segment: Finding.Segment
         /// False when its information arose before the audit's scope: counted, not checked.
         var inScope: Bool
+        /// The record's business key (`BusinessKey`), if it has every part.
+        var businessKey: String?
+    }
+
+    /// A local record's own checks, off the merge's path (and again for a record paired late).
+    static func localCheck(_ record: AuditRecord, canonical bytes: [UInt8], members: [CanonicalMembers.Member], index: UInt64,
+                           period: AuditPeriod, years: Int?, checker: RecordChecker, groups: GroupChecker) -> LocalCheck {
+        let segment = Self.segment(recorded: record.recordedOn, period: period)
+        guard Self.inScope(occurred: record.occurredAt, period: period, years: years) else {
+            return LocalCheck(findings: [], timeliness: false, projection: nil, segment: segment, inScope: false)
+        }
+        let projection = groups.projected(record, canonical: bytes, members: members).map { projected in
+            (projected.uscc, AuditScratch.Row(index: index, mask: segment == .increment ? AuditTally.incrementBit : 0,
+                                              data: projected.bytes, digest: projected.digest))
+        }
+        return LocalCheck(findings: checker.check(record, period: period), timeliness: checker.isTimelinessChecked(record, period: period),
+                          projection: projection, segment: segment, inScope: true,
+                          businessKey: record.op == .upsert ? checker.businessKey(of: record) : nil)
     }
 
     /// Stock unless `recorded` falls in the audit month (a record with no valid `recorded_at`
@@ -71,16 +93,8 @@ struct AuditRun {
             try await mirror.state(size: mirrorSize, after: after, limit: limit)
         }, prepare: { row, bytes in
             let record = try AuditRecord(canonical: bytes, members: row.members, index: row.index)
-            let segment = Self.segment(recorded: record.recordedOn, period: period)
-            guard Self.inScope(occurred: record.occurredAt, period: period, years: years) else {
-                return LocalCheck(findings: [], timeliness: false, projection: nil, segment: segment, inScope: false)
-            }
-            let projection = groups.projected(record, canonical: bytes, members: row.members).map { projected in
-                (projected.uscc, AuditScratch.Row(index: row.index, mask: segment == .increment ? AuditTally.incrementBit : 0,
-                                                  data: projected.bytes, digest: projected.digest))
-            }
-            return LocalCheck(findings: checker.check(record, period: period), timeliness: checker.isTimelinessChecked(record, period: period),
-                              projection: projection, segment: segment, inScope: true)
+            return Self.localCheck(record, canonical: bytes, members: row.members, index: row.index, period: period, years: years,
+                                   checker: checker, groups: groups)
         })
         var central = StateCursor(side: "central register", pageSize: plan.pageSize, skipping: plan.rules.bookkeeping, fetch: { after, limit in
             try await register.state(province: province, size: registerSize, after: after, limit: limit)
@@ -94,10 +108,21 @@ struct AuditRun {
         while let (gap, advance) = GapClassifier.step(local: localHead?.row, central: centralHead?.row) {
             switch advance {
             case .local:
-                try checkLocal(localHead!.row, localHead!.extra, gap: gap)
+                // A record HQ lacks under this id may be there under another: paired by business key later.
+                if gap?.kind == .missingCentral, localHead!.extra.inScope, let key = localHead!.extra.businessKey {
+                    let row = localHead!.row
+                    try unpaired.add(uscc: key, AuditScratch.Row(index: row.index, mask: 1, data: row.bytes, digest: nil))
+                } else {
+                    try checkLocal(localHead!.row, localHead!.extra, gap: gap)
+                }
                 localHead = try await local.next()
             case .central:
-                try checkCentralOnly(centralHead!.row, gap: gap)
+                let row = centralHead!.row
+                if gap?.kind == .missingLocal, let key = checker.businessKey(of: try AuditRecord(canonical: row.bytes, members: row.members, index: nil)) {
+                    try unpaired.add(uscc: key, AuditScratch.Row(index: row.index, mask: 0, data: row.bytes, digest: nil))
+                } else {
+                    try checkCentralOnly(row, gap: gap)
+                }
                 centralHead = try await central.next()
             case .both:
                 try checkLocal(localHead!.row, localHead!.extra, gap: gap, central: centralHead!.row)
@@ -105,6 +130,46 @@ struct AuditRun {
                 localHead = try await local.next()
                 centralHead = try await central.next()
             }
+        }
+    }
+
+    /// The records one side holds under ids the other lacks, grouped by business key: a key
+    /// with exactly one local and one central record is one business fact under two ids, so it
+    /// is compared as one (a conflict, or a match with `relatedness.id_differs`), not reported
+    /// as one record missing on each side. Every other record gets its missing gap as before.
+    mutating func pairByBusinessKey() throws {
+        let (period, years, checker, groups) = (plan.period, plan.rules.scopeYears, checker, groups)
+        var page = try unpaired.entities(rows: Self.groupPageRows)
+        while !page.isEmpty {
+            for (_, rows) in page {
+                let locals = rows.filter { $0.mask == 1 }.compactMap { StateRow(canonical: $0.data, index: $0.index) }
+                let centrals = rows.filter { $0.mask == 0 }.compactMap { StateRow(canonical: $0.data, index: $0.index) }
+                func check(_ row: StateRow) throws -> LocalCheck {
+                    let record = try AuditRecord(canonical: row.bytes, members: row.members, index: row.index)
+                    return Self.localCheck(record, canonical: row.bytes, members: row.members, index: row.index, period: period, years: years,
+                                           checker: checker, groups: groups)
+                }
+                if locals.count == 1, centrals.count == 1, let local = locals.first, let central = centrals.first {
+                    var localCheck = try check(local)
+                    let record = try AuditRecord(canonical: local.bytes, members: local.members, index: local.index)
+                    let label = plan.rules.category(local.category)?.label ?? local.category
+                    if let finding = checker.callerFinding(RuleID.idDiffers, for: record, field: "id", value: local.id, expected: central.id,
+                                                           detail: ("\(label)：地方编号“\(local.id)”，总局编号“\(central.id)”（总局登记序号 \(central.index)）",
+                                                                    "\(local.category): local id \(local.id), central id \(central.id) (central sequence \(central.index))")) {
+                        localCheck.findings.append(finding)
+                    }
+                    try checkLocal(local, localCheck, gap: GapClassifier.compareByBusinessKey(local: local, central: central), central: central)
+                    tally.centralRecords += 1
+                    continue
+                }
+                for local in locals {
+                    try checkLocal(local, try check(local), gap: GapClassifier.step(local: local, central: nil)?.gap)
+                }
+                for central in centrals {
+                    try checkCentralOnly(central, gap: GapClassifier.step(local: nil, central: central)?.gap)
+                }
+            }
+            page = try unpaired.entities(rows: Self.groupPageRows)
         }
     }
 

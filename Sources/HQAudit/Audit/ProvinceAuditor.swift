@@ -54,8 +54,12 @@ public struct ProvinceAuditor: Sendable {
         let staging = try Self.staging(in: directory)
         do {
             var run = try AuditRun(plan: plan, staging: staging)
-            defer { run.scratch.remove() }
+            defer {
+                run.scratch.remove()
+                run.unpaired.remove()
+            }
             try await run.merge(mirror: mirror, mirrorSize: read.size, register: storage.register, registerSize: registerSize)
+            try run.pairByBusinessKey()
             try await run.checkGroups()
             let before = try await previous(plan)
             let document = try run.finish(read: read, registerSize: registerSize, previous: before, now: now)

@@ -35,6 +35,7 @@ public enum RuleID {
     public static let missingLocal = "comprehensiveness.missing_local"
     public static let missingCentral = "comprehensiveness.missing_central"
     public static let centralLocalDiffers = "accuracy.central_local_differs"
+    public static let idDiffers = "relatedness.id_differs"
     public static let revokedLocallyActiveCentrally = "relatedness.revoked_locally_active_centrally"
     public static let revokedCentrallyActiveLocally = "relatedness.revoked_centrally_active_locally"
 
@@ -49,6 +50,6 @@ public enum RuleID {
         noRegistration, nameMismatch, removalWithoutListing, annualReportMissing, duplicateDecision, identicalRecord,
     ]
     public static let callerRules: [String] = [
-        missingLocal, missingCentral, centralLocalDiffers, revokedLocallyActiveCentrally, revokedCentrallyActiveLocally,
+        missingLocal, missingCentral, centralLocalDiffers, revokedLocallyActiveCentrally, revokedCentrallyActiveLocally, idDiffers,
     ]
 }
