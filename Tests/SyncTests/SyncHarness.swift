@@ -202,6 +202,11 @@ final class CapturedLogs: Sendable {
     func contains(_ level: Logger.Level, _ text: String) -> Bool {
         messages.withLock { $0.contains { $0.0 == level && $0.1.contains(text) } }
     }
+
+    /// The messages of `level` containing `text`, in the order they were logged.
+    func matching(_ level: Logger.Level, _ text: String) -> [String] {
+        messages.withLock { $0.filter { $0.0 == level && $0.1.contains(text) }.map(\.1) }
+    }
 }
 
 struct CapturingLogHandler: LogHandler {
