@@ -188,7 +188,7 @@ public struct DefectInjector: Sendable {
             generator.produced += 1
             return make(&generator)
         }
-        let registration = emit { $0.record("registration", id: $0.entities[entity].registrationID, op: "upsert", entity: entity, occurred: $0.randomDay()) }
+        let registration = emit { $0.record("registration", id: $0.entities[entity].registrationID, op: "upsert", entity: entity, occurred: $0.entities[entity].established) }
             .setting("fields.status", to: .string("存续"))
         let report = emit { $0.annualReport(entity: entity, year: period.year - 1) }
         let penalty = emit { $0.record("admin_penalty", id: $0.newID("admin_penalty"), op: "upsert", entity: entity, occurred: $0.randomDay()) }

@@ -36,6 +36,16 @@ struct AuditSegmentTests {
         // Decided four years before the month: outside the three-year window, defect or not.
         let longAgo = period.lastDay.adding(years: -4).iso
         scenario.local[old] = scenario.local[old].setting("occurred_at", to: .string(longAgo)).setting("fields.decision_date", to: .string(longAgo))
+        // A registration older than the window is not checked, yet still registers its entity:
+        // the increment penalty's entity is registered long ago.
+        let uscc = try #require(scenario.local[increment].value(at: "entity.uscc")?.stringValue)
+        let registrations = scenario.local.indices.filter {
+            scenario.local[$0]["category"]?.stringValue == "registration" && scenario.local[$0].value(at: "entity.uscc")?.stringValue == uscc
+        }
+        try #require(!registrations.isEmpty, "the generator registers every entity")
+        for index in registrations {
+            scenario.local[index] = scenario.local[index].setting("occurred_at", to: .string(longAgo))
+        }
         scenario.central = scenario.local.map(AuditScenario.centralCopy)
         let fixture = try await AuditCorrectnessTests.load(scenario, backend: backend)
         let file = try await AuditCorrectnessTests.audit(fixture, period: period, into: "audit")
@@ -48,12 +58,14 @@ struct AuditSegmentTests {
         #expect(found(file, old).isEmpty, "out of scope: not checked")
         #expect(file.findings.count == 2, "\(file.findings.map { "\($0.rule) \($0.id)" })")
         let header = file.header
-        #expect(header.records.outOfScope == 1)
+        #expect(header.records.outOfScope == 1 + Set(registrations.map { AuditScenario.key(scenario.local[$0]) }).count)
+        #expect(!file.findings.contains { $0.rule == RuleID.noRegistration }, "an old registration still registers")
 
         // Each segment is scored over its own records; together they are the whole.
         var latest: [Key: JSONValue] = [:]
         for value in scenario.local { latest[AuditScenario.key(value)] = value }
-        let inScope = latest.filter { $0.key != AuditScenario.key(scenario.local[old]) }
+        let outOfScope = Set([AuditScenario.key(scenario.local[old])] + registrations.map { AuditScenario.key(scenario.local[$0]) })
+        let inScope = latest.filter { !outOfScope.contains($0.key) }
         let recordedInMonth = inScope.values.filter { recorded($0).map(period.contains) == true }.count
         let incrementPart = try #require(header.segments["increment"])
         let stockPart = try #require(header.segments["stock"])

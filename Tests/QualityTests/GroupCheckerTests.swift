@@ -52,6 +52,27 @@ struct GroupCheckerTests {
         #expect(orphans.map(\.rule) == Array(repeating: RuleID.noRegistration, count: 4))
     }
 
+    @Test("a name is checked against the registration in force at the record's decision date, not today's")
+    func nameAtDecisionDate() throws {
+        let (clean, _) = try #require(QualityTestSupport.injector.groupFixture(RuleID.nameMismatch, period: period, tables: QualityTestSupport.tables))
+        let registration = clean[0]
+        let penalty = try #require(clean.first { $0["category"]?.stringValue == "admin_penalty" })
+        let decided = try #require(penalty.value(at: "occurred_at")?.stringValue.flatMap { CivilDate(iso: $0) })
+        let oldName = try #require(penalty.value(at: "entity.name")?.stringValue)
+        // Renamed after the penalty: the registration now carries the new name, effective after the decision.
+        let renamed = registration.setting("entity.name", to: .string(oldName + "（更名后）"))
+            .setting("occurred_at", to: .string(decided.adding(days: 10).iso))
+        let before = clean.map { $0["category"]?.stringValue == "registration" ? renamed : $0 }
+        let findings = QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(before), period: period)
+        #expect(!findings.contains { $0.rule == RuleID.nameMismatch && $0.category == "admin_penalty" }, "made before the rename: not a defect")
+        // Renamed before the penalty: the penalty should carry the new name.
+        let renamedEarlier = renamed.setting("occurred_at", to: .string(decided.adding(days: -10).iso))
+        let after = clean.map { $0["category"]?.stringValue == "registration" ? renamedEarlier : $0 }
+        let mismatches = QualityTestSupport.groupFindings(try QualityTestSupport.auditRecords(after), period: period)
+            .filter { $0.rule == RuleID.nameMismatch && $0.category == "admin_penalty" }
+        #expect(mismatches.count == 1)
+    }
+
     @Test("group keys: entity, decision and content groupings as the rules file declares them")
     func keys() throws {
         let (clean, _) = try #require(QualityTestSupport.injector.groupFixture(RuleID.duplicateDecision, period: period, tables: QualityTestSupport.tables))

@@ -63,7 +63,11 @@ struct AuditRun {
                            period: AuditPeriod, years: Int?, checker: RecordChecker, groups: GroupChecker) -> LocalCheck {
         let segment = Self.segment(recorded: record.recordedOn, period: period)
         guard Self.inScope(occurred: record.occurredAt, period: period, years: years) else {
-            return LocalCheck(findings: [], timeliness: false, projection: nil, segment: segment, inScope: false)
+            // Not checked, but kept as context for the cross-record checks (an old registration).
+            let context = groups.projected(record, canonical: bytes, members: members).map { projected in
+                (projected.uscc, AuditScratch.Row(index: index, mask: 0, data: projected.bytes, digest: projected.digest, context: true))
+            }
+            return LocalCheck(findings: [], timeliness: false, projection: context, segment: segment, inScope: false)
         }
         let projection = groups.projected(record, canonical: bytes, members: members).map { projected in
             (projected.uscc, AuditScratch.Row(index: index, mask: segment == .increment ? AuditTally.incrementBit : 0,
@@ -178,6 +182,7 @@ struct AuditRun {
     mutating func checkLocal(_ row: StateRow, _ check: LocalCheck, gap: Gap?, central: StateRow? = nil) throws {
         guard check.inScope else {
             tally.outOfScope += 1
+            if let context = check.projection { try scratch.add(uscc: context.uscc, context.row) }
             return
         }
         if let gap { try write(gap) }
@@ -257,7 +262,7 @@ struct AuditRun {
             let results = try await checking
             page = following
             for checked in results {
-                for (row, category, findings) in checked {
+                for (row, category, findings) in checked where !row.context {
                     var seen: Set<String> = []
                     let segment: Finding.Segment = row.mask & AuditTally.incrementBit != 0 ? .increment : .stock
                     let mask = row.mask | tally.count(findings, category: category, segment: segment, seen: &seen)

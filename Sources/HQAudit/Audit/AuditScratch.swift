@@ -19,6 +19,9 @@ final class AuditScratch {
         /// The projection's canonical JSON.
         var data: [UInt8]
         var digest: String?
+        /// Context only: a record outside the audit's scope, there so that in-scope records find
+        /// what they refer to (an old registration); its own findings are dropped.
+        var context = false
     }
 
     struct Keyed: Sendable, Equatable {
@@ -164,8 +167,9 @@ final class AuditScratch {
     }
 }
 
-/// A run's rows as bytes: USCC length (u16) and bytes, index (u64), mask (u8), data length (u32)
-/// and bytes, digest length (u8, 255 for none) and bytes; integers big-endian.
+/// A run's rows as bytes: USCC length (u16) and bytes, index (u64), mask (u8), flags (u8: 1 for
+/// context only), data length (u32) and bytes, digest length (u8, 255 for none) and bytes;
+/// integers big-endian.
 enum RunCoding {
     static func append(_ keyed: AuditScratch.Keyed, to bytes: inout [UInt8]) {
         let uscc = Array(keyed.uscc.utf8)
@@ -173,6 +177,7 @@ enum RunCoding {
         bytes += uscc
         append(keyed.row.index, width: 8, to: &bytes)
         bytes.append(keyed.row.mask)
+        bytes.append(keyed.row.context ? 1 : 0)
         append(UInt64(keyed.row.data.count), width: 4, to: &bytes)
         bytes += keyed.row.data
         if let digest = keyed.row.digest.map({ Array($0.utf8) }), digest.count < 255 {
@@ -228,10 +233,11 @@ struct RunReader {
         let uscc = String(decoding: try required(Int(number(length))), as: UTF8.self)
         let index = number(try required(8))
         let mask = try required(1).first!
+        let context = try required(1).first! & 1 != 0
         let data = Array(try required(Int(number(try required(4)))))
         let digestLength = Int(try required(1).first!)
         let digest = digestLength == 255 ? nil : String(decoding: try required(digestLength), as: UTF8.self)
-        return AuditScratch.Keyed(uscc: uscc, row: AuditScratch.Row(index: index, mask: mask, data: data, digest: digest))
+        return AuditScratch.Keyed(uscc: uscc, row: AuditScratch.Row(index: index, mask: mask, data: data, digest: digest, context: context))
     }
 }
 

@@ -56,7 +56,8 @@ public struct GroupChecker: Sendable {
                      relations.annualReports.year, relations.annualReports.established, relations.annualReports.status]
         for grouping in rules.groupings { paths += grouping.key }
         // What a group finding carries for dispatch (FindingList.Dispatch).
-        paths += ["province", "recorded_at", "source.name", "source.uscc", "fields.authority", "fields.authority_uscc"]
+        paths += ["province", "recorded_at", "source.name", "source.uscc", "fields.authority", "fields.authority_uscc", "occurred_at"]
+        paths += rules.decisionDate
         for category in rules.categories { paths += category.businessKey }
         var seen: Set<String> = []
         projectedPaths = paths.filter { seen.insert($0).inserted }.map(RecordPath.components)
@@ -220,12 +221,24 @@ public struct GroupChecker: Sendable {
         }
         guard nameMismatch else { return }
         let names = Set(registrations.compactMap(\.entityName))
+        // The registered name is known from the date the current registration took effect (its
+        // occurred_at, e.g. a rename); a record decided before that used the name of its day.
+        let effective = registrations.compactMap { $0.occurredAt.flatMap { CivilDate(iso: $0) } }.max()
         for record in others {
             guard let name = record.entityName, !name.isEmpty, !names.contains(name) else { continue }
+            if let effective, let decided = decisionDate(of: record), decided < effective { continue }
             let registered = names.sorted().joined(separator: "、")
             add(RuleID.nameMismatch, record, field: "entity.name", value: name,
                 detail: ("登记名称为“\(registered)”", "registered as \(registered)"), into: &findings)
         }
+    }
+
+    /// The first valid date among the rules' `decision_date` paths.
+    func decisionDate(of record: AuditRecord) -> CivilDate? {
+        for path in rules.decisionDate {
+            if let text = RecordPath.string(record.json, RecordPath.components(path)), let date = CivilDate(iso: text) { return date }
+        }
+        return nil
     }
 
     func checkLists(_ live: [AuditRecord], into findings: inout [Finding]) {
