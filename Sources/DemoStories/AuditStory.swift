@@ -59,6 +59,13 @@ struct AuditStory {
             }
             let gaps = document.gapCounts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             narrator.say(zh: "  差异：\(gaps.isEmpty ? "无" : gaps.joined(separator: "，"))", en: "  gaps: \(gaps.isEmpty ? "none" : gaps.joined(separator: ", "))")
+            let count = { (rule: String) in document.ruleCounts.first { $0.rule == rule }?.findings ?? 0 }
+            narrator.say(zh: "  地方有、总局缺失（未上报总局，计入全面性）：\(count(RuleID.missingCentral)) 条；按业务主键（决定文书号＋统一社会信用代码）配对的编号不同记录：\(count(RuleID.idDiffers)) 条",
+                         en: "  held locally but not at HQ (not reported, scored under comprehensiveness): \(count(RuleID.missingCentral)); paired by business key (decision number + USCC) under different ids: \(count(RuleID.idDiffers))")
+            let increment = document.segments[Finding.Segment.increment.rawValue]
+            let stock = document.segments[Finding.Segment.stock.rawValue]
+            narrator.say(zh: "  增量（本月新归集）得分 \(Self.score(increment?.overall.score))（\(increment?.overall.failing ?? 0)/\(increment?.overall.checked ?? 0)）；存量得分 \(Self.score(stock?.overall.score))（\(stock?.overall.failing ?? 0)/\(stock?.overall.checked ?? 0)）；超出近三年范围 \(document.records.outOfScope) 条",
+                         en: "  increment (recorded this month) \(Self.score(increment?.overall.score)) (\(increment?.overall.failing ?? 0) of \(increment?.overall.checked ?? 0)); stock \(Self.score(stock?.overall.score)) (\(stock?.overall.failing ?? 0) of \(stock?.overall.checked ?? 0)); older than three years: \(document.records.outOfScope)")
             narrator.say(zh: "  问题清单（Excel 可直接打开）：\(outcome.directory.appendingPathComponent(AuditFiles.findings).path)",
                          en: "  problem list (opens in Excel): \(outcome.directory.appendingPathComponent(AuditFiles.findings).path)")
         }
@@ -80,10 +87,19 @@ struct AuditStory {
         for (province, count) in [("440000", 2000), ("310000", 500)] {
             var generator = RecordGenerator(province: province, seed: 2026, tables: tables)
             var lines: [String] = []
+            var renumbered = 0
             for n in 0..<(count + 5) {
                 var value = generator.nextValue()
                 if n % 400 == 7 { continue }  // never reached the centre
                 if n % 600 == 11, let name = value.value(at: "entity.name")?.stringValue { value = value.setting("entity.name", to: .string(name + "（更正）")) }
+                // Two penalties the centre numbered itself: one with a corrected amount of facts
+                // (a conflict found by business key), one otherwise equal (a match).
+                if n > 100, renumbered < 2, value["category"]?.stringValue == "admin_penalty", value["op"]?.stringValue == "upsert",
+                   let id = value["id"]?.stringValue {
+                    value = value.setting("id", to: .string(id + "-总局"))
+                    if renumbered == 0 { value = value.setting("fields.violation_facts", to: .string("总局核实后的违法事实")) }
+                    renumbered += 1
+                }
                 value = value.setting("change_id", to: .string("central-" + (value["change_id"]?.stringValue ?? "\(n)")))
                 lines.append(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))  // the last 5: only the centre has them
             }

@@ -25,6 +25,11 @@ struct DemoStoryTests {
         #expect(!story.contains { $0.contains("✗") }, "\(story.filter { $0.contains("✗") })")
         #expect(story.contains { $0.contains("✓ verification fails at index 777") })
         #expect(story.last == "    Demo complete.")
+        // The audit shows a record HQ lacks, a business-key pairing and the stock/increment split.
+        let notReported = story.filter { $0.contains("held locally but not at HQ") }
+        #expect(notReported.count == 2 && notReported.allSatisfy { !$0.contains("HQ (not reported, scored under comprehensiveness): 0;") }, "\(notReported)")
+        #expect(story.contains { $0.contains("under different ids: 2") }, "\(notReported)")
+        #expect(story.filter { $0.contains("increment (recorded this month)") && $0.contains("; stock ") }.count == 2)
         #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent("national.html").path))
     }
 }
