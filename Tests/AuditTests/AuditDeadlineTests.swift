@@ -19,11 +19,7 @@ struct AuditDeadlineTests {
     func publication(backend: StorageBackend) async throws {
         var scenario = AuditScenario.clean(count: 400, seed: 25)
         let calendar = AuditScenario.calendar
-        var occurrences: [Key: Int] = [:]
-        for value in scenario.local { occurrences[AuditScenario.key(value), default: 0] += 1 }
-        let penalties = scenario.local.indices.filter {
-            scenario.local[$0]["category"]?.stringValue == "admin_penalty" && occurrences[AuditScenario.key(scenario.local[$0])] == 1
-        }
+        let penalties = scenario.singles("admin_penalty")
         try #require(penalties.count >= 2)
         func decided(_ index: Int) throws -> CivilDate { try #require(scenario.local[index]["occurred_at"]?.stringValue.flatMap { CivilDate(iso: $0) }) }
 

@@ -58,6 +58,15 @@ struct AuditScenario {
         return AuditScenario(local: values, central: values.map(centralCopy), period: AuditPeriod(containing: latest))
     }
 
+    /// Indices of `category`'s records written once, as an upsert: safe to change on their own.
+    func singles(_ category: String) -> [Int] {
+        var occurrences: [Key: Int] = [:]
+        for value in local { occurrences[Self.key(value), default: 0] += 1 }
+        return local.indices.filter {
+            occurrences[Self.key(local[$0])] == 1 && local[$0]["op"]?.stringValue == "upsert" && local[$0]["category"]?.stringValue == category
+        }
+    }
+
     static func centralCopy(_ value: JSONValue) -> JSONValue {
         value.setting("change_id", to: .string("central-" + value["change_id"]!.stringValue!))
     }

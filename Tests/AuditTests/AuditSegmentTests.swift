@@ -20,13 +20,8 @@ struct AuditSegmentTests {
     func segments(backend: StorageBackend) async throws {
         var scenario = AuditScenario.clean(count: 1_500, seed: 31)
         let period = scenario.period
-        var occurrences: [Key: Int] = [:]
-        for value in scenario.local { occurrences[AuditScenario.key(value), default: 0] += 1 }
         func recorded(_ value: JSONValue) -> CivilDate? { value["recorded_at"]?.stringValue.flatMap { CivilDate(dateTime: $0) } }
-        let single = scenario.local.indices.filter {
-            occurrences[AuditScenario.key(scenario.local[$0])] == 1 && scenario.local[$0]["op"]?.stringValue == "upsert"
-                && scenario.local[$0]["category"]?.stringValue == "admin_penalty"
-        }
+        let single = scenario.singles("admin_penalty")
         let increment = try #require(single.first { recorded(scenario.local[$0]).map(period.contains) == true })
         let stock = try #require(single.first { recorded(scenario.local[$0]).map { $0 < period.firstDay } == true })
         let old = try #require(single.first { $0 != increment && $0 != stock })
