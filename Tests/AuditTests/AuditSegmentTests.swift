@@ -28,6 +28,13 @@ struct AuditSegmentTests {
         for index in [increment, stock, old] {
             scenario.local[index] = scenario.local[index].setting("source.uscc", to: .string(Self.badUSCC))
         }
+        // Stamped in UTC late on the month's eve: in Beijing it was recorded on the month's first
+        // day, so it is increment (issue 25 item 8: Z is converted before the date is taken).
+        let eve = period.firstDay.adding(days: -1).iso
+        let decided = period.firstDay.adding(days: -2).iso
+        scenario.local[increment] = scenario.local[increment].setting("recorded_at", to: .string("\(eve)T17:00:00Z"))
+            .setting("published_at", to: .string("\(eve)T17:30:00Z"))
+            .setting("occurred_at", to: .string(decided)).setting("fields.decision_date", to: .string(decided))
         // Decided four years before the month: outside the three-year window, defect or not.
         let longAgo = period.lastDay.adding(years: -4).iso
         scenario.local[old] = scenario.local[old].setting("occurred_at", to: .string(longAgo)).setting("fields.decision_date", to: .string(longAgo))
