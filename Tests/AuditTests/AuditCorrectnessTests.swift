@@ -112,6 +112,8 @@ struct AuditCorrectnessTests {
         for gap in file.gaps where gap.kind == .conflict {
             #expect(gap.fields == [scenario.conflictPaths[Key(category: gap.category, id: gap.id)]!])
         }
+        // A differing value's expected value is the centre's.
+        #expect(file.findings.filter { $0.rule == RuleID.centralLocalDiffers }.allSatisfy { $0.expected == "总局更正" })
         // The caller rules: a conflict is an accuracy finding, a record missing locally a comprehensiveness one.
         let differs = Set(file.findings.filter { $0.rule == RuleID.centralLocalDiffers }.map { Key(category: $0.category, id: $0.id) })
         #expect(differs == scenario.gaps[.conflict])

@@ -86,6 +86,9 @@ struct AuditSegmentTests {
         #expect(row.businessKey == record.value(at: "fields.decision_no")?.stringValue)
         #expect(row.sourceUnit == record.value(at: "fields.authority")?.stringValue && row.sourceCode == record.value(at: "fields.authority_uscc")?.stringValue)
         #expect(row.recordedOn == recorded(record)?.iso)
+        // The expected value: the USCC with its right check characters (positions 17 and 18).
+        #expect(row.expected?.count == 18 && row.expected?.hasPrefix(String(Self.badUSCC.prefix(16))) == true && row.expected != Self.badUSCC)
+        #expect(USCC.check(row.expected ?? "") == .valid)
 
         // Next month, the same data: the month's defect is now stock, under the same finding id,
         // and the headline trend compares the increment scores.

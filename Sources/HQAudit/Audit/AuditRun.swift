@@ -192,7 +192,7 @@ struct AuditRun {
             let record = try AuditRecord(value: local, index: row.index)
             for path in gap.fields {
                 let (mine, theirs) = (local.value(at: path)?.text ?? "", centre.value(at: path)?.text ?? "")
-                let finding = checker.callerFinding(RuleID.centralLocalDiffers, for: record, field: path, value: mine,
+                let finding = checker.callerFinding(RuleID.centralLocalDiffers, for: record, field: path, value: mine, expected: theirs,
                                                     detail: ("地方为“\(mine)”，总局为“\(theirs)”", "local \"\(mine)\", central \"\(theirs)\""))
                 if let finding { findings.append(finding) }
             }

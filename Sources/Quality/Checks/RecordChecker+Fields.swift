@@ -42,15 +42,15 @@ extension RecordChecker {
         switch rule.format {
         case .date?:
             if nonstandardSentinels.contains(text) {
-                list.add(RuleID.longTermSentinel, field: rule.path, label: rule.label, value: text,
+                list.add(RuleID.longTermSentinel, field: rule.path, label: rule.label, value: text, expected: rules.longTerm.standard,
                          detail: ("“长期”应写作 \(rules.longTerm.standard)", "write long-term as \(rules.longTerm.standard)"))
             } else if CivilDate(iso: text) == nil {
-                list.add(RuleID.dateFormat, field: rule.path, label: rule.label, value: text,
+                list.add(RuleID.dateFormat, field: rule.path, label: rule.label, value: text, expected: "YYYY-MM-DD",
                          detail: ("应为 YYYY-MM-DD 格式的真实日期", "expected a real date YYYY-MM-DD"))
             }
         case .datetime?:
             if CivilDate(dateTime: text) == nil {
-                list.add(RuleID.dateTimeFormat, field: rule.path, label: rule.label, value: text)
+                list.add(RuleID.dateTimeFormat, field: rule.path, label: rule.label, value: text, expected: "YYYY-MM-DDTHH:MM:SS+08:00")
             }
         case .year?:
             if CivilDate.parseYear(text) == nil {
@@ -79,7 +79,7 @@ extension RecordChecker {
             if !table.contains(text) {
                 let zh = before.isEmpty ? "不在代码表 \(tableName) 中" : "不在 \(before) 前决定适用的代码表 \(tableName) 中"
                 let en = before.isEmpty ? "is not in code table \(tableName)" : "is not in code table \(tableName), which applies to decisions before \(before)"
-                list.add(RuleID.codeValue, field: rule.path, label: rule.label, value: text, detail: (zh, en))
+                list.add(RuleID.codeValue, field: rule.path, label: rule.label, value: text, expected: "codes.\(tableName)", detail: (zh, en))
             }
         }
     }
@@ -117,10 +117,11 @@ extension RecordChecker {
         case .malformed(let reason):
             list.add(RuleID.usccFormat, field: rule.path, label: rule.label, value: text, detail: (Self.usccProblem(text), reason))
         case .wrongCheckCharacter(let expected):
-            list.add(RuleID.usccCheck, field: rule.path, label: rule.label, value: text,
+            list.add(RuleID.usccCheck, field: rule.path, label: rule.label, value: text, expected: String(text.prefix(17)) + String(expected),
                      detail: ("第18位校验码应为 \(expected)", "the check character (position 18) should be \(expected)"))
         case .wrongOrganizationCheck(let expected):
             list.add(RuleID.usccCheck, field: rule.path, label: rule.label, value: text,
+                     expected: USCC.checkCharacter(forPrefix: String(text.prefix(16)) + String(expected)).map { String(text.prefix(16)) + String(expected) + String($0) },
                      detail: ("第17位（组织机构代码校验码）应为 \(expected)", "the organization code check (position 17) should be \(expected)"))
         }
     }
