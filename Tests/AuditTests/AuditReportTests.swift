@@ -135,10 +135,11 @@ struct AuditReportTests {
         #expect(englishCSV.contains("finding_id,segment,uscc,entity_name,category,category_name,id,business_key,source_unit,source_code"))
     }
 
-    @Test("a month's audit shows the change against the previous month; the ranking covers every enrolled province")
-    func trendAndRanking() async throws {
+    @Test("a month's audit shows the change against the previous month; the ranking covers every enrolled province",
+          arguments: StorageBackend.allCases)
+    func trendAndRanking(backend: StorageBackend) async throws {
         let scenario = try AuditScenario.withDefects(count: 1_500, seed: 5)
-        let fixture = try await AuditCorrectnessTests.load(scenario, backend: .sqlite)
+        let fixture = try await AuditCorrectnessTests.load(scenario, backend: backend)
         let other = try RawLog(province: "310000")
         try await fixture.data.administration.enroll(province: "310000", verifierKey: other.signer.verifierKey, now: Date())
         let period = scenario.period
