@@ -6,7 +6,13 @@ struct FindingList {
     /// would retain each of its tables.
     final class Catalogue: Sendable {
         let rules: QualityRules
-        init(_ rules: QualityRules) { self.rules = rules }
+        /// Each category's business-key paths, split once (every finding shows the key).
+        let businessKeys: [String: [[String]]]
+
+        init(_ rules: QualityRules) {
+            self.rules = rules
+            businessKeys = Dictionary(uniqueKeysWithValues: rules.categories.map { ($0.name, $0.businessKey.map(RecordPath.components)) })
+        }
     }
 
     let record: AuditRecord
@@ -24,12 +30,12 @@ struct FindingList {
         var recordedOn: String?
         var province: String
 
-        init(_ record: AuditRecord, rules: QualityRules) {
+        init(_ record: AuditRecord, catalogue: Catalogue) {
             let json = record.json
             uscc = record.entityUSCC
             entityName = record.entityName
-            let parts = (rules.category(record.category)?.businessKey ?? []).filter { $0 != "entity.uscc" }
-                .compactMap { RecordPath.string(json, RecordPath.components($0)) }.filter { !$0.isEmpty }
+            let parts = (catalogue.businessKeys[record.category] ?? []).filter { $0 != AuditRecord.entityUSCCPath }
+                .compactMap { RecordPath.string(json, $0) }.filter { !$0.isEmpty }
             businessKey = parts.isEmpty ? nil : parts.joined(separator: " / ")
             let authority = RecordPath.string(json, Self.authorityPath).flatMap { $0.isEmpty ? nil : $0 }
             sourceUnit = authority ?? RecordPath.string(json, Self.sourceNamePath)
@@ -62,7 +68,7 @@ struct FindingList {
         guard let definition = catalogue.rules.rule(rule), definition.enabled else { return }
         let path = field ?? ""
         let text = value ?? ""
-        if dispatch == nil { dispatch = Dispatch(record, rules: catalogue.rules) }
+        if dispatch == nil { dispatch = Dispatch(record, catalogue: catalogue) }
         let dispatch = dispatch!
         var finding = Finding(
             category: record.category, id: record.id, dimension: definition.dimension, rule: rule, field: field, value: value,

@@ -41,6 +41,8 @@ public struct GroupChecker: Sendable {
     let identicalIgnoreBytes: [[UInt8]]
     /// `projectedPaths`, for cutting projections from canonical bytes.
     let projector: CanonicalProjection
+    /// The rules' `decision_date` paths, split.
+    let decisionDatePaths: [[String]]
 
     public init(rules: QualityRules) {
         self.rules = rules
@@ -62,6 +64,7 @@ public struct GroupChecker: Sendable {
         var seen: Set<String> = []
         projectedPaths = paths.filter { seen.insert($0).inserted }.map(RecordPath.components)
         projector = CanonicalProjection(paths: projectedPaths)
+        decisionDatePaths = rules.decisionDate.map(RecordPath.components)
         identicalGroupings = Set(rules.groupings.filter { $0.checks.contains(RuleID.identicalRecord) }.map(\.name))
         identicalIgnoreBytes = rules.identicalIgnore.map { Array($0.utf8) }
     }
@@ -235,8 +238,8 @@ public struct GroupChecker: Sendable {
 
     /// The first valid date among the rules' `decision_date` paths.
     func decisionDate(of record: AuditRecord) -> CivilDate? {
-        for path in rules.decisionDate {
-            if let text = RecordPath.string(record.json, RecordPath.components(path)), let date = CivilDate(iso: text) { return date }
+        for path in decisionDatePaths {
+            if let text = RecordPath.string(record.json, path), let date = CivilDate(iso: text) { return date }
         }
         return nil
     }

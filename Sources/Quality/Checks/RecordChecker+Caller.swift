@@ -24,7 +24,7 @@ extension RecordChecker {
     /// The record's business key (`categories.<c>.business_key`) as one string, category first
     /// (0x1F between parts); nil when its category has none or a part is missing or empty.
     public func businessKey(of record: AuditRecord) -> String? {
-        guard let paths = businessKeys[record.category], !paths.isEmpty else { return nil }
+        guard let paths = catalogue.businessKeys[record.category], !paths.isEmpty else { return nil }
         var key = record.category
         for path in paths {
             guard let part = RecordPath.string(record.json, path), !part.isEmpty else { return nil }

@@ -29,8 +29,6 @@ public struct RecordChecker: Sendable {
     let decisionDate: [[String]]
     let nonstandardSentinels: Set<String>
     let maxPlaces: Int
-    /// Each category's business-key paths, split.
-    let businessKeys: [String: [[String]]]
     static let occurredAt = ["occurred_at"]
 
     public init(rules: QualityRules, calendar: WorkingCalendar) {
@@ -65,7 +63,6 @@ public struct RecordChecker: Sendable {
         decisionDate = rules.decisionDate.map(RecordPath.components)
         nonstandardSentinels = rules.longTerm.nonstandard
         maxPlaces = rules.amounts.maxPlaces
-        businessKeys = Dictionary(uniqueKeysWithValues: rules.categories.map { ($0.name, $0.businessKey.map(RecordPath.components)) })
     }
 
     static func compile(_ field: FieldRule, rules: QualityRules, labels: [String: String]) -> CompiledField {
