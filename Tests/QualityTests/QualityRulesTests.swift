@@ -72,6 +72,9 @@ struct QualityRulesTests {
             (#""message": "缺少必填项“{label}”（{field}）""#, #""message": "缺少必填项{name}""#, "rules.completeness.required_field.message"),
             (#""accuracy": {"zh": "准确性", "weight": 20},"#, "", "dimensions.accuracy"),
             (#""schema": "creditsync/quality-rules/v1""#, #""schema": "creditsync/quality-rules/v9""#, "schema"),
+            (#""business_key": ["fields.decision_no", "entity.uscc"]"#, #""business_key": ["fields.decision_number", "entity.uscc"]"#,
+             "categories.admin_license.business_key[0]"),
+            (#""audit_scope": {"years": 3,"#, #""audit_scope": {"years": 0,"#, "audit_scope.years"),
             (#""redundancy.duplicate_decision", "redundancy.identical_record"]"#, #""redundancy.duplicate_decision", "redundancy.identical"]"#,
              "groupings.decision.checks[1]"),
         ]
