@@ -176,7 +176,8 @@ public struct DefectInjector: Sendable {
 
     /// Records about one registered, active entity, clean under the rules for `period` (which must
     /// end after 30 June of its year, so the annual-report check applies): its registration, its
-    /// annual report for the previous year, a penalty, an abnormal-list listing and its removal.
+    /// annual report for the previous year, a penalty, an abnormal-list listing and its removal, and a
+    /// credit repair of the penalty (whose publicity ends on the repair date).
     /// `defective` is the same story with exactly one `rule` defect; nil for rules that are not
     /// group rules.
     public func groupFixture(_ rule: String, period: AuditPeriod, tables: DomainTables, seed: UInt64 = 1) -> (clean: [JSONValue], defective: [JSONValue])? {
@@ -191,10 +192,16 @@ public struct DefectInjector: Sendable {
         let registration = emit { $0.record("registration", id: $0.entities[entity].registrationID, op: "upsert", entity: entity, occurred: $0.entities[entity].established) }
             .setting("fields.status", to: .string("存续"))
         let report = emit { $0.annualReport(entity: entity, year: period.year - 1) }
-        let penalty = emit { $0.record("admin_penalty", id: $0.newID("admin_penalty"), op: "upsert", entity: entity, occurred: $0.randomDay()) }
+        let shown = emit { $0.record("admin_penalty", id: $0.newID("admin_penalty"), op: "upsert", entity: entity, occurred: $0.randomDay()) }
         let listing = emit { $0.abnormal(entity: entity, removal: false) }
         let removal = emit { $0.abnormal(entity: entity, removal: true) }
-        let clean = [registration, report, penalty, listing, removal]
+        // The penalty is repaired; its current version ends its publicity on the repair date.
+        let decided = shown.value(at: "fields.decision_date")?.stringValue.flatMap { CivilDate(iso: $0) } ?? generator.window.first
+        let repairedOn = decided.adding(days: Int(seed % UInt64(max(1, generator.window.last.day - decided.day + 1))))
+        let repair = emit { $0.record("credit_repair", id: $0.newID("credit_repair"), op: "upsert", entity: entity, occurred: repairedOn,
+                                      repaired: shown["id"]?.stringValue) }
+        let penalty = shown.setting("fields.publicity_until", to: .string(repairedOn.iso))
+        let clean = [registration, report, penalty, listing, removal, repair]
         func copy(_ record: JSONValue, _ id: String) -> JSONValue {
             generator.produced += 1
             return record.setting("id", to: .string(id))
@@ -206,11 +213,15 @@ public struct DefectInjector: Sendable {
             defective = [penalty]
         case RuleID.nameMismatch:
             let name = penalty.value(at: "entity.name")?.stringValue ?? ""
-            defective = [registration, report, penalty.setting("entity.name", to: .string(name + "（分公司）")), listing, removal]
+            defective = [registration, report, penalty.setting("entity.name", to: .string(name + "（分公司）")), listing, removal, repair]
         case RuleID.removalWithoutListing:
-            defective = [registration, report, penalty, removal]
+            defective = [registration, report, penalty, removal, repair]
         case RuleID.annualReportMissing:
-            defective = [registration, penalty, listing, removal]
+            defective = [registration, penalty, listing, removal, repair]
+        case RuleID.repairWithoutRecord:
+            defective = [registration, report, listing, removal, repair]
+        case RuleID.repairedStillActive:
+            defective = [registration, report, shown, listing, removal, repair]
         case RuleID.duplicateDecision:
             let twin = copy(penalty, generator.newID("admin_penalty")).setting("fields.violation_facts", to: .string("销售过期食品"))
             defective = clean + [twin]

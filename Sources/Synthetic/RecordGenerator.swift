@@ -16,6 +16,8 @@ public import Quality
 /// * a new entity's annual reports for each year from its establishment to the year before the
 ///   window's last follow its registration, each filed between 1 January and 30 June;
 /// * decision, registration and task numbers are serial, so no two records repeat a decision.
+/// * a credit repair names a current penalty of its entity decided on or before it, and the
+///   penalty's next version, emitted right after, ends its publicity on the repair date.
 ///
 /// Per-record work is O(1); memory is bounded by the entity pool and a ring of recent ids per
 /// category (for updates and revocations).
@@ -33,8 +35,13 @@ public struct RecordGenerator: Sendable {
     /// Largest number of distinct entities.
     public let entityLimit: Int
     var entities: [SyntheticEntity] = []
-    /// Records owed by a new entity (its annual reports), emitted before any other.
-    var pending: [(entity: Int, year: Int)] = []
+    /// Records owed and emitted before any other: a new entity's annual reports, a repaired
+    /// penalty's new version.
+    enum Owed: Sendable {
+        case annualReport(entity: Int, year: Int)
+        case record(JSONValue)
+    }
+    var pending: [Owed] = []
     /// Ids issued so far per category.
     var issued: [String: Int] = [:]
     /// Recent (id number, entity) per category, for updates, revocations and credit repairs.
@@ -86,8 +93,10 @@ public struct RecordGenerator: Sendable {
     public mutating func nextValue() -> JSONValue {
         produced += 1
         if !pending.isEmpty {
-            let (entity, year) = pending.removeFirst()
-            return annualReport(entity: entity, year: year)
+            switch pending.removeFirst() {
+            case .annualReport(let entity, let year): return annualReport(entity: entity, year: year)
+            case .record(let value): return value.setting("change_id", to: .string(changeID()))
+            }
         }
         var category = pickCategory()
         if entities.isEmpty { category = "registration" }
@@ -102,25 +111,49 @@ public struct RecordGenerator: Sendable {
             if entities[entity].riskID == nil { entities[entity].riskID = newID("risk_class") }
             return record(category, id: entities[entity].riskID!, op: "upsert", entity: entity, occurred: randomDay())
         case "credit_repair":
-            let (penalty, entity) = recent["admin_penalty"]!.pick(&random)
-            return record(category, id: newID(category), op: "upsert", entity: entity, occurred: randomDay(),
-                          repaired: idPrefix("admin_penalty") + pad(penalty))
+            return creditRepair()
         case "abnormal_list":
             return abnormal(entity: randomEntity())
         default:
             let roll = random.next() % 100
-            if Self.correctable.contains(category), let ring = recent[category], ring.count > 10, roll < 10 {
-                let (number, entity) = ring.pick(&random)
-                return record(category, id: idPrefix(category) + pad(number), op: roll < 8 ? "upsert" : "revoke", entity: entity, occurred: randomDay())
+            if Self.correctable.contains(category), var ring = recent[category], ring.count > 10, roll < 10 {
+                let position = ring.pick(&random)
+                let entry = ring[position]
+                let id = idPrefix(category) + pad(entry.number)
+                let occurred = randomDay()
+                let value = record(category, id: id, op: roll < 8 ? "upsert" : "revoke", entity: entry.entity, occurred: occurred)
+                if roll < 8 {
+                    ring[position].record = value
+                    ring[position].decided = occurred
+                } else {
+                    _ = ring.remove(at: position)
+                }
+                recent[category] = ring
+                return value
             }
             let entity = randomEntity()
             let number = issued[category, default: 0] + 1
             issued[category] = number
+            let occurred = randomDay()
+            let value = record(category, id: idPrefix(category) + pad(number), op: "upsert", entity: entity, occurred: occurred)
             if Self.correctable.contains(category) {
-                recent[category, default: RecentIDs()].add(number, entity)
+                recent[category, default: RecentIDs()].add(.init(number: number, entity: entity, decided: occurred, record: value))
             }
-            return record(category, id: idPrefix(category) + pad(number), op: "upsert", entity: entity, occurred: randomDay())
+            return value
         }
+    }
+
+    /// A repair of a recent, current penalty, decided on or after it; the penalty's next version,
+    /// owed right after, ends its publicity on the repair date (同步修复) and is not touched again.
+    mutating func creditRepair() -> JSONValue {
+        let position = recent["admin_penalty"]!.pick(&random)
+        let penalty = recent["admin_penalty"]!.remove(at: position)
+        let span = max(0, window.last.day - penalty.decided.day)
+        let repaired = penalty.decided.adding(days: Int(random.next() % UInt64(span + 1)))
+        let value = record("credit_repair", id: newID("credit_repair"), op: "upsert", entity: penalty.entity, occurred: repaired,
+                           repaired: idPrefix("admin_penalty") + pad(penalty.number))
+        pending.append(.record(penalty.record.setting("fields.publicity_until", to: .string(repaired.iso))))
+        return value
     }
 
     // MARK: - Entities
@@ -135,7 +168,7 @@ public struct RecordGenerator: Sendable {
         let lastYear = window.last.year - 1
         let firstYear = max(established.year, lastYear - 2)
         if firstYear <= lastYear {
-            for year in firstYear...lastYear { pending.append((index, year)) }
+            for year in firstYear...lastYear { pending.append(.annualReport(entity: index, year: year)) }
         }
         return record("registration", id: entities[index].registrationID, op: "upsert", entity: index, occurred: occurred)
     }
@@ -189,7 +222,7 @@ public struct RecordGenerator: Sendable {
         let recorded = (try? calendar.date(Int(random.next() % 6), workingDaysAfter: occurred)) ?? occurred
         var members: [JSONValue.Member] = [
             .init("v", .number(1)),
-            .init("change_id", .string("\(province)-\(String(seed, radix: 16))-\(produced)")),
+            .init("change_id", .string(changeID())),
             .init("province", .string(province)),
             .init("category", .string(category)),
             .init("id", .string(id)),
@@ -296,6 +329,9 @@ public struct RecordGenerator: Sendable {
     mutating func randomDay() -> CivilDate {
         window.first.adding(days: Int(random.next() % UInt64(window.last.day - window.first.day + 1)))
     }
+
+    /// The change id of the record being produced.
+    func changeID() -> String { "\(province)-\(String(seed, radix: 16))-\(produced)" }
 
     func idPrefix(_ category: String) -> String { "\(category.uppercased().prefix(3))-\(province)-" }
 

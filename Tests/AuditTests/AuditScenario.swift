@@ -147,12 +147,31 @@ struct AuditScenario {
         for (n, rule) in injector.groupRules.enumerated() {
             let (_, defective) = try #require(injector.groupFixture(rule, period: period, tables: tables, seed: UInt64(500 + n)))
             let story = defective.map { value in
-                value.setting("id", to: .string(value["id"]!.stringValue! + "-S\(n)"))
+                var renamed = value.setting("id", to: .string(value["id"]!.stringValue! + "-S\(n)"))
                     .setting("change_id", to: .string(value["change_id"]!.stringValue! + "-S\(n)"))
+                if let repaired = value.value(at: "fields.repaired_id")?.stringValue {  // a repair names the story's penalty
+                    renamed = renamed.setting("fields.repaired_id", to: .string(repaired + "-S\(n)"))
+                }
+                return renamed
             }
             scenario.stories[rule] = Set(story.map(key))
             scenario.touchedEntities.formUnion(story.compactMap { $0.value(at: "entity.uscc")?.stringValue })
             values += story
+        }
+
+        // An entity renamed after its records were decided: they carry the name of their day, which
+        // is no defect (issue 25 item 8), so no finding may name them.
+        let (renamedStory, _) = try #require(injector.groupFixture(RuleID.nameMismatch, period: period, tables: tables, seed: 900))
+        let decided = renamedStory.compactMap { $0.value(at: "occurred_at")?.stringValue.flatMap { CivilDate(iso: $0) } }.max()!
+        let renamedOn = decided.adding(days: 1)
+        values += renamedStory.map { value in
+            var renamed = value.setting("id", to: .string(value["id"]!.stringValue! + "-N"))
+                .setting("change_id", to: .string(value["change_id"]!.stringValue! + "-N"))
+            if let repaired = value.value(at: "fields.repaired_id")?.stringValue { renamed = renamed.setting("fields.repaired_id", to: .string(repaired + "-N")) }
+            guard value["category"]?.stringValue == "registration" else { return renamed }
+            return renamed.setting("entity.name", to: .string(value.value(at: "entity.name")!.stringValue! + "（更名后）"))
+                .setting("occurred_at", to: .string(renamedOn.iso))
+                .setting("recorded_at", to: .string(renamedOn.iso + "T16:00:00+08:00"))
         }
 
         // The central register: the final local log, less and plus the gaps.

@@ -16,7 +16,7 @@ struct QualityRulesTests {
         #expect(try QualityTestSupport.bytes("Sources/Quality/Resources/rules/calendar.json") == opsCalendar)
         #expect(rules.sha256 == SHA256Algorithm().hash(opsRules).hex)
         #expect(QualityTestSupport.calendar.sha256 == SHA256Algorithm().hash(opsCalendar).hex)
-        #expect(rules.version == "2026.5" && rules.bookkeeping == ["central_risk_ack"])
+        #expect(rules.version == "2026.6" && rules.bookkeeping == ["central_risk_ack"])
     }
 
     @Test("the calendar in ops/ is the shared domain calendar")

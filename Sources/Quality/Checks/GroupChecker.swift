@@ -15,6 +15,9 @@ public import LedgerCore
 /// * `relatedness.name_mismatch`: `entity.name` differs from every registration's name;
 /// * `relatedness.removal_without_listing`: a removal (移出) with no listing (列入) of the same list
 ///   decided on or before it;
+/// * `relatedness.repair_without_record` / `relatedness.repaired_still_active`: a credit repair
+///   names no repairable record of its entity decided on or before it, or the record it repairs is
+///   still shown (see `GroupChecker+Repairs.swift`);
 /// * `comprehensiveness.annual_report_missing`: once the period ends after the due date (30 June)
 ///   of its year, an active registration established before that year with no annual report for
 ///   the previous year (reported on the registration);
@@ -34,6 +37,8 @@ public struct GroupChecker: Sendable {
     let reportYear: [String]
     let reportStatus: [String]
     let reportEstablished: [String]
+    /// `relations.repairs` paths: repaired category, repaired id, repair date, publicity end.
+    let repairPaths: (category: [String], id: [String], date: [String], until: [String])
     /// Every path a group check reads (see `projection`).
     let projectedPaths: [[String]]
     /// Groupings that compare records' whole content.
@@ -54,8 +59,12 @@ public struct GroupChecker: Sendable {
         reportYear = RecordPath.components(relations.annualReports.year)
         reportStatus = RecordPath.components(relations.annualReports.status)
         reportEstablished = RecordPath.components(relations.annualReports.established)
+        let repairs = relations.repairs
+        repairPaths = (RecordPath.components(repairs.repairedCategory), RecordPath.components(repairs.repairedID),
+                       RecordPath.components(repairs.date), RecordPath.components(repairs.publicityUntil))
         var paths = ["category", "id", "op", "entity.uscc", "entity.name", relations.lists.action, relations.lists.date,
-                     relations.annualReports.year, relations.annualReports.established, relations.annualReports.status]
+                     relations.annualReports.year, relations.annualReports.established, relations.annualReports.status,
+                     relations.repairs.repairedCategory, relations.repairs.repairedID, relations.repairs.date, relations.repairs.publicityUntil]
         for grouping in rules.groupings { paths += grouping.key }
         // What a group finding carries for dispatch (FindingList.Dispatch).
         paths += ["province", "recorded_at", "source.name", "source.uscc", "fields.authority", "fields.authority_uscc", "occurred_at"]
@@ -164,6 +173,10 @@ public struct GroupChecker: Sendable {
         }
         if enabled.contains(RuleID.removalWithoutListing) { checkLists(live, into: &findings) }
         if enabled.contains(RuleID.annualReportMissing) { checkAnnualReports(live, period: period, into: &findings) }
+        if enabled.contains(RuleID.repairWithoutRecord) || enabled.contains(RuleID.repairedStillActive) {
+            checkRepairs(live, into: &findings, unmatched: enabled.contains(RuleID.repairWithoutRecord),
+                         stillActive: enabled.contains(RuleID.repairedStillActive))
+        }
         if enabled.contains(RuleID.duplicateDecision) || enabled.contains(RuleID.identicalRecord) {
             checkDuplicates(live, key: key, duplicates: enabled.contains(RuleID.duplicateDecision),
                             identical: enabled.contains(RuleID.identicalRecord), into: &findings)

@@ -196,12 +196,14 @@ extension QualityRules {
         self.groupings = groupings
 
         let relationsNode = try root.required("relations")
-        _ = try relationsNode.members(allowed: ["registration_category", "exempt_categories", "lists", "annual_reports", "description"])
+        _ = try relationsNode.members(allowed: ["registration_category", "exempt_categories", "lists", "annual_reports", "repairs", "description"])
         let listsNode = try relationsNode.required("lists")
         _ = try listsNode.members(allowed: ["categories", "action", "listing", "removal", "date"])
         let reportsNode = try relationsNode.required("annual_reports")
         _ = try reportsNode.members(allowed: ["category", "year", "due", "established", "status", "active"])
         let (dueMonth, dueDay) = try Self.monthDay(try reportsNode.required("due"))
+        let repairsNode = try relationsNode.required("repairs")
+        _ = try repairsNode.members(allowed: ["category", "repaired_category", "repaired_id", "date", "repairable", "publicity_until", "description"])
         relations = RelationRules(
             registrationCategory: try category(try relationsNode.required("registration_category")),
             exemptCategories: try categorySet(try relationsNode.required("exempt_categories")),
@@ -210,7 +212,12 @@ extension QualityRules {
                          date: try listsNode.required("date").nonEmptyString()),
             annualReports: .init(category: try category(try reportsNode.required("category")), year: try reportsNode.required("year").nonEmptyString(),
                                  dueMonth: dueMonth, dueDay: dueDay, established: try reportsNode.required("established").nonEmptyString(),
-                                 status: try reportsNode.required("status").nonEmptyString(), active: Set(try reportsNode.required("active").strings())))
+                                 status: try reportsNode.required("status").nonEmptyString(), active: Set(try reportsNode.required("active").strings())),
+            repairs: .init(category: try category(try repairsNode.required("category")),
+                           repairedCategory: try repairsNode.required("repaired_category").nonEmptyString(),
+                           repairedID: try repairsNode.required("repaired_id").nonEmptyString(), date: try repairsNode.required("date").nonEmptyString(),
+                           repairable: try categorySet(try repairsNode.required("repairable")),
+                           publicityUntil: try repairsNode.required("publicity_until").nonEmptyString()))
 
         let identicalNode = try root.required("identical")
         _ = try identicalNode.members(allowed: ["ignore", "description"])

@@ -27,6 +27,8 @@ public enum RuleID {
     public static let nameMismatch = "relatedness.name_mismatch"
     public static let removalWithoutListing = "relatedness.removal_without_listing"
     public static let annualReportMissing = "comprehensiveness.annual_report_missing"
+    public static let repairWithoutRecord = "relatedness.repair_without_record"
+    public static let repairedStillActive = "relatedness.repaired_still_active"
     public static let duplicateDecision = "redundancy.duplicate_decision"
     public static let identicalRecord = "redundancy.identical_record"
 
@@ -47,7 +49,8 @@ public enum RuleID {
     ]
     /// Rules `GroupChecker` implements; the file's `groupings` say which grouping runs which.
     public static let groupRules: [String] = [
-        noRegistration, nameMismatch, removalWithoutListing, annualReportMissing, duplicateDecision, identicalRecord,
+        noRegistration, nameMismatch, removalWithoutListing, annualReportMissing, repairWithoutRecord, repairedStillActive,
+        duplicateDecision, identicalRecord,
     ]
     public static let callerRules: [String] = [
         missingLocal, missingCentral, centralLocalDiffers, revokedLocallyActiveCentrally, revokedCentrallyActiveLocally, idDiffers,
