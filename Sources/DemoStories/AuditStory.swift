@@ -87,19 +87,22 @@ struct AuditStory {
         for (province, count) in [("440000", 2000), ("310000", 500)] {
             var generator = RecordGenerator(province: province, seed: 2026, tables: tables)
             var lines: [String] = []
-            var renumbered = 0
+            var renumbered: [String: Int] = [:]  // local id → which of the two (later versions follow)
+            var seen: Set<String> = []  // penalty ids written so far: only a new penalty is renumbered
             for n in 0..<(count + 5) {
                 var value = generator.nextValue()
                 if n % 400 == 7 { continue }  // never reached the centre
                 if n % 600 == 11, let name = value.value(at: "entity.name")?.stringValue { value = value.setting("entity.name", to: .string(name + "（更正）")) }
                 // Two penalties the centre numbered itself: one with a corrected amount of facts
                 // (a conflict found by business key), one otherwise equal (a match).
-                if n > 100, renumbered < 2, value["category"]?.stringValue == "admin_penalty", value["op"]?.stringValue == "upsert",
-                   let id = value["id"]?.stringValue {
+                if value["category"]?.stringValue == "admin_penalty", let id = value["id"]?.stringValue,
+                   renumbered[id] != nil || (n > 100 && renumbered.count < 2 && value["op"]?.stringValue == "upsert" && seen.insert(id).inserted) {
+                    let which = renumbered[id] ?? renumbered.count
+                    renumbered[id] = which
                     value = value.setting("id", to: .string(id + "-总局"))
-                    if renumbered == 0 { value = value.setting("fields.violation_facts", to: .string("总局核实后的违法事实")) }
-                    renumbered += 1
+                    if which == 0 { value = value.setting("fields.violation_facts", to: .string("总局核实后的违法事实")) }
                 }
+                if value["category"]?.stringValue == "admin_penalty", let id = value["id"]?.stringValue { seen.insert(id) }
                 value = value.setting("change_id", to: .string("central-" + (value["change_id"]?.stringValue ?? "\(n)")))
                 lines.append(String(decoding: CanonicalJSON.encode(value), as: UTF8.self))  // the last 5: only the centre has them
             }
