@@ -58,7 +58,7 @@ extension SQLiteMirror {
             return try await mirror.pool.read { db in
                 let next = try SQLiteMirror.entryCount(db)
                 return UploadStart(
-                    nextEntry: next, frontier: try SQLiteMirror.integration(db, size: next, hasher: hasher).frontier,
+                    nextEntry: next, frontier: try TileWriter(db: db, size: next, hasher: hasher).frontier,
                     target: try SQLiteMirror.checkpoint(db, sql: "SELECT size, root, note, stored_at FROM checkpoint WHERE size = ?", arguments: [endKey]),
                     pendingSize: try SQLiteInteger.size(try Int64.fetchOne(db, sql: "SELECT coalesce(max(size), 0) FROM checkpoint") ?? 0))
             }
@@ -69,16 +69,8 @@ extension SQLiteMirror {
         }
     }
 
-    static func integration(_ db: Database, size: UInt64, hasher: TreeHasher) throws -> TreeIntegration {
-        var edge: [TileKey: [Hash]] = [:]
-        for (key, _) in TileLayout.rightEdge(size: size) {
-            edge[key] = try TileStorage.blob(key, in: db).map(TileLayout.decode)
-        }
-        return try TreeIntegration(size: size, rightEdge: edge, hasher: hasher)
-    }
-
-    /// One transaction: compare-and-set on the next entry, the rows, their tiles (by the shared
-    /// integration), the root check, then the seen checkpoints the new entries now cover.
+    /// One transaction: compare-and-set on the next entry, the rows, their tiles (by the
+    /// `TileWriter` every SQLite log shares), the root check, then the seen checkpoints the new entries now cover.
     func append(_ batch: VerifiedBatch) async throws -> AppendOutcome {
         let hasher = hasher
         let province = province
@@ -89,9 +81,9 @@ extension SQLiteMirror {
                 throw HQStorageError(.conflict, "the upload appends at \(batch.start), the mirror of \(province) is at \(next)",
                                      hint: "resume from the mirror's next entry")
             }
-            var tree: TreeIntegration
+            var tree: TileWriter
             do {
-                tree = try Self.integration(db, size: next, hasher: hasher)
+                tree = try TileWriter(db: db, size: next, hasher: hasher)
             } catch let failure as VerificationFailure {
                 throw HQStorageError.corrupt(failure, province: province)
             }
@@ -109,10 +101,9 @@ extension SQLiteMirror {
                 _ = try record.canonicalBytes.withUnsafeBytes { data in
                     try insert.run(.integer(try SQLiteInteger.from(index)), .text(record.changeID), .text(record.category), .text(record.id), .blob(data))
                 }
-                tree.append(entry.leafHash)
-                for (key, hashes) in tree.takeFullTiles() { try TileStorage.write(key, hashes, in: db) }
+                try tree.append(entry.leafHash)
             }
-            for (key, hashes) in tree.finish() { try TileStorage.write(key, hashes, in: db) }
+            try tree.finish()
             guard tree.root == batch.root else {
                 throw HQStorageError(.rootMismatch, "the entries \(batch.start)..<\(batch.end) produce a root other than the verified one",
                                      hint: "nothing was stored; report this as a bug")

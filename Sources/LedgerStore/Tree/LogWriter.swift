@@ -3,12 +3,12 @@ import GRDB
 import LedgerCore
 
 /// Appends entries inside one write transaction: the entry rows, their tree hashes (tiles, by
-/// the shared `TreeIntegration`) and the state projection. Hashing is O(1) amortized per entry;
+/// the shared `TileWriter`) and the state projection. Hashing is O(1) amortized per entry;
 /// tiles that fill up are written at once, the growing rightmost ones when the writer finishes.
 struct LogWriter {
     let db: Database
     let suite: Suite
-    private(set) var tree: TreeIntegration
+    private var tiles: TileWriter
     private let insertSkippingDuplicates: RawStatement
     private let insert: RawStatement
     private let upsertState: RawStatement
@@ -18,13 +18,9 @@ struct LogWriter {
         self.db = db
         self.suite = suite
         let size = UInt64(try Int64.fetchOne(db, sql: "SELECT coalesce(max(idx) + 1, 0) FROM entry") ?? 0)
-        var edge: [TileKey: [Hash]] = [:]
-        for (key, _) in TileLayout.rightEdge(size: size) {
-            edge[key] = try TileStorage.blob(key, in: db).map(TileLayout.decode)
-        }
         do {
-            tree = try TreeIntegration(size: size, rightEdge: edge, hasher: suite.treeHasher)
-        } catch {
+            tiles = try TileWriter(db: db, size: size, hasher: suite.treeHasher)
+        } catch let error as VerificationFailure {
             throw LedgerStoreError.corrupt(error.message, index: error.index)
         }
         insertSkippingDuplicates = try RawStatement(db, sql: "INSERT INTO entry (idx, change_id, data) VALUES (?, ?, ?) ON CONFLICT (change_id) DO NOTHING")
@@ -36,20 +32,20 @@ struct LogWriter {
             """)
     }
 
-    var size: UInt64 { tree.size }
-    var root: Hash { tree.root }
-    var frontier: MerkleFrontier { tree.frontier }
+    var size: UInt64 { tiles.size }
+    var root: Hash { tiles.root }
+    var frontier: MerkleFrontier { tiles.frontier }
 
     /// Appends `entries` in order, then writes their state changes. With `skipDuplicates`, a
     /// `change_id` already in the log is acknowledged and skipped; otherwise it is an error.
     /// Returns how many were added.
     @discardableResult
     mutating func append(_ entries: [PreparedEntry], skipDuplicates: Bool) throws -> Int {
-        let before = tree.size
+        let before = tiles.size
         var changes = StateChanges(capacity: entries.count)
         for entry in entries {
             let record = entry.record
-            let index = tree.size
+            let index = tiles.size
             let inserted: Int
             do {
                 inserted = try record.canonicalBytes.withUnsafeBytes { data in
@@ -61,15 +57,14 @@ struct LogWriter {
             }
             if inserted == 0 { continue }
             changes.add(record, index: index, contentHash: entry.contentHash)
-            tree.append(entry.leafHash)
-            for (key, hashes) in tree.takeFullTiles() { try TileStorage.write(key, hashes, in: db) }
+            try tiles.append(entry.leafHash)
         }
         try changes.write(with: upsertState)
-        return Int(tree.size - before)
+        return Int(tiles.size - before)
     }
 
     /// Writes the tiles still open (the partial rightmost ones).
     mutating func finish() throws {
-        for (key, hashes) in tree.finish() { try TileStorage.write(key, hashes, in: db) }
+        try tiles.finish()
     }
 }
