@@ -398,6 +398,58 @@ struct HardeningTests {
             let response = try await hq.request(.POST, "/v1/provinces/440000/checkpoint", as: "440000-new",
                                                 body: Array(AddCheckpointRequest(oldSize: 10, proof: proof.hashes, checkpoint: checkpoint.text).body.utf8))
             #expect(response.status == 403 && response.body.contains("hq.revoked"), "\(response)")
+
+            // A revoked key cosigns no feed either, although it is still the enrolled one.
+            let delivery = try await hq.request(.GET, FeedAPI.feedPath("440000") + "?from=0", as: "440000-new")
+            #expect(delivery.status == 200)
+            let header = try JSONDecoder().decode(FeedDeliveryHeader.self, from: Data(delivery.body.prefix { $0 != "\n" }.utf8))
+            let feedCheckpoint = try UnverifiedCheckpoint(parsing: header.checkpoint).checkpoint
+            let cosignature = try LogKeyCosigning.cosign(feedCheckpoint, time: 1_764_547_200, with: ledger.signer)
+            let feedRefusal = try await hq.request(.POST, FeedAPI.cosignaturePath("440000"), as: "440000-new",
+                                                   body: Array(try JSONEncoder().encode(FeedCosignature(size: header.size, cosignature: cosignature.line))))
+            #expect(feedRefusal.status == 403 && feedRefusal.body.contains("hq.revoked"), "\(feedRefusal)")
+            let enrolment = try #require(try await harness.hqData.registry.enrolment(province: "440000"))
+            #expect(try await harness.hqData.feed(of: enrolment).cosignatures().isEmpty)
+        }
+    }
+
+    enum Revoked: String, CaseIterable, Sendable { case certificate, logKey }
+
+    @Test("a revocation stops an upload in progress: nothing sent after it is stored, and no receipt follows",
+          arguments: StorageBackend.allCases, Revoked.allCases)
+    func revocationDuringUpload(backend: StorageBackend, revoked: Revoked) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        let ledger = try await harness.province("440000", records: 1000)
+        try await harness.withHQ(commitEntries: 256) { hq in
+            let checkpoint = try #require(try await ledger.store.latestCheckpoint())
+            let submission = AddCheckpointRequest(oldSize: 0, proof: [], checkpoint: checkpoint.text)
+            #expect(try await hq.request(.POST, "/v1/provinces/440000/checkpoint", as: "440000", body: Array(submission.body.utf8)).status == 200)
+            // The first package, committed before the revocation.
+            let body = try await RefusalTests.uploadBody(ledger, start: 0, end: 1000)
+            let cut = try RefusalTests.offset(ofPackagesBefore: 256, in: body)
+            let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+            continuation.yield(ByteBuffer(bytes: body[..<cut]))
+            let upload = Task { try await hq.streamingRequest("/v1/provinces/440000/entries?start=0&end=1000", as: "440000", body: stream) }
+            let mirror = try await harness.mirror("440000")
+            while try await mirror.status().nextEntry < 256 { try await Task.sleep(for: .milliseconds(20)) }
+
+            switch revoked {
+            case .certificate:
+                let certificate = try Certificate(pemEncoded: String(contentsOf: harness.directory.appending("tls-440000/cert.pem"), encoding: .utf8))
+                _ = try await harness.hqData.administration.revoke(serial: ProvinceIdentity.serial(of: certificate), key: nil, province: "440000",
+                                                                   reason: "key leaked", now: Date())
+            case .logKey:
+                _ = try await harness.hqData.administration.revoke(serial: nil, key: ledger.signer.verifierKey, province: "440000",
+                                                                   reason: "log key leaked", now: Date())
+            }
+            continuation.yield(ByteBuffer(bytes: body[cut...]))
+            continuation.finish()
+            let response = try await upload.value
+            #expect(response.status == 403 && response.body.contains("hq.revoked") && response.body.contains("during the upload"), "\(response)")
+            #expect(try await mirror.status().nextEntry == 256)
+            #expect(try await mirror.receipts(size: nil).isEmpty)
+            let refusals = try await harness.hqData.registry.events(province: "440000", limit: 20).filter { $0.kind == .upload && $0.outcome == "failed" }
+            #expect(refusals.count == 1 && refusals.first?.detail?.contains("revoked") == true)
         }
     }
 

@@ -9,6 +9,8 @@ import SyncProtocol
 struct FeedService: Sendable {
     let feed: any FeedStore
     let enrolment: Enrolment
+    /// Read at every cosignature, so a revocation takes effect at the next one.
+    let registry: any RegistryStore
 
     /// The delivery body after `from`: a header line, then the entries up to the next feed
     /// checkpoint (the last one within `maxEntries`, or the first after `from` if none is), one
@@ -60,9 +62,15 @@ struct FeedService: Sendable {
             throw HQError(.problem(.malformed), "the cosignature of feed checkpoint \(submission.size) has \(lines.count) signature lines, not one",
                           hint: "send the one line the province's log key made (Protocol/formats.md §6)")
         }
+        // A revoked log key cosigns nothing (Protocol/sync.md §7.4), even while it is still the
+        // enrolled one (a province whose key leaked rotates it, and HQ enrols the new one).
+        if try await registry.isRevoked(.logKey, enrolment.verifierKey) {
+            throw HQError(.revoked, "the log key of \(feed.province) is revoked; it cosigns no feed checkpoint",
+                          hint: "rotate the ledger's key (`creditsync province rotate-key`) and have HQ enrol the new one")
+        }
         let signature: NoteSignature
         do {
-            // Only the province's current log key: a rotated-out or revoked key cosigns nothing.
+            // Only the province's current log key: a rotated-out key cosigns nothing.
             let verifiers = [try LogKeyCosigning.verifier(forLogKey: enrolment.verifierKey)]
             signature = try SignedNote(text: note.text, signatures: lines).verify(verifiers)[0]
         } catch {

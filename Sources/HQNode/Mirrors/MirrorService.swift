@@ -130,6 +130,21 @@ struct MirrorService: Sendable {
         }
     }
 
+    /// Refuses once the certificate an upload came with (`serial`, normalized) or the province's
+    /// enrolled log key is revoked. An upload asks before each commit and before its receipt, so a
+    /// revocation stops an upload in progress: nothing it sends afterwards is stored, and no
+    /// receipt follows (Protocol/sync.md §7.4).
+    func requireUnrevoked(certificate serial: String?) async throws {
+        if let serial, try await registry.isRevoked(.certificate, serial) {
+            throw HQError(.revoked, "the client certificate (serial \(serial)) was revoked during the upload; nothing after it is stored",
+                          hint: "HQ's operators issue the province a new certificate; the next sync resumes from HQ's next entry")
+        }
+        if try await registry.isRevoked(.logKey, enrolment.verifierKey) {
+            throw HQError(.revoked, "the log key of \(province) was revoked during the upload; nothing after it is stored and no receipt is issued",
+                          hint: "rotate the ledger's key (`creditsync province rotate-key`) and have HQ enrol the new one")
+        }
+    }
+
     // MARK: - Receipts
 
     /// Issues (or returns) HQ's receipt for the checkpoint of `size`, once every entry is stored.

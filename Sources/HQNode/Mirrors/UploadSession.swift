@@ -25,6 +25,8 @@ public final class ShutdownFlag: Sendable {
 /// next entry.
 struct UploadSession: Sendable {
     let mirror: MirrorService
+    /// The serial of the client certificate the upload came with, checked for revocation.
+    let certificateSerial: String?
     let start: UInt64
     let end: UInt64
     let gzip: Bool
@@ -87,7 +89,10 @@ struct UploadSession: Sendable {
         defer { watchdog.stop() }
         var splitter = LineSplitter()
         var decoder = UploadDecoder(start: start, end: end, province: province)
-        var committer = Committer(writer: writer, mirror: mirror, budget: budget, now: now)
+        let (mirror, serial) = (mirror, certificateSerial)
+        var committer = Committer(writer: writer, mirror: mirror, budget: budget, now: now) {
+            try await mirror.requireUnrevoked(certificate: serial)
+        }
         var uncompressed: Int64 = 0
         var verifiedEntries = 0
         var failure: (any Error)?
@@ -178,6 +183,7 @@ struct UploadSession: Sendable {
             return .partial((try? await mirror.mirrorInfo()) ?? MirrorInfo(pendingSize: end, nextEntry: decoder.nextIndex), entries: verifiedEntries)
         }
         do {
+            try await mirror.requireUnrevoked(certificate: certificateSerial)
             return .complete(try await mirror.receipt(size: end, now: now()), entries: verifiedEntries)
         } catch {
             return .failed(error, try? await mirror.mirrorInfo())
@@ -208,16 +214,20 @@ private struct Committer {
     let mirror: MirrorService
     let budget: CommitBudget
     let now: @Sendable () -> Date
+    /// Asked before each commit; throws to stop the upload (a revocation).
+    let mayCommit: @Sendable () async throws -> Void
     private var pending: VerifiedBatch?
     /// Bytes of `pending`, taken from the budget.
     private var pendingBytes = 0
     private var inFlight: Task<Void, any Error>?
 
-    init(writer: any MirrorWriter, mirror: MirrorService, budget: CommitBudget, now: @escaping @Sendable () -> Date) {
+    init(writer: any MirrorWriter, mirror: MirrorService, budget: CommitBudget, now: @escaping @Sendable () -> Date,
+         mayCommit: @escaping @Sendable () async throws -> Void) {
         self.writer = writer
         self.mirror = mirror
         self.budget = budget
         self.now = now
+        self.mayCommit = mayCommit
     }
 
     mutating func add(_ batch: VerifiedBatch, entries: Int, bytes: Int) async throws {
@@ -241,6 +251,7 @@ private struct Committer {
         pendingBytes = 0
         do {
             try await inFlight?.value
+            try await mayCommit()
         } catch {
             await budget.release(held)
             throw error

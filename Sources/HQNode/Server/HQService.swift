@@ -51,7 +51,7 @@ public struct HQService: Sendable {
     }
 
     func feedService(_ enrolment: Enrolment) async throws -> FeedService {
-        FeedService(feed: try await data.feed(of: enrolment), enrolment: enrolment)
+        FeedService(feed: try await data.feed(of: enrolment), enrolment: enrolment, registry: data.registry)
     }
 
     // MARK: - Handlers
@@ -142,7 +142,7 @@ public struct HQService: Sendable {
             }
             let mirror = try await mirror(try await enrolment(context))
             let session = UploadSession(
-                mirror: mirror, start: start, end: end, gzip: encoding == "gzip",
+                mirror: mirror, certificateSerial: try await context.peerIdentity(of: request)?.serial, start: start, end: end, gzip: encoding == "gzip",
                 maximumBytes: configuration.maxUploadBytes, commitEntries: configuration.commitEntries, commitBytes: configuration.commitBytes,
                 budget: uploadBudget,
                 idleTimeout: .seconds(configuration.uploadIdleTimeoutSeconds), shutdown: shutdown,
