@@ -106,7 +106,13 @@ struct FeedStory {
             narrator.say(zh: "  \(province)：\(count) 条", en: "  \(province): \(count)")
         }
         for rejection in rejections {
-            narrator.say(zh: "✓ 无法分发，已报告（不丢弃）：\(rejection)", en: "✓ unroutable, reported (never dropped): \(rejection)")
+            narrator.say(zh: "✓ 不是可用的中央部门信息，已报告：\(rejection)", en: "✓ not a usable central risk record, reported: \(rejection)")
+        }
+        if summary.held > 0 {
+            for item in try await data.storage.heldRisk.held(after: nil, limit: 5) {
+                narrator.say(zh: "✓ 暂无法分发，已暂存（不丢弃，登记导入或省份接入后自动重新分发）：\(item.uscc) [\(item.code)] \(item.reason)",
+                             en: "✓ cannot be routed yet, held (never dropped; routed again at every register import and enrolment): \(item.uscc) [\(item.code)] \(item.reason)")
+            }
         }
     }
 

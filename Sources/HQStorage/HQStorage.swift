@@ -22,6 +22,8 @@ public protocol HQStorage: Sendable {
     var registry: any RegistryStore { get }
     var register: any RegisterStore { get }
     var audits: any AuditStore { get }
+    /// Central risk items waiting for a province to route them to.
+    var heldRisk: any HeldRiskStore { get }
 
     /// Enrols a province's log key and creates its empty mirror, atomically where the backend
     /// can. Enrolling the same key again is a no-op; another key for an enrolled province is

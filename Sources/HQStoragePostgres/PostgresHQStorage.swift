@@ -25,6 +25,7 @@ public final class PostgresHQStorage: SchemaAdministration {
     public var registry: any RegistryStore { PostgresRegistry(client: client, logger: logger) }
     public var register: any RegisterStore { PostgresRegister(client: client, logger: logger) }
     public var audits: any AuditStore { PostgresAudits(client: client, logger: logger) }
+    public var heldRisk: any HeldRiskStore { PostgresHeldRisk(client: client, logger: logger) }
 
     private init(url: PostgresURL, logger: Logger) {
         self.url = url

@@ -33,6 +33,7 @@ public final class SQLiteHQStorage: HQStorage {
     public var registry: any RegistryStore { sqliteRegistry }
     public var register: any RegisterStore { sqliteRegister }
     public var audits: any AuditStore { SQLiteAudits(pool: sqliteRegistry.pool) }
+    public var heldRisk: any HeldRiskStore { SQLiteHeldRisk(pool: sqliteRegistry.pool) }
 
     /// SQLite's memory in a serving process (page caches above all), a soft limit: one upload's
     /// mirror keeps its full 4 MiB cache, while with 32 uploads at once SQLite recycles cache

@@ -3,6 +3,7 @@ public import HQStorage
 import LedgerCore
 import NationalCrypto
 import PKI
+import Quality
 
 /// HQ's storage and keys, as the `hq` commands and the server open them: a value; what
 /// operators change about the provinces goes through `administration`.
@@ -19,6 +20,14 @@ public struct HQData: Sendable {
 
     /// Enrolment, key rotation and revocation over this storage.
     public var administration: ProvinceAdministration { ProvinceAdministration(storage: storage) }
+
+    /// Enrols a province (`administration.enroll`), then routes the held central risk items
+    /// again: those waiting for this province go to its new feed.
+    public func enroll(province: String, verifierKey: String, now: Date) async throws -> (Enrolment, HeldRiskRelease.Summary) {
+        let enrolment = try await administration.enroll(province: province, verifierKey: verifierKey, now: now)
+        let released = try await HeldRiskRelease(data: self, domain: try DomainTables.bundled()).run()
+        return (enrolment, released)
+    }
 
     /// The feed of an enrolled province, signed by HQ's feed key of its suite.
     public func feed(province: String) async throws -> any FeedStore {

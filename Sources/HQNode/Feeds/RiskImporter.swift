@@ -9,13 +9,10 @@ import SyncProtocol
 
 /// `hq risk import`: central-origin risk records (NDJSON, plain or gzip, streamed) routed each to
 /// the feed of its entity's province (`RiskRouter`) and appended there as the province's record
-/// (`province` set to it, `origin: central`). Each feed takes a change_id once, so a re-import
-/// appends nothing. Lines that are not usable central_risk records, and records that cannot be
-/// routed, are reported as `FILE:LINE: reason` and skipped; the rest are stored.
-///
-/// Feeds are appended in chunks of at most `FeedAPI.maximumDeliveryEntries` entries and 8 MiB,
-/// each one transaction with its own signed checkpoint: deliveries step through these
-/// checkpoints, so one delivery never exceeds a chunk.
+/// (`province` set to it, `origin: central`), in chunks (`FeedChunks`). Each feed takes a
+/// change_id once, so a re-import appends nothing. Records that cannot be routed yet are held
+/// with their reason (`HeldRiskStore`; `HeldRiskRelease` routes them again); lines that are not
+/// usable central_risk records are reported as `FILE:LINE: reason` and skipped.
 public struct RiskImporter: Sendable {
     public typealias Source = LineSource
     public typealias Rejection = LineRejection
@@ -26,7 +23,8 @@ public struct RiskImporter: Sendable {
         /// Records the feed already held (a re-import).
         public var repeated = 0
         public var rejected = 0
-        public var unroutable = 0
+        /// Records that cannot be routed yet, held with their reason.
+        public var held = 0
         /// New entries per province, and how each was routed.
         public var byProvince: [String: Int] = [:]
         public var byRegistration = 0
@@ -59,43 +57,35 @@ public struct RiskImporter: Sendable {
     /// per batch: a query per record cost ten times the rest of the import).
     public var lookupBatch = 1000
 
-    public func run(_ sources: [Source], now: @Sendable () -> Date = Date.init, onRejection: (Rejection) -> Void) async throws -> Summary {
+    public func run(_ sources: [Source], now: @escaping @Sendable () -> Date = Date.init, onRejection: (Rejection) -> Void) async throws -> Summary {
         for source in sources where !FileManager.default.isReadableFile(atPath: source.path) {
             throw HQError(.input, "cannot read \(source.path)", hint: "check the file name and its permissions; nothing was imported")
         }
         let enrolments = try await data.registry.enrolments()
         let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
-        let suites = Dictionary(uniqueKeysWithValues: enrolments.map { ($0.province, $0.suite) })
+        var chunks = FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now)
         var summary = Summary()
-        var pending: [String: (entries: [PreparedEntry], bytes: Int)] = [:]
 
         func reject(_ source: String, _ number: Int, _ code: String, _ reason: String) {
             summary.rejected += 1
             onRejection(Rejection(source: source, line: number, code: code, reason: reason))
         }
 
-        func flush(_ province: String) async throws {
-            guard let chunk = pending.removeValue(forKey: province), !chunk.entries.isEmpty else { return }
-            let feed = try await data.feed(province: province)
-            let result = try await feed.append(chunk.entries, signer: try data.keys.feedSigner(province: province, suite: suites[province]!), now: now())
-            summary.appended += result.appended
-            summary.repeated += result.duplicates
-            summary.byProvince[province, default: 0] += result.appended
-        }
-
         /// Routes usable lines and queues them for their feeds, reporting unusable ones, in file order.
         func route(_ batch: [Line]) async throws {
             guard !batch.isEmpty else { return }
             let registered = try await data.storage.register.registrations(usccs: batch.compactMap { $0.value == nil ? nil : $0.uscc })
+            var held: [HeldRiskItem] = []
             for item in batch {
                 guard let value = item.value else {
                     reject(item.source, item.line, item.rejection?.code ?? "", item.rejection?.reason ?? "")
                     continue
                 }
                 switch router.route(uscc: item.uscc, registrations: registered[item.uscc] ?? []) {
-                case .unroutable(let reason):
-                    summary.unroutable += 1
-                    reject(item.source, item.line, "risk.unroutable", reason)
+                case .held(let code, let reason):
+                    summary.held += 1
+                    held.append(HeldRiskItem(changeID: value["change_id"]?.stringValue ?? "", uscc: item.uscc, code: code.rawValue, reason: reason,
+                                             heldAt: now(), record: CanonicalJSON.encode(value)))
                 case .province(let province, let basis):
                     let record: ChangeRecord
                     do {
@@ -107,12 +97,11 @@ public struct RiskImporter: Sendable {
                     }
                     summary.read += 1
                     if basis == .registration { summary.byRegistration += 1 } else { summary.byCode += 1 }
-                    if let chunk = pending[province], chunk.bytes + record.canonicalBytes.count > chunkBytes { try await flush(province) }
-                    pending[province, default: ([], 0)].entries.append(PreparedEntry(record, suite: Suites.named(suites[province]!)))
-                    pending[province]!.bytes += record.canonicalBytes.count
-                    if pending[province]!.entries.count >= chunkEntries { try await flush(province) }
+                    try await chunks.add(record, province: province)
                 }
             }
+            // Held in the batch's own transaction: what the import reports held is stored.
+            try await data.storage.heldRisk.hold(held)
         }
 
         for source in sources {
@@ -157,7 +146,10 @@ public struct RiskImporter: Sendable {
             }
             try await route(batch)
         }
-        for province in pending.keys.sorted() { try await flush(province) }
+        try await chunks.flushAll()
+        summary.appended = chunks.appended
+        summary.repeated = chunks.repeated
+        summary.byProvince = chunks.byProvince
         return summary
     }
 

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import HQStorage
 import Metrics
 public import Prometheus
 
@@ -63,6 +64,12 @@ public struct HQMetrics: Sendable {
     }
 
     /// Push-down lag of a province's feed, refreshed when scraped.
+    /// Held central risk items: how many, and the oldest one's age (0 when none).
+    func heldRisk(_ summary: HeldRiskSummary, now: Date) {
+        gauge("creditsync_hq_risk_held_items", Double(summary.count), [])
+        gauge("creditsync_hq_risk_held_oldest_age_seconds", summary.oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0, [])
+    }
+
     func feed(province: String, lag: FeedLag) {
         gauge("creditsync_hq_feed_size", Double(lag.feedSize), [("province", province)])
         gauge("creditsync_hq_feed_unacknowledged_entries", Double(lag.unacknowledged), [("province", province)])

@@ -185,6 +185,7 @@ public struct HQService: Sendable {
                 metrics.feed(province: enrolment.province, lag: lag)
             }
         }
+        if let held = try? await data.storage.heldRisk.summary() { metrics.heldRisk(held, now: now) }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
     }

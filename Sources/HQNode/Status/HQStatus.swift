@@ -3,7 +3,8 @@ public import HQStorage
 import LedgerCore
 
 /// Per province: last sync, mirror size, last verified checkpoint, receipts, days since the last
-/// sync, alarms, keys; and every revocation. What `creditsync hq status` shows.
+/// sync, alarms, keys; every revocation; the held central risk items. What `creditsync hq status`
+/// shows.
 public struct HQStatus: Sendable {
     public struct Province: Sendable, Codable, Equatable {
         public var province: String
@@ -39,6 +40,8 @@ public struct HQStatus: Sendable {
     public var provinces: [Province]
     public var alarms: [Alarm]
     public var revocations: [Revocation]
+    /// Central risk items waiting to be routed: how many, since when.
+    public var heldRisk: HeldRiskSummary
 
     public static func gather(_ data: HQData, now: Date) async throws -> HQStatus {
         var provinces: [Province] = []
@@ -59,6 +62,6 @@ public struct HQStatus: Sendable {
                 feed: try await FeedLag.measure(feed: try await data.feed(of: enrolment), mirror: mirror, now: now)))
         }
         return HQStatus(storage: data.storage.location, provinces: provinces, alarms: try await registry.alarms(province: nil),
-                        revocations: try await registry.revocations())
+                        revocations: try await registry.revocations(), heldRisk: try await data.storage.heldRisk.summary())
     }
 }

@@ -276,6 +276,18 @@ enum PostgresSchema {
             -- registration records only, by the code inside them.
             CREATE INDEX register_registration_by_code ON register_change ((data::jsonb #>> '{entity,uscc}')) WHERE category = 'registration';
             """),
+        Migration(version: 4, name: "held central risk items", sql: """
+            -- Central risk items that cannot be routed yet (issue 26, item 2): held, never dropped.
+            CREATE TABLE held_risk (
+                change_id text COLLATE "C" PRIMARY KEY,
+                uscc text NOT NULL,
+                code text NOT NULL,
+                reason text NOT NULL,
+                held_at bigint NOT NULL,
+                record bytea NOT NULL CHECK (length(record) BETWEEN 2 AND 65535)
+            );
+            CREATE INDEX held_risk_by_age ON held_risk (held_at);
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

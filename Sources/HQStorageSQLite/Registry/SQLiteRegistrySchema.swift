@@ -103,6 +103,20 @@ enum SQLiteRegistrySchema {
                 BEGIN SELECT RAISE(ABORT, 'audits are kept as run'); END;
                 """)
         }
+        // Central risk items that cannot be routed yet (issue 26, item 2): held, never dropped.
+        migrator.registerMigration("v4-held-risk") { db in
+            try db.execute(sql: """
+                CREATE TABLE held_risk (
+                    change_id TEXT PRIMARY KEY NOT NULL,
+                    uscc TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    held_at INTEGER NOT NULL,
+                    record BLOB NOT NULL CHECK (length(record) BETWEEN 2 AND 65535)
+                ) WITHOUT ROWID;
+                CREATE INDEX held_risk_by_age ON held_risk (held_at);
+                """)
+        }
         return migrator
     }
 }

@@ -84,8 +84,11 @@ struct HQEnroll: OperatorCommand {
                 let enrolment = try await data.administration.rotateKey(province: code.rawValue, verifierKey: key, rotationCheckpoint: rotation, now: Date())
                 Output.line("enrolled the new key of \(enrolment.province) from size \(enrolment.keys.last?.fromSize ?? 0): \(enrolment.verifierKey)")
             } else {
-                let enrolment = try await data.administration.enroll(province: code.rawValue, verifierKey: key, now: Date())
+                let (enrolment, released) = try await data.enroll(province: code.rawValue, verifierKey: key, now: Date())
                 Output.line("enrolled \(enrolment.province): origin \(enrolment.origin), suite \(enrolment.suite.rawValue)")
+                if released.released > 0 || released.stillHeld > 0 {
+                    Output.line("held central risk items routed again: \(released.released) released to feeds, \(released.stillHeld) still held (`hq risk held` lists them)")
+                }
                 Output.line("HQ's feed key for this province (give it to the province as hq_feed_key): \(try data.keys.feedVerifierKey(province: enrolment.province, suite: enrolment.suite))")
             }
         }

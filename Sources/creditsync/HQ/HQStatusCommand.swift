@@ -56,6 +56,10 @@ struct HQStatusCommand: OperatorCommand {
             Output.line("  " + [pad(row.province, 17), pad(String(feed.feedSize), 9), pad(String(feed.acknowledgedSize), 8), pad(String(feed.unacknowledged), 7),
                                 pad(age, 16), pad(lag, 17), String(feed.cosignedSize)].joined(separator: " ") + warning)
         }
+        let held = status.heldRisk
+        let heldAge = held.oldest.map { String(format: "%.1f", Date().timeIntervalSince($0) / 3600) } ?? "-"
+        Output.line(zh ? "  暂存待分发的中央部门信息：\(held.count) 条，最早已等待 \(heldAge) 小时（`hq risk held` 列出原因）"
+                       : "  held central risk items: \(held.count), oldest waiting \(heldAge) h (`hq risk held` gives the reasons)")
         if !status.revocations.isEmpty {
             Output.line("")
             Output.line(zh ? "已吊销：" : "revoked:")

@@ -1,0 +1,99 @@
+import Foundation
+import HQNode
+import HQStorage
+import LedgerCore
+import ProvinceNode
+import Quality
+import Synthetic
+import Testing
+import TestSupport
+
+/// Central risk items that cannot be routed yet are held with their reason, never dropped, and
+/// routed again by every enrolment and register import (issue 26, item 2; DESIGN §7).
+@Suite("Held central risk items")
+struct HeldRiskTests {
+    @Test("unroutable items are held with their reason, listed, counted, and released by a later enrolment and register import",
+          arguments: StorageBackend.allCases)
+    func heldAndReleased(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        _ = try await harness.province("440000")
+        var generator = CentralRiskGenerator(seed: 31)
+        let central = generator.uscc(division: "100000")
+        let (url, usccs) = try FeedTests.riskFile(harness.directory, seed: 31, divisions: [("440300", 3), ("320500", 2)], extra: [
+            String(decoding: generator.record(uscc: central), as: UTF8.self),
+        ])
+        let before = Date()
+        let (summary, rejections) = try await FeedTests.importRisk(harness, url)
+        #expect(summary.appended == 3 && summary.held == 3 && summary.rejected == 0 && rejections.isEmpty)
+        let store = harness.hqData.storage.heldRisk
+        var held = try await store.held(after: nil, limit: 100)
+        #expect(held.count == 3 && held.map(\.changeID) == held.map(\.changeID).sorted())
+        #expect(Dictionary(grouping: held, by: \.code).mapValues(\.count) == ["not-enrolled": 2, "central-authority": 1])
+        #expect(Set(held.filter { $0.code == "not-enrolled" }.map(\.uscc)) == Set(usccs["320500"]!))
+        // The record is kept as imported: the central department's own line, not a routed copy.
+        let kept = try JSONParser.parse(try #require(held.first { $0.uscc == central }).record)
+        #expect(kept["category"]?.stringValue == "central_risk" && kept["origin"] == nil && kept["province"] == nil)
+        let heldAt = Dictionary(uniqueKeysWithValues: held.map { ($0.changeID, $0.heldAt) })
+        #expect(heldAt.values.allSatisfy { $0.timeIntervalSince(before) > -1 })
+
+        // A re-import holds nothing twice and keeps the first held time.
+        let again = try await FeedTests.importRisk(harness, url).0
+        #expect(again.held == 3 && again.appended == 0)
+        held = try await store.held(after: nil, limit: 100)
+        #expect(held.count == 3 && held.allSatisfy { heldAt[$0.changeID] == $0.heldAt })
+        var status = try await HQStatus.gather(harness.hqData, now: Date())
+        #expect(status.heldRisk.count == 3 && status.heldRisk.oldest != nil)
+        try await harness.withHQ { hq in
+            let metrics = try await hq.operatorRequest("/metrics").body
+            #expect(metrics.contains("creditsync_hq_risk_held_items 3"), "\(metrics)")
+        }
+
+        // Jiangsu enrols: its two items go to its new feed, the central authority's stays.
+        let jiangsu = try await harness.province("320000", enroll: false)
+        let (_, released) = try await harness.hqData.enroll(province: "320000", verifierKey: jiangsu.signer.verifierKey, now: Date())
+        #expect(released.released == 2 && released.stillHeld == 1 && released.byProvince == ["320000": 2])
+        let jiangsuFeed = try await harness.hqData.feed(province: "320000")
+        let delivered = try await jiangsuFeed.entries(from: 0, to: try await jiangsuFeed.latestCheckpoint().size)
+        #expect(delivered.count == 2)
+        #expect(delivered.allSatisfy { entry in
+            let value = try? JSONParser.parse(entry)
+            return value?["province"]?.stringValue == "320000" && value?["origin"]?.stringValue == "central"
+                && usccs["320500"]!.contains(value?.value(at: "entity.uscc")?.stringValue ?? "")
+        })
+        held = try await store.held(after: nil, limit: 100)
+        #expect(held.map(\.uscc) == [central])
+
+        // The register learns where the central authority's entity is registered: released there.
+        let registration = #"{"v":1,"change_id":"reg-central","province":"440000","category":"registration","id":"R-CENTRAL","op":"upsert","entity":{"uscc":"\#(central)","name":"中央登记企业"},"fields":{}}"#
+        _ = try await harness.hqData.storage.register.importChanges(province: try ProvinceCode("440000"),
+                                                                    [try ChangeRecord(parsing: Array(registration.utf8), province: nil)], now: Date())
+        let guangdongFeed = try await harness.hqData.feed(province: "440000")
+        let sizeBefore = try await guangdongFeed.latestCheckpoint().size
+        let second = try await HeldRiskRelease(data: harness.hqData, domain: try DomainTables.bundled()).run()
+        #expect(second.released == 1 && second.stillHeld == 0)
+        #expect(try await guangdongFeed.latestCheckpoint().size == sizeBefore + 1)
+        #expect(try await store.held(after: nil, limit: 100).isEmpty)
+        status = try await HQStatus.gather(harness.hqData, now: Date())
+        #expect(status.heldRisk == HeldRiskSummary(count: 0, oldest: nil))
+    }
+
+    @Test("a release interrupted after the feed append delivers the item once", arguments: StorageBackend.allCases)
+    func releaseIsIdempotent(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        _ = try await harness.province("440000")
+        let (url, _) = try FeedTests.riskFile(harness.directory, seed: 32, divisions: [("440300", 2)])
+        #expect(try await FeedTests.importRisk(harness, url).0.appended == 2)
+        let feed = try await harness.hqData.feed(province: "440000")
+        let size = try await feed.latestCheckpoint().size
+        // As if a release had appended this item and stopped before removing it from the queue.
+        let line = try #require(String(decoding: try Data(contentsOf: url), as: UTF8.self).split(separator: "\n").first)
+        let value = try JSONParser.parse(Array(line.utf8))
+        try await harness.hqData.storage.heldRisk.hold([HeldRiskItem(
+            changeID: value["change_id"]!.stringValue!, uscc: value.value(at: "entity.uscc")!.stringValue!, code: "not-enrolled",
+            reason: "interrupted", heldAt: Date(), record: CanonicalJSON.encode(value))])
+        let summary = try await HeldRiskRelease(data: harness.hqData, domain: try DomainTables.bundled()).run()
+        #expect(summary.released == 1)
+        #expect(try await feed.latestCheckpoint().size == size)
+        #expect(try await harness.hqData.storage.heldRisk.summary().count == 0)
+    }
+}
