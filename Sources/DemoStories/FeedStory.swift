@@ -39,6 +39,13 @@ struct FeedStory {
         }
         lines.append(generator.record(uscc: generator.uscc(division: "100000"), name: "某中央登记机关登记的单位"))
         lines.append(generator.record(uscc: generator.uscc(division: "320500"), name: "苏州某公司"))
+        // An entity of Guangdong (so its code says) that the central register shows moved out (迁出).
+        let moved = generator.uscc(division: "440104")
+        _ = try await data.storage.register.importChanges(province: try ProvinceCode("440000"), [
+            try Self.registration("R-DEMO-MOVED-GD", moved, province: "440000", status: "存续", since: "2023-03-01"),
+            try Self.registration("R-DEMO-MOVED-GD", moved, province: "440000", status: "迁出", since: "2026-11-20"),
+        ], now: Date())
+        lines.append(generator.record(uscc: moved, name: "广州迁沪贸易有限公司"))
         try await importRisk(lines, into: data, file: inbox.appendingPathComponent("central-risk-2026-12-01.ndjson"))
 
         let hq = try await DemoHQ.start(root: root, data: data)
@@ -49,12 +56,26 @@ struct FeedStory {
 
         narrator.step(firstStep + 2, zh: "次日又到一批：只下发新增条目，附上与昨日检查点的一致性证明",
                       en: "The next day's batch: only the new entries go down, with a consistency proof from yesterday's checkpoint")
+        // The move completes: the central register records the entity's registration in Shanghai,
+        // and the held item follows it there (not back to the province in its code).
+        _ = try await data.storage.register.importChanges(province: try ProvinceCode("310000"), [
+            try Self.registration("R-DEMO-MOVED-SH", moved, province: "310000", status: "存续", since: "2026-11-20"),
+        ], now: Date())
+        let released = try await HeldRiskRelease(data: data, domain: try DomainTables.bundled()).run()
+        narrator.say(zh: "总局登记库收到该企业在上海的登记（迁入）：暂存信息重新分发 \(released.released) 条，\(released.byProvince.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 条" }.joined(separator: "，"))；仍暂存 \(released.stillHeld) 条",
+                     en: "The central register records the entity's registration in Shanghai (moved in): \(released.released) held items routed again, \(released.byProvince.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")); \(released.stillHeld) still held")
         lines = []
         for code in ["440000", "310000"] {
             for entity in entities[code]!.dropFirst(entities[code]!.count * 2 / 3) { lines.append(generator.record(uscc: entity.uscc, name: entity.name)) }
         }
         try await importRisk(lines, into: data, file: inbox.appendingPathComponent("central-risk-2026-12-02.ndjson"))
         try await syncBoth([guangdong, shanghai], hq: hq)
+        let followed = try await shanghai.store.centralRisk(uscc: moved)
+        narrator.say(zh: followed.isEmpty ? "✗ 迁移企业的信息未到上海" : "✓ 迁移企业 \(moved) 的信息随登记到了上海：上海推送第 \(followed.map { String($0.feedIndex) }.joined(separator: "、")) 条，广东未收到",
+                     en: followed.isEmpty ? "✗ the moved entity's information did not reach Shanghai" : "✓ the moved entity \(moved)'s information followed its registration to Shanghai: Shanghai's feed entry \(followed.map { String($0.feedIndex) }.joined(separator: ", ")); Guangdong did not receive it")
+        if !(try await guangdong.store.centralRisk(uscc: moved)).isEmpty {
+            narrator.say(zh: "✗ 广东也收到了迁出企业的信息", en: "✗ Guangdong received the moved-out entity's information too")
+        }
         if let watched {
             narrator.say(zh: "creditsync province risk --uscc \(watched.uscc)（\(watched.name)）：", en: "creditsync province risk --uscc \(watched.uscc) (\(watched.name)):")
             for item in try await guangdong.store.centralRisk(uscc: watched.uscc) {
@@ -95,6 +116,17 @@ struct FeedStory {
         try await hq.stop()
     }
 
+    /// A registration change as the central register records it (status and effective date).
+    static func registration(_ id: String, _ uscc: String, province: String, status: String, since: String) throws -> ChangeRecord {
+        let value = JSONValue.object([
+            .init("v", .number(1)), .init("change_id", .string("demo-\(id)-\(status)")), .init("province", .string(province)),
+            .init("category", .string("registration")), .init("id", .string(id)), .init("op", .string("upsert")),
+            .init("entity", .object([.init("uscc", .string(uscc)), .init("name", .string("广州迁沪贸易有限公司"))])),
+            .init("fields", .object([.init("status", .string(status))])), .init("occurred_at", .string(since)),
+        ])
+        return try ChangeRecord(value: value, province: province)
+    }
+
     func importRisk(_ lines: [[UInt8]], into data: HQData, file: URL) async throws {
         try Data(lines.map { $0 + [0x0A] }.joined()).write(to: file)
         var rejections: [RiskImporter.Rejection] = []
@@ -109,7 +141,8 @@ struct FeedStory {
             narrator.say(zh: "✓ 不是可用的中央部门信息，已报告：\(rejection)", en: "✓ not a usable central risk record, reported: \(rejection)")
         }
         if summary.held > 0 {
-            for item in try await data.storage.heldRisk.held(after: nil, limit: 5) {
+            let imported = Set(lines.compactMap { try? JSONParser.parse($0)["change_id"]?.stringValue })
+            for item in try await data.storage.heldRisk.held(after: nil, limit: 1000) where imported.contains(item.changeID) {
                 narrator.say(zh: "✓ 暂无法分发，已暂存（不丢弃，登记导入或省份接入后自动重新分发）：\(item.uscc) [\(item.code)] \(item.reason)",
                              en: "✓ cannot be routed yet, held (never dropped; routed again at every register import and enrolment): \(item.uscc) [\(item.code)] \(item.reason)")
             }
@@ -135,10 +168,14 @@ struct FeedStory {
     }
 
     /// Entities the province has registered (their code and registered name), from its log.
+    /// Entities registered and live in `ledger`'s province, by their registration records.
     func registeredEntities(_ ledger: ProvinceLedger, count: Int) async throws -> [(uscc: String, name: String)] {
         var found: [(uscc: String, name: String)] = []
         for entry in try await ledger.store.entries(from: 0, to: min(2_000, try await ledger.store.size())) where found.count < count {
+            // Entities that live in the province: a moved-out or deregistered one's information
+            // does not go there (RiskRouter), which the story shows with an entity of its own.
             guard let value = try? JSONParser.parse(entry), value["category"]?.stringValue == "registration",
+                  ["存续", "在业"].contains(value.value(at: "fields.status")?.stringValue ?? ""),
                   let uscc = value.value(at: "entity.uscc")?.stringValue, let name = value.value(at: "entity.name")?.stringValue,
                   !found.contains(where: { $0.uscc == uscc }) else { continue }
             found.append((uscc, name))

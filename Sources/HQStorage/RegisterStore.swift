@@ -17,24 +17,31 @@ public protocol RegisterStore: Sendable {
     /// the key `after`.
     func state(province: String, size: UInt64, after: StateKey?, limit: Int) async throws -> [StateEntry]
     /// Where the register has each entity of `usccs` registered: each `registration` record
-    /// whose latest change names the code, with its province and whether that change is a
-    /// revoke (codes without one are absent). Routes central risk information (an entity that
+    /// whose latest change names the code, with its province, whether that change is a revoke,
+    /// and its status and date (codes without one are absent). Routes central risk information (an entity that
     /// moved keeps its code). Indexed by code; one read for the whole batch.
     func registrations(usccs: [String]) async throws -> [String: [RegisteredPlace]]
 }
 
+/// A registration of an entity as the register's latest change of it says: where, whether that
+/// change revokes it, and the registration status (`fields.status`, e.g. 存续, 迁出, 注销) with the
+/// date it took effect (`occurred_at`), which routing reads to follow moves and deregistrations.
 public struct RegisteredPlace: Sendable, Equatable {
     public var province: String
     public var id: String
     public var revoked: Bool
+    public var status: String?
+    /// `occurred_at` of the latest change, as written.
+    public var since: String?
 
-    public init(province: String, id: String, revoked: Bool) {
+    public init(province: String, id: String, revoked: Bool, status: String? = nil, since: String? = nil) {
         self.province = province
         self.id = id
         self.revoked = revoked
+        self.status = status
+        self.since = since
     }
 }
-
 
 /// The latest entry of a business record in a log or the register, with its position.
 public struct StateEntry: Sendable, Equatable {

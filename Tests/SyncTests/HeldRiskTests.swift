@@ -96,4 +96,55 @@ struct HeldRiskTests {
         #expect(try await feed.latestCheckpoint().size == size)
         #expect(try await harness.hqData.storage.heldRisk.summary().count == 0)
     }
+
+    /// A registration change for `uscc` in `province`, as the central register imports it.
+    static func registration(_ id: String, _ uscc: String, province: String, status: String, since: String) throws -> ChangeRecord {
+        let text = #"{"v":1,"change_id":"reg-\#(id)-\#(status)","province":"\#(province)","category":"registration","id":"\#(id)","op":"upsert","entity":{"uscc":"\#(uscc)","name":"迁移企业"},"fields":{"status":"\#(status)"},"occurred_at":"\#(since)"}"#
+        return try ChangeRecord(parsing: Array(text.utf8), province: nil)
+    }
+
+    @Test("a moved entity's item waits for its new registration, then follows it; a deregistered entity's later items are held",
+          arguments: StorageBackend.allCases)
+    func followsTheRegistration(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        _ = try await harness.province("440000")
+        _ = try await harness.province("110000")
+        let register = harness.hqData.storage.register
+        var generator = CentralRiskGenerator(seed: 33)
+        // Registered in Guangdong (its code says so too), then moved out.
+        let moved = generator.uscc(division: "440106")
+        _ = try await register.importChanges(province: try ProvinceCode("440000"), [
+            try Self.registration("R-GD", moved, province: "440000", status: "存续", since: "2024-02-01"),
+            try Self.registration("R-GD", moved, province: "440000", status: "迁出", since: "2026-04-01"),
+        ], now: Date())
+        // Deregistered in Guangdong on 2026-05-10.
+        let closed = generator.uscc(division: "440300")
+        _ = try await register.importChanges(province: try ProvinceCode("440000"), [
+            try Self.registration("R-CLOSED", closed, province: "440000", status: "注销", since: "2026-05-10"),
+        ], now: Date())
+        func line(_ uscc: String, decided: String) throws -> String {
+            let value = try JSONParser.parse(generator.record(uscc: uscc)).setting("fields.decided_on", to: .string(decided))
+            return String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
+        }
+        let (url, _) = try FeedTests.riskFile(harness.directory, seed: 33, divisions: [], extra: [
+            try line(moved, decided: "2026-06-01"), try line(closed, decided: "2026-05-10"), try line(closed, decided: "2026-05-11"),
+        ])
+        let (summary, _) = try await FeedTests.importRisk(harness, url)
+        #expect(summary.appended == 1 && summary.byProvince == ["440000": 1] && summary.held == 2)
+        var held = try await harness.hqData.storage.heldRisk.held(after: nil, limit: 10)
+        #expect(Dictionary(uniqueKeysWithValues: held.map { ($0.uscc, $0.code) }) == [moved: "moved-out", closed: "deregistered"])
+        #expect(held.first { $0.uscc == moved }?.reason.contains("迁出") == true)
+
+        // The register learns the new registration in Beijing: the item goes to Beijing, not back to Guangdong.
+        _ = try await register.importChanges(province: try ProvinceCode("110000"), [
+            try Self.registration("R-BJ", moved, province: "110000", status: "存续", since: "2026-04-01"),
+        ], now: Date())
+        let released = try await HeldRiskRelease(data: harness.hqData, domain: try DomainTables.bundled()).run()
+        #expect(released.released == 1 && released.byProvince == ["110000": 1] && released.stillHeld == 1)
+        let beijing = try await harness.hqData.feed(province: "110000")
+        let entries = try await beijing.entries(from: 0, to: try await beijing.latestCheckpoint().size)
+        #expect(entries.count == 1 && String(decoding: entries[0], as: UTF8.self).contains(moved))
+        held = try await harness.hqData.storage.heldRisk.held(after: nil, limit: 10)
+        #expect(held.map(\.uscc) == [closed] && held.first?.reason.contains("2026-05-11") == true)
+    }
 }

@@ -41,14 +41,15 @@ public struct HeldRiskRelease: Sendable {
             var released: [String] = []
             var stillHeld: [HeldRiskItem] = []
             for item in page {
-                switch router.route(uscc: item.uscc, registrations: registered[item.uscc] ?? []) {
+                let value = try JSONParser.parse(item.record)
+                let decidedOn = value.value(at: RiskRouter.decisionDatePath)?.stringValue.flatMap { CivilDate(iso: $0) }
+                switch router.route(uscc: item.uscc, decidedOn: decidedOn, registrations: registered[item.uscc] ?? []) {
                 case .held(let code, let reason):
                     var updated = item
                     (updated.code, updated.reason) = (code.rawValue, reason)
                     if updated != item { stillHeld.append(updated) }
                     summary.stillHeld += 1
                 case .province(let province, _):
-                    let value = try JSONParser.parse(item.record)
                     try await chunks.add(try ChangeRecord(value: RiskImporter.routed(value, to: province), province: province), province: province)
                     released.append(item.changeID)
                     summary.byProvince[province, default: 0] += 1

@@ -81,7 +81,8 @@ public struct RiskImporter: Sendable {
                     reject(item.source, item.line, item.rejection?.code ?? "", item.rejection?.reason ?? "")
                     continue
                 }
-                switch router.route(uscc: item.uscc, registrations: registered[item.uscc] ?? []) {
+                let decidedOn = value.value(at: RiskRouter.decisionDatePath)?.stringValue.flatMap { CivilDate(iso: $0) }
+                switch router.route(uscc: item.uscc, decidedOn: decidedOn, registrations: registered[item.uscc] ?? []) {
                 case .held(let code, let reason):
                     summary.held += 1
                     held.append(HeldRiskItem(changeID: value["change_id"]?.stringValue ?? "", uscc: item.uscc, code: code.rawValue, reason: reason,

@@ -80,13 +80,16 @@ struct PostgresRegister: RegisterStore {
         var places: [String: [RegisteredPlace]] = [:]
         guard !usccs.isEmpty else { return places }
         let codes = Array(Set(usccs))
-        for try await (uscc, province, id, op) in try await client.query("""
-            SELECT r.data::jsonb #>> '{entity,uscc}', r.province, r.id, r.data::jsonb ->> 'op' FROM register_change r
+        for try await (uscc, province, id, op, status, since) in try await client.query("""
+            SELECT r.data::jsonb #>> '{entity,uscc}', r.province, r.id, r.data::jsonb ->> 'op',
+                   CASE WHEN jsonb_typeof(r.data::jsonb #> '{fields,status}') = 'string' THEN r.data::jsonb #>> '{fields,status}' END,
+                   CASE WHEN jsonb_typeof(r.data::jsonb -> 'occurred_at') = 'string' THEN r.data::jsonb ->> 'occurred_at' END
+            FROM register_change r
             WHERE r.category = 'registration' AND (r.data::jsonb #>> '{entity,uscc}') = ANY(\(codes))
               AND r.seq = (SELECT max(s.seq) FROM register_change s WHERE s.province = r.province AND s.category = 'registration' AND s.id = r.id)
             ORDER BY r.province, r.id
-            """, logger: logger).decode((String, String, String, String?).self) {
-            places[uscc, default: []].append(RegisteredPlace(province: province, id: id, revoked: op == "revoke"))
+            """, logger: logger).decode((String, String, String, String?, String?, String?).self) {
+            places[uscc, default: []].append(RegisteredPlace(province: province, id: id, revoked: op == "revoke", status: status, since: since))
         }
         return places
     }

@@ -54,7 +54,9 @@ final class SQLiteRegister: RegisterStore {
     func registrations(usccs: [String]) async throws -> [String: [RegisteredPlace]] {
         try await pool.read { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT r.province, r.id, json_extract(CAST(r.data AS TEXT), '$.op') AS op FROM register_change r
+                SELECT r.province, r.id, json_extract(CAST(r.data AS TEXT), '$.op') AS op,
+                       json_extract(CAST(r.data AS TEXT), '$.fields.status') AS status, json_extract(CAST(r.data AS TEXT), '$.occurred_at') AS since
+                FROM register_change r
                 WHERE r.category = 'registration' AND json_extract(CAST(r.data AS TEXT), '$.entity.uscc') = ?
                   AND r.seq = (SELECT max(s.seq) FROM register_change s WHERE s.province = r.province AND s.category = 'registration' AND s.id = r.id)
                 ORDER BY r.province, r.id
@@ -63,11 +65,20 @@ final class SQLiteRegister: RegisterStore {
             for uscc in Set(usccs) {
                 let rows = try Row.fetchAll(statement, arguments: [uscc])
                 if !rows.isEmpty {
-                    places[uscc] = rows.map { RegisteredPlace(province: $0["province"], id: $0["id"], revoked: ($0["op"] as String?) == "revoke") }
+                    places[uscc] = rows.map {
+                        RegisteredPlace(province: $0["province"], id: $0["id"], revoked: ($0["op"] as String?) == "revoke",
+                                        status: Self.text($0["status"]), since: Self.text($0["since"]))
+                    }
                 }
             }
             return places
         }
+    }
+
+    /// A JSON value read with `json_extract` as text: strings as they are, anything else as absent.
+    static func text(_ value: DatabaseValue) -> String? {
+        if case .string(let text) = value.storage { return text }
+        return nil
     }
 
     func close() throws { try pool.close() }
