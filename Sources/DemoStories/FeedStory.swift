@@ -22,8 +22,8 @@ struct FeedStory {
         let guangdong = try await ProvinceLedger.open(directory: root.appendingPathComponent("440000"))
         let shanghai = try await ProvinceLedger.open(directory: root.appendingPathComponent("310000"))
 
-        narrator.step(firstStep, zh: "总局汇集中央部门涉企风险信息（总对总）：法院失信被执行人、税务重大违法、海关失信企业……按企业所属省份分发",
-                      en: "HQ gathers central departments' risk information (dishonest judgment debtors, major tax violations, customs…) and routes it to each entity's province")
+        narrator.step(firstStep, zh: "总局汇集中央部门涉企信息（总对总）：行政许可、行政处罚、严重失信主体名单（如失信被执行人、重大税收违法失信主体）、抽查检查，按企业现登记省份分发",
+                      en: "HQ gathers central departments' information (总对总): licences, penalties, serious-dishonesty lists (such as judgment defaulters, major tax violators) and inspections, routed to the province where each entity is registered now")
         var generator = CentralRiskGenerator(seed: 2026)
         let entities = [
             "440000": try await registeredEntities(guangdong, count: 6),
@@ -68,11 +68,14 @@ struct FeedStory {
         for code in ["440000", "310000"] {
             for entity in entities[code]!.dropFirst(entities[code]!.count * 2 / 3) { lines.append(generator.record(uscc: entity.uscc, name: entity.name)) }
         }
+        // SAMR's own cross-province flow: Guangdong's decision about the entity, now Shanghai's.
+        lines.append(generator.crossProvince(uscc: moved, name: "广州迁沪贸易有限公司", origin: "440000", authority: "广州市市场监督管理局"))
         try await importRisk(lines, into: data, file: inbox.appendingPathComponent("central-risk-2026-12-02.ndjson"))
         try await syncBoth([guangdong, shanghai], hq: hq)
         let followed = try await shanghai.store.centralRisk(uscc: moved)
-        narrator.say(zh: followed.isEmpty ? "✗ 迁移企业的信息未到上海" : "✓ 迁移企业 \(moved) 的信息随登记到了上海：上海推送第 \(followed.map { String($0.feedIndex) }.joined(separator: "、")) 条，广东未收到",
-                     en: followed.isEmpty ? "✗ the moved entity's information did not reach Shanghai" : "✓ the moved entity \(moved)'s information followed its registration to Shanghai: Shanghai's feed entry \(followed.map { String($0.feedIndex) }.joined(separator: ", ")); Guangdong did not receive it")
+        let crossed = followed.filter { (try? JSONParser.parse($0.entry))?["category"]?.stringValue == "cross_province" }.count
+        narrator.say(zh: followed.count < 2 || crossed != 1 ? "✗ 迁移企业的信息未全部到上海" : "✓ 迁移企业 \(moved) 的信息随登记到了上海：中央部门信息与广东的跨省流转信息共 \(followed.count) 条（上海推送第 \(followed.map { String($0.feedIndex) }.joined(separator: "、")) 条），广东未收到",
+                     en: followed.count < 2 || crossed != 1 ? "✗ not all of the moved entity's information reached Shanghai" : "✓ the moved entity \(moved)'s information followed its registration to Shanghai: the central department's and Guangdong's cross-province record, \(followed.count) in all (Shanghai's feed entries \(followed.map { String($0.feedIndex) }.joined(separator: ", "))); Guangdong did not receive it")
         if !(try await guangdong.store.centralRisk(uscc: moved)).isEmpty {
             narrator.say(zh: "✗ 广东也收到了迁出企业的信息", en: "✗ Guangdong received the moved-out entity's information too")
         }

@@ -12,6 +12,10 @@ public import LedgerCore
 ///    so no entry was changed, dropped, added or reordered;
 /// 5. every entry is a canonical `central_risk` record of this province with an entity code.
 public struct FeedVerifier: Sendable {
+    /// The categories HQ pushes down: central departments' information and SAMR's own
+    /// cross-province flows for entities that moved (Protocol/formats.md §9).
+    public static let pushedDown: Set<String> = ["central_risk", "cross_province"]
+
     public let province: String
     public let suite: Suite
     public let feedKey: any NoteVerifier
@@ -75,8 +79,8 @@ public struct FeedVerifier: Sendable {
             } catch {
                 throw FeedError.refused(.entryRejected, "feed entry \(index) is not a canonical record of \(province): \(error)")
             }
-            guard record.category == "central_risk", Self.member("origin", of: bytes) == "central", let uscc = Self.entityCode(bytes) else {
-                throw FeedError.refused(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk record with origin central and an entity code")
+            guard Self.pushedDown.contains(record.category), Self.member("origin", of: bytes) == "central", let uscc = Self.entityCode(bytes) else {
+                throw FeedError.refused(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk or cross_province record with origin central and an entity code")
             }
             frontier.append(hasher.leafHash(bytes), hasher: hasher)
             records.append(record)

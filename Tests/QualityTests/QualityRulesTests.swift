@@ -16,7 +16,39 @@ struct QualityRulesTests {
         #expect(try QualityTestSupport.bytes("Sources/Quality/Resources/rules/calendar.json") == opsCalendar)
         #expect(rules.sha256 == SHA256Algorithm().hash(opsRules).hex)
         #expect(QualityTestSupport.calendar.sha256 == SHA256Algorithm().hash(opsCalendar).hex)
-        #expect(rules.version == "2026.6" && rules.bookkeeping == ["central_risk_ack"])
+        #expect(rules.version == "2026.7" && rules.bookkeeping == ["central_risk_ack"])
+    }
+
+    @Test("the central departments: bundled copy byte-identical to ops/, codes, kinds and lists checked, a bad file refused naming its key")
+    func centralDepartments() throws {
+        let ops = try QualityTestSupport.bytes("ops/rules/central-departments.json")
+        #expect(try QualityTestSupport.bytes("Sources/Quality/Resources/rules/central-departments.json") == ops)
+        let departments = try CentralDepartments.bundled()
+        let kinds = Set(try #require(rules.codes["central_risk_kind"]))
+        let lists = Set(try #require(rules.codes["central_risk_list"]))
+        #expect(kinds == ["行政许可", "行政处罚", "严重失信主体名单", "抽查检查"])
+        // Every department's kinds and lists are in the rules file's code tables.
+        for department in departments.departments.values {
+            #expect(department.kinds.isSubset(of: kinds) && department.lists.isSubset(of: lists), "\(department.code)")
+        }
+        #expect(departments.problem(code: "SPC", name: "最高人民法院", kind: "严重失信主体名单", list: "失信被执行人") == nil)
+        #expect(departments.problem(code: nil, name: nil, kind: nil, list: nil) == "fields.source_dept_code is missing or empty")
+        #expect(throws: QualityError.self) { try CentralDepartments(bytes: Array(#"{"schema":"creditsync.central-departments/1","version":"1","departments":{"spc":{"zh":"x","kinds":[],"lists":[]}}}"#.utf8)) }
+        do {
+            _ = try CentralDepartments(bytes: Array(#"{"schema":"creditsync.central-departments/1","version":"1","departments":{"SPC":{"zh":"最高人民法院","kinds":[],"lists":[],"code":"1"}}}"#.utf8))
+            Issue.record("an unknown key was accepted")
+        } catch {
+            #expect(error.key == "departments.SPC.code")
+        }
+    }
+
+    @Test("the bundled domain tables are the shared ones")
+    func domainSource() throws {
+        let shared = URL(fileURLWithPath: "/work/shared/domain")
+        try #require(FileManager.default.fileExists(atPath: shared.path), "only where shared/ is mounted")
+        for name in ["codes.json", "categories.json"] {
+            #expect(Array(try Data(contentsOf: shared.appendingPathComponent(name))) == (try QualityTestSupport.bytes("Sources/Quality/Resources/domain/" + name)), "\(name)")
+        }
     }
 
     @Test("the calendar in ops/ is the shared domain calendar")

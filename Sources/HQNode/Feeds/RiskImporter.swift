@@ -7,7 +7,9 @@ import NationalCrypto
 public import Quality
 import SyncProtocol
 
-/// `hq risk import`: central-origin risk records (NDJSON, plain or gzip, streamed) routed each to
+/// `hq risk import`: central-origin risk records (`central_risk`: central departments' 行政许可,
+/// 行政处罚, 严重失信主体名单 and 抽查检查 information; `cross_province`: another province's
+/// decisions about an entity that moved) (NDJSON, plain or gzip, streamed) routed each to
 /// the feed of its entity's province (`RiskRouter`) and appended there as the province's record
 /// (`province` set to it, `origin: central`), in chunks (`FeedChunks`). Each feed takes a
 /// change_id once, so a re-import appends nothing. Records that cannot be routed yet are held
@@ -32,26 +34,36 @@ public struct RiskImporter: Sendable {
     }
 
     public let data: HQData
-    /// The `central_risk` category's fields as the rules file describes them: which are
-    /// required, which take a code table, which are dates.
-    public let fields: [FieldRule]
+    /// Per category HQ pushes down (`central_risk`, and `cross_province` where the rules file
+    /// describes it), its fields as the rules file describes them: which are required (or
+    /// required when another field has a value), which take a code table, which are dates.
+    public let categories: [String: [FieldRule]]
     public let codes: [String: Set<String>]
     public let nodes: Set<String>
+    /// The central departments a `central_risk` record may come from, with their kinds and lists.
+    public let departments: CentralDepartments
     public var chunkEntries = Int(FeedAPI.maximumDeliveryEntries)
     public var chunkBytes = 8 << 20
 
     /// `rules` (the operators' rules file) describes a `central_risk` record's fields and their
     /// code tables; `domain` gives the provinces. A rules file without the category is refused.
-    public init(data: HQData, domain: DomainTables, rules: QualityRules) throws(QualityError) {
-        guard let category = rules.category("central_risk") else {
+    public init(data: HQData, domain: DomainTables, rules: QualityRules, departments: CentralDepartments? = nil) throws(QualityError) {
+        guard rules.category("central_risk") != nil else {
             throw QualityError(.invalidRules, "the rules file describes no central_risk category, so central risk records cannot be checked",
                                key: "categories.central_risk")
         }
         self.data = data
-        self.fields = category.fields
+        var categories: [String: [FieldRule]] = [:]
+        for name in Self.pushedDown { if let category = rules.category(name) { categories[name] = category.fields } }
+        self.categories = categories
+        if let departments { self.departments = departments } else { self.departments = try CentralDepartments.bundled() }
         self.codes = rules.codes.mapValues { Set($0) }
         self.nodes = Set(domain.nodes.keys)
     }
+
+    /// The categories `hq risk import` takes: central departments' information and SAMR's own
+    /// cross-province flows for entities that moved.
+    public static let pushedDown = ["central_risk", "cross_province"]
 
     /// Lines read before the register is asked where their entities are registered (one read
     /// per batch: a query per record cost ten times the rest of the import).
@@ -163,11 +175,11 @@ public struct RiskImporter: Sendable {
         var rejection: (code: String, reason: String)?
     }
 
-    /// Why a line is not a usable central risk record, or nil.
+    /// Why a line is not a usable record to push down, or nil.
     func problem(_ value: JSONValue) -> String? {
         guard case .object = value else { return "a record must be a JSON object" }
-        guard value["category"]?.stringValue == "central_risk" else {
-            return "category is \(value["category"].map { "\"\($0.text)\"" } ?? "missing"); hq risk import takes central_risk records"
+        guard let category = value["category"]?.stringValue, let fields = categories[category] else {
+            return "category is \(value["category"].map { "\"\($0.text)\"" } ?? "missing"); hq risk import takes \(categories.keys.sorted().joined(separator: " and ")) records"
         }
         for key in ["change_id", "id"] where (value[key]?.stringValue ?? "").isEmpty {
             return "\(key) is missing or empty"
@@ -176,17 +188,25 @@ public struct RiskImporter: Sendable {
         guard value.value(at: "entity.uscc")?.stringValue != nil else { return "entity.uscc is missing: the record cannot be routed" }
         // The category's fields as the rules file gives them: every required one present, then
         // each present one in its code table and its date format (the audit checks the rest).
-        for field in fields where field.required && (value.value(at: field.path)?.stringValue ?? "").isEmpty {
-            return "\(field.path) is missing or empty"
+        func text(_ path: String) -> String? { value.value(at: path)?.stringValue }
+        for field in fields where (text(field.path) ?? "").isEmpty {
+            if field.required { return "\(field.path) is missing or empty" }
+            if let condition = field.requiredIf, text(condition.path) == condition.value {
+                return "\(field.path) is missing or empty (required when \(condition.path) is \(condition.value))"
+            }
         }
         for field in fields {
-            guard let text = value.value(at: field.path)?.stringValue else { continue }
+            guard let text = text(field.path) else { continue }
             if let table = field.codes, !(codes[table]?.contains(text) ?? false) {
                 return "\(field.path) \"\(text)\" is not in the \(table) code table"
             }
             if field.format == .date, CivilDate(iso: text) == nil {
                 return "\(field.path) is not a YYYY-MM-DD date"
             }
+        }
+        if category == "central_risk" {
+            return departments.problem(code: text("fields.source_dept_code"), name: text("fields.source_dept"), kind: text("fields.kind"),
+                                       list: text("fields.list_name"))
         }
         return nil
     }

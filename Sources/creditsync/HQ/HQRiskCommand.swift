@@ -16,7 +16,7 @@ struct HQRiskCommand: AsyncParsableCommand {
     struct Import: OperatorCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import central_risk records (NDJSON, plain or gzip) into the feed of each entity's province.",
+            abstract: "Import central_risk and cross_province records (NDJSON, plain or gzip) into the feed of each entity's province.",
             discussion: """
                 Each record goes to the province where the central register has its entity registered, else to the \
                 province named by positions 3-4 of its Unified Social Credit Code. Records that cannot be routed yet \
@@ -32,6 +32,9 @@ struct HQRiskCommand: AsyncParsableCommand {
         @Option(help: "Quality rules file for the central_risk_kind code table (default: the rules shipped with this build, = ops/rules/quality-rules.json).")
         var rules: String?
 
+        @Option(help: "Central departments file: codes, names, kinds and lists (default: the one shipped with this build, = ops/rules/central-departments.json).")
+        var departments: String?
+
         @Argument(help: "NDJSON files (.ndjson or gzip).")
         var files: [String]
 
@@ -39,8 +42,9 @@ struct HQRiskCommand: AsyncParsableCommand {
             guard !files.isEmpty else { throw ValidationError("name at least one NDJSON file") }
             let domain = try DomainTables.bundled()
             let rulesFile = try rules.map { try QualityRules.load(contentsOf: URL(fileURLWithPath: $0)) } ?? QualityRules.bundled()
+            let departmentsFile = try departments.map { try CentralDepartments.load(contentsOf: URL(fileURLWithPath: $0)) } ?? CentralDepartments.bundled()
             let summary = try await storage.with { data in
-                try await RiskImporter(data: data, domain: domain, rules: rulesFile).run(files.map { RiskImporter.Source(name: $0, path: $0) }) { Output.error($0.description) }
+                try await RiskImporter(data: data, domain: domain, rules: rulesFile, departments: departmentsFile).run(files.map { RiskImporter.Source(name: $0, path: $0) }) { Output.error($0.description) }
             }
             Output.line("read \(summary.read) routable records: \(summary.appended) appended to feeds, \(summary.repeated) imported before; "
                         + "\(summary.held) held until they can be routed (`hq risk held`); \(summary.rejected) lines rejected; "
