@@ -306,6 +306,35 @@ struct FeedTests {
                 ($0 as? FeedError)?.codeValue == .historyRewritten && "\($0)".contains("FEED REFUSED")
             }
             try forgery.close()
+
+            // Through the sync's own step, both HQ-signed refusals are kept as evidence (issue 26,
+            // item 5): HQ's checkpoint, its proof and the checkpoint the province had accepted.
+            #expect(try await ledger.store.feedEvidence().isEmpty)
+            for (header, entries) in [(parsed.header, parsed.entries), (rewritten, forgedEntries)] {
+                await #expect(throws: FeedError.self) {
+                    _ = try await SyncClient.verify(header: header, entries: entries, cursor: cursor, verifier: verifier, store: ledger.store, now: Date())
+                }
+            }
+            // A delivery whose signature does not verify is not HQ's: nothing to keep.
+            await #expect(throws: FeedError.self) {
+                _ = try await SyncClient.verify(header: header, entries: parsed.entries, cursor: cursor, verifier: verifier, store: ledger.store, now: Date())
+            }
+            let evidence = try await ledger.store.feedEvidence()
+            #expect(evidence.map(\.code) == ["feed.rollback", "feed.history-rewritten"])
+            #expect(evidence[1].checkpoint == forgedCheckpoint.text && evidence[1].acceptedCheckpoint == cursor?.note
+                    && evidence[1].from == 4 && evidence[1].size == 6 && evidence[1].consistency == rewritten.consistency)
+            let status = try await CLI.run(["province", "status", "--ledger", ledger.directory.path, "--lang", "en"])
+            #expect(status.status == 0 && status.stdout.contains("refused feed checkpoints kept as evidence (`province evidence` exports them): 2")
+                    && status.stdout.contains("feed.history-rewritten size 6 (from 4)"), "\(status)")
+            let exported = try await CLI.run(["province", "evidence", "--ledger", ledger.directory.path])
+            let lines = exported.stdout.split(separator: "\n")
+            #expect(exported.status == 0 && lines.count == 2)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let kept = try decoder.decode(LedgerStore.FeedEvidence.self, from: Data(lines[1].utf8))
+            // The exported checkpoint still verifies with HQ's feed key: the contradiction is provable.
+            #expect(kept.checkpoint == forgedCheckpoint.text && (try? UnverifiedCheckpoint(parsing: kept.checkpoint).verify(logKey: verifier.feedKey, suite: ledger.suite.id)) != nil)
+
             // Nothing changed on the province.
             let after = try await Self.holdings(ledger, usccs: usccs["440300"]!)
             #expect(after.cursor == before.cursor && after.items == before.items && after.size == before.size)

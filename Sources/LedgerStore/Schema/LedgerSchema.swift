@@ -129,6 +129,29 @@ enum LedgerSchema {
                 BEGIN SELECT RAISE(ABORT, 'central risk information is kept as delivered'); END;
                 """)
         }
+        // Refused feed checkpoints kept as evidence (issue 26, item 5): HQ's signed checkpoint that
+        // a delivery was refused over, its consistency proof, and the checkpoint this province had
+        // accepted, so anyone can check the contradiction later. Kept as recorded.
+        migrator.registerMigration("v5-feed-evidence") { db in
+            try db.execute(sql: """
+                CREATE TABLE feed_evidence (
+                    id INTEGER PRIMARY KEY,
+                    origin TEXT NOT NULL,
+                    detected_at INTEGER NOT NULL,
+                    code TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    checkpoint TEXT NOT NULL,
+                    from_size INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    consistency TEXT NOT NULL,
+                    accepted_checkpoint TEXT
+                );
+                CREATE TRIGGER feed_evidence_kept_update BEFORE UPDATE ON feed_evidence
+                BEGIN SELECT RAISE(ABORT, 'feed evidence is kept as recorded'); END;
+                CREATE TRIGGER feed_evidence_kept_delete BEFORE DELETE ON feed_evidence
+                BEGIN SELECT RAISE(ABORT, 'feed evidence is kept as recorded'); END;
+                """)
+        }
         return migrator
     }
 }

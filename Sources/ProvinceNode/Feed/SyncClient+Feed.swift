@@ -6,7 +6,7 @@ public import Mirroring
 import NationalCrypto
 import NIOCore
 import NIOHTTP1
-import SyncProtocol
+public import SyncProtocol
 
 /// Step 3 of the daily sync (DESIGN §6–7): receive HQ's feed after this ledger's cursor, verify
 /// each delivery whole (`FeedVerifier`), apply it with the cursor and an acknowledgement record
@@ -48,6 +48,24 @@ extension SyncClient {
         }
     }
 
+    /// Refusals that come with a checkpoint HQ's feed key signed: what HQ showed this province
+    /// contradicts what it accepted, or the entries do not give the signed root. Kept as evidence.
+    static let evidenceCodes: Set<FeedErrorCode> = [.rollback, .historyRewritten, .proofInvalid, .entryRejected]
+
+    /// `FeedVerifier.verify`, keeping the signed checkpoint of a refused delivery, its proof and
+    /// the accepted cursor in the ledger (`LedgerStore.feedEvidence`) before the refusal goes on.
+    public static func verify(header: FeedDeliveryHeader, entries: [[UInt8]], cursor: FeedCursor?, verifier: FeedVerifier,
+                              store: LedgerStore, now: Date) async throws -> VerifiedFeedDelivery {
+        do {
+            return try verifier.verify(header: header, entries: entries, cursor: cursor)
+        } catch let refusal where evidenceCodes.contains(refusal.codeValue) {
+            try await store.recordFeedEvidence(LedgerStore.FeedEvidence(
+                origin: verifier.origin, detectedAt: now, code: refusal.codeValue.rawValue, reason: refusal.message, checkpoint: header.checkpoint,
+                from: header.from, size: header.size, consistency: header.consistency, acceptedCheckpoint: cursor?.note))
+            throw refusal
+        }
+    }
+
     private func receive(store: LedgerStore, verifier: FeedVerifier, signer: any NoteSigner, client: HTTPClient, now: @Sendable () -> Date,
                          beforeApply: FeedHook?) async throws -> FeedSummary {
         let province = store.metadata.province
@@ -59,7 +77,7 @@ extension SyncClient {
             guard status == 200 else { throw Answer(status: status, body: body) }
             summary.bytes += body.readableBytes
             let (header, entries) = try FeedDeliveryBody.parse(Array(body.readableBytesView))
-            let delivery = try verifier.verify(header: header, entries: entries, cursor: cursor)
+            let delivery = try await Self.verify(header: header, entries: entries, cursor: cursor, verifier: verifier, store: store, now: now())
             summary.latest = header.latest
             summary.cursor = delivery.checkpoint.size
             if delivery.records.isEmpty { break }

@@ -7,6 +7,7 @@ struct ProvinceCommand: AsyncParsableCommand {
         subcommands: [
             ProvinceInit.self, ProvinceAppend.self, ProvinceCheckpoint.self, ProvinceKey.self, ProvinceEntry.self,
             ProvinceProof.self, ProvinceVerify.self, ProvinceState.self, ProvinceSync.self, ProvinceReceipts.self, ProvinceRotateKey.self, ProvinceRisk.self,
+            ProvinceStatus.self, ProvinceEvidence.self,
         ]
     )
 }
