@@ -33,8 +33,13 @@ public struct FeedDeliveryHeader: Codable, Sendable, Equatable {
     public var checkpoint: String
     /// RFC 9162 consistency proof from `from` to `size`, base64 hashes (empty when from is 0).
     public var consistency: [String]
+    /// HQ's view of the feed at the time it answered: its latest checkpoint with a fresh,
+    /// timestamped cosignature by HQ's cosigner key, so "nothing new" is a signed, dated
+    /// statement and withholding shows (Protocol/sync.md §7.1).
+    public var view: FeedView?
 
-    public init(version: Int = SyncAPI.version, origin: String, from: UInt64, size: UInt64, latest: UInt64, checkpoint: String, consistency: [Hash]) {
+    public init(version: Int = SyncAPI.version, origin: String, from: UInt64, size: UInt64, latest: UInt64, checkpoint: String, consistency: [Hash],
+                view: FeedView? = nil) {
         self.version = version
         self.origin = origin
         self.from = from
@@ -42,6 +47,20 @@ public struct FeedDeliveryHeader: Codable, Sendable, Equatable {
         self.latest = latest
         self.checkpoint = checkpoint
         self.consistency = consistency.map(\.base64)
+        self.view = view
+    }
+}
+
+/// HQ's latest feed checkpoint (signed by the feed key) and HQ's cosignature of it (C2SP
+/// tlog-cosignature, with the time HQ made it), as each delivery carries them.
+public struct FeedView: Codable, Sendable, Equatable {
+    public var checkpoint: String
+    /// One signature line by HQ's cosigner key (the key provinces trust as `hq_key`).
+    public var cosignature: String
+
+    public init(checkpoint: String, cosignature: String) {
+        self.checkpoint = checkpoint
+        self.cosignature = cosignature
     }
 }
 

@@ -3,6 +3,8 @@ import HQNode
 import LedgerCore
 import LedgerStore
 import LineInput
+import Mirroring
+import SyncProtocol
 import ProvinceNode
 import Quality
 import Synthetic
@@ -88,5 +90,44 @@ struct PushDownKindsTests {
             let value = try JSONParser.parse(try #require(items.first).entry)
             #expect(items.count == 1 && value["category"]?.stringValue == "cross_province" && value.value(at: "fields.origin_province")?.stringValue == "440000")
         }
+    }
+}
+
+/// Each delivery carries HQ's view of the feed, cosigned with the time of the answer (issue 26,
+/// item 5): the province keeps it, and a view older than its limit is refused and shows.
+@Suite("Feed views")
+struct FeedViewTests {
+    @Test("an HQ whose view is days old (withholding, or a replay) is refused and shows stale; a fresh view is kept and shown")
+    func views() async throws {
+        let harness = try await SyncHarness()
+        let ledger = try await harness.province("440000", records: 2)
+        let (url, usccs) = try FeedTests.riskFile(harness.directory, divisions: [("440300", 3)])
+        _ = try await FeedTests.importRisk(harness, url)
+        let origin = FeedOrigin.of(province: "440000")
+
+        // HQ answers with a view three days old: nothing is applied, and the province sees it.
+        let threeDaysAgo = Date().addingTimeInterval(-3 * 86_400)
+        let refusal: (any Error)? = try await harness.withHQ(now: { threeDaysAgo }) { hq in
+            _ = try await hq.sync(ledger)
+            do {
+                _ = try await FeedTests.receive(hq, ledger)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect((refusal as? FeedError)?.codeValue == .staleView, "\(String(describing: refusal))")
+        #expect(try await FeedTests.holdings(ledger, usccs: usccs["440300"]!).cursor == 0)
+        let stale = try await CLI.run(["province", "status", "--ledger", ledger.directory.path, "--lang", "en"])
+        #expect(stale.stdout.contains("HQ's latest signed view of the feed: size 3") && stale.stdout.contains("STALE: HQ may be withholding the feed"), "\(stale.stdout)")
+
+        // With HQ's clock right the delivery goes through and the fresh view replaces the old one.
+        let before = Date()
+        let applied = try await harness.withHQ { hq in try await FeedTests.receive(hq, ledger).applied }
+        #expect(applied == 3)
+        let view = try #require(try await ledger.store.feedView(origin: origin))
+        #expect(view.size == 3 && view.cosignedAt.timeIntervalSince(before) > -2 && view.checkpoint.contains("\n3\n"))
+        let fresh = try await CLI.run(["province", "status", "--ledger", ledger.directory.path, "--lang", "en"])
+        #expect(fresh.stdout.contains("HQ's latest signed view of the feed: size 3") && !fresh.stdout.contains("STALE"), "\(fresh.stdout)")
     }
 }

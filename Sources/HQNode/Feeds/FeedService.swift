@@ -11,11 +11,13 @@ struct FeedService: Sendable {
     let enrolment: Enrolment
     /// Read at every cosignature, so a revocation takes effect at the next one.
     let registry: any RegistryStore
+    /// Signs each delivery's view of the feed (the province's suite's receipt key).
+    let cosigner: HQCosigner
 
-    /// The delivery body after `from`: a header line, then the entries up to the next feed
+    /// The delivery body after `from`: a header line (with HQ's cosigned view of the feed at `now`), then the entries up to the next feed
     /// checkpoint (the last one within `maxEntries`, or the first after `from` if none is), one
     /// canonical entry per line.
-    func delivery(from: UInt64, maxEntries: UInt64 = FeedAPI.maximumDeliveryEntries) async throws -> [UInt8] {
+    func delivery(from: UInt64, maxEntries: UInt64 = FeedAPI.maximumDeliveryEntries, now: Date) async throws -> [UInt8] {
         let latest = try await feed.latestCheckpoint()
         guard from <= latest.size else {
             throw HQError(.stale, "the cursor \(from) is beyond HQ's feed of \(feed.province), which has \(latest.size) entries",
@@ -31,7 +33,10 @@ struct FeedService: Sendable {
             entries.removeLast(entries.count - Int(first.size - from))
         }
         let proof = from > 0 && target.size > from ? try await feed.consistencyProof(from: from, to: target.size).hashes : []
-        let header = FeedDeliveryHeader(origin: feed.origin, from: from, size: target.size, latest: latest.size, checkpoint: target.note, consistency: proof)
+        // HQ's view now: its latest checkpoint, cosigned with the time of this answer.
+        let view = FeedView(checkpoint: latest.note, cosignature: try cosigner.cosign(try latest.checkpoint, time: UInt64(max(0, now.timeIntervalSince1970))).line)
+        let header = FeedDeliveryHeader(origin: feed.origin, from: from, size: target.size, latest: latest.size, checkpoint: target.note, consistency: proof,
+                                        view: view)
         var body = Array(try JSONEncoder.sync.encode(header))
         body.append(0x0A)
         for entry in entries {

@@ -51,7 +51,7 @@ public struct HQService: Sendable {
     }
 
     func feedService(_ enrolment: Enrolment) async throws -> FeedService {
-        FeedService(feed: try await data.feed(of: enrolment), enrolment: enrolment, registry: data.registry)
+        FeedService(feed: try await data.feed(of: enrolment), enrolment: enrolment, registry: data.registry, cosigner: data.keys.cosigner(for: enrolment.suite))
     }
 
     // MARK: - Handlers
@@ -86,7 +86,7 @@ public struct HQService: Sendable {
                 }
                 most = value
             }
-            let body = try await feedService(try await enrolment(context)).delivery(from: from, maxEntries: most)
+            let body = try await feedService(try await enrolment(context)).delivery(from: from, maxEntries: most, now: now())
             return Response(status: .ok, headers: [.contentType: SyncAPI.ndjson], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }

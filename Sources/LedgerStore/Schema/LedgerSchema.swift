@@ -152,6 +152,20 @@ enum LedgerSchema {
                 BEGIN SELECT RAISE(ABORT, 'feed evidence is kept as recorded'); END;
                 """)
         }
+        // HQ's latest view of each feed (issue 26, item 5): its latest checkpoint and HQ's
+        // timestamped cosignature of it, as the last delivery carried them.
+        migrator.registerMigration("v6-feed-view") { db in
+            try db.execute(sql: """
+                CREATE TABLE feed_view (
+                    origin TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    checkpoint TEXT NOT NULL,
+                    cosignature TEXT NOT NULL,
+                    cosigned_at INTEGER NOT NULL,
+                    seen_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -43,14 +43,49 @@ extension SyncClient {
                                     hint: "HQ's feed to a province follows the province's suite; copy the key `creditsync hq enroll` printed")
         }
         let verifier = FeedVerifier(province: province, suite: store.suite, feedKey: feedKey)
+        let hqVerifier = try Cosignatures.verifier(forKey: configuration.hqKey)
         return try await withClient { client in
-            try await receive(store: store, verifier: verifier, signer: signer, client: client, now: now, beforeApply: beforeApply)
+            try await receive(store: store, verifier: verifier, hqVerifier: hqVerifier, signer: signer, client: client, now: now, beforeApply: beforeApply)
         }
     }
 
     /// Refusals that come with a checkpoint HQ's feed key signed: what HQ showed this province
     /// contradicts what it accepted, or the entries do not give the signed root. Kept as evidence.
     static let evidenceCodes: Set<FeedErrorCode> = [.rollback, .historyRewritten, .proofInvalid, .entryRejected]
+
+    /// Checks HQ's view of the feed a delivery carries (its latest checkpoint, signed by the feed
+    /// key, and HQ's timestamped cosignature of it by the key `hq_key` names), keeps it as the
+    /// feed's latest view, and refuses the delivery when the view is older than `maxAge`: HQ
+    /// renews it at every answer, so an old one is a replay or a withheld feed.
+    public static func checkView(_ header: FeedDeliveryHeader, delivered: VerifiedCheckpoint, verifier: FeedVerifier, hqVerifier: any NoteVerifier,
+                                 store: LedgerStore, now: Date, maxAge: TimeInterval) async throws {
+        guard let view = header.view else {
+            throw FeedError.refused(.viewInvalid, "the delivery carries no view of HQ's feed (its cosigned latest checkpoint)")
+        }
+        let latest: VerifiedCheckpoint
+        let cosignature: NoteSignature
+        do {
+            latest = try UnverifiedCheckpoint(parsing: view.checkpoint).verify(logKey: verifier.feedKey, suite: verifier.suite.id)
+            let lines = try SignedNote.parseSignatureLines(view.cosignature)
+            cosignature = try SignedNote(text: latest.note.text, signatures: lines).verify([hqVerifier])[0]
+        } catch {
+            throw FeedError.refused(.viewInvalid, "HQ's view of the feed does not verify with hq_feed_key and hq_key: \(error)")
+        }
+        guard latest.checkpoint.origin == verifier.origin, latest.size == header.latest,
+              latest.size > delivered.size || (latest.size == delivered.size && latest.root == delivered.root) else {
+            throw FeedError.refused(.viewInvalid, "HQ's view of the feed (size \(latest.size)) disagrees with the delivery (checkpoint \(delivered.size), latest \(header.latest))")
+        }
+        guard let time = Cosignatures.timestamp(of: cosignature.signature) else {
+            throw FeedError.refused(.viewInvalid, "HQ's cosignature of its view carries no time")
+        }
+        let cosignedAt = Date(timeIntervalSince1970: TimeInterval(time))
+        try await store.recordFeedView(LedgerStore.FeedView(origin: verifier.origin, size: latest.size, checkpoint: view.checkpoint,
+                                                            cosignature: view.cosignature, cosignedAt: cosignedAt, seenAt: now))
+        let age = now.timeIntervalSince(cosignedAt)
+        guard age <= maxAge else {
+            throw FeedError.refused(.staleView, "HQ's view of the feed was cosigned at \(ISO8601DateFormatter().string(from: cosignedAt)), \(Int(age / 3600)) h ago, older than feed_view_max_age_seconds (\(Int(maxAge)) s)")
+        }
+    }
 
     /// `FeedVerifier.verify`, keeping the signed checkpoint of a refused delivery, its proof and
     /// the accepted cursor in the ledger (`LedgerStore.feedEvidence`) before the refusal goes on.
@@ -66,8 +101,8 @@ extension SyncClient {
         }
     }
 
-    private func receive(store: LedgerStore, verifier: FeedVerifier, signer: any NoteSigner, client: HTTPClient, now: @Sendable () -> Date,
-                         beforeApply: FeedHook?) async throws -> FeedSummary {
+    private func receive(store: LedgerStore, verifier: FeedVerifier, hqVerifier: any NoteVerifier, signer: any NoteSigner, client: HTTPClient,
+                         now: @Sendable () -> Date, beforeApply: FeedHook?) async throws -> FeedSummary {
         let province = store.metadata.province
         var summary = FeedSummary()
         while true {
@@ -78,6 +113,8 @@ extension SyncClient {
             summary.bytes += body.readableBytes
             let (header, entries) = try FeedDeliveryBody.parse(Array(body.readableBytesView))
             let delivery = try await Self.verify(header: header, entries: entries, cursor: cursor, verifier: verifier, store: store, now: now())
+            try await Self.checkView(header, delivered: delivery.checkpoint, verifier: verifier, hqVerifier: hqVerifier, store: store, now: now(),
+                                     maxAge: TimeInterval(configuration.feedViewMaxAgeSeconds))
             summary.latest = header.latest
             summary.cursor = delivery.checkpoint.size
             if delivery.records.isEmpty { break }

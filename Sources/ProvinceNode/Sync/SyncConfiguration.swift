@@ -23,6 +23,10 @@ public struct SyncConfiguration: Sendable, Equatable {
     public var timeoutSeconds: Int = 600
     /// Attempts after a conflict or an interrupted upload before giving up.
     public var retries: Int = 5
+    /// Oldest HQ view of the feed (the time of HQ's cosignature in a delivery) a sync accepts,
+    /// and `province status` calls current: older, HQ may be withholding or an answer replayed.
+    public var feedViewMaxAgeSeconds: Int = SyncConfiguration.defaultFeedViewMaxAge
+    public static let defaultFeedViewMaxAge = 172_800
 
     public struct File: Decodable, Sendable {
         public var hqURL: String?
@@ -34,9 +38,11 @@ public struct SyncConfiguration: Sendable, Equatable {
         public var gzip: Bool?
         public var timeoutSeconds: Int?
         public var retries: Int?
+        public var feedViewMaxAgeSeconds: Int?
 
         enum CodingKeys: String, CodingKey {
             case cert, key, ca, gzip, retries
+            case feedViewMaxAgeSeconds = "feed_view_max_age_seconds"
             case hqURL = "hq_url"
             case hqKey = "hq_key"
             case hqFeedKey = "hq_feed_key"
@@ -78,6 +84,10 @@ public struct SyncConfiguration: Sendable, Equatable {
         gzip = flags.gzip ?? file.gzip ?? gzip
         timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds ?? timeoutSeconds
         retries = flags.retries ?? file.retries ?? retries
+        feedViewMaxAgeSeconds = flags.feedViewMaxAgeSeconds ?? file.feedViewMaxAgeSeconds ?? feedViewMaxAgeSeconds
+        guard (60...31_536_000).contains(feedViewMaxAgeSeconds) else {
+            throw ProvinceNodeError(.configuration, "feed_view_max_age_seconds must be from 60 to 31536000", hint: "the default is \(Self.defaultFeedViewMaxAge) (two days)")
+        }
         guard let url = URL(string: hqURL), url.scheme == "https", url.host != nil else {
             throw ProvinceNodeError(.configuration, "hq_url \"\(hqURL)\" is not an https URL", hint: "e.g. https://hq.samr.example:8443")
         }

@@ -17,6 +17,9 @@ struct ProvinceStatus: OperatorCommand {
     @Option(help: "Language: zh (default) or en.")
     var lang: String = "zh"
 
+    @Option(help: "Age in seconds beyond which HQ's view of the feed is reported stale (as feed_view_max_age_seconds in the sync config).")
+    var feedViewMaxAgeSeconds: Int = SyncConfiguration.defaultFeedViewMaxAge
+
     func execute() async throws {
         let store = try ProvinceLedger.openStore(directory: options.directory)
         let zh = lang != "en"
@@ -32,6 +35,13 @@ struct ProvinceStatus: OperatorCommand {
                            : "HQ's feed: accepted up to \(cursor.size), applied \(formatter.string(from: cursor.appliedAt))")
         } else {
             Output.line(zh ? "总局推送：尚未接收" : "HQ's feed: nothing received yet")
+        }
+        if let view = try await store.feedView(origin: origin) {
+            let hours = Date().timeIntervalSince(view.cosignedAt) / 3600
+            let stale = hours * 3600 > Double(feedViewMaxAgeSeconds)
+            let age = String(format: "%.1f", hours)
+            Output.line(zh ? "总局对推送的最新签署视图：大小 \(view.size)，总局会签于 \(formatter.string(from: view.cosignedAt))（\(age) 小时前）" + (stale ? "  ⚠ 已过期：总局可能扣留推送，请联系总局" : "")
+                           : "HQ's latest signed view of the feed: size \(view.size), cosigned by HQ at \(formatter.string(from: view.cosignedAt)) (\(age) h ago)" + (stale ? "  STALE: HQ may be withholding the feed; contact HQ" : ""))
         }
         let evidence = try await store.feedEvidence()
         Output.line(zh ? "被拒绝的推送检查点（留存为证据，`province evidence` 导出）：\(evidence.count) 个"

@@ -32,6 +32,7 @@ struct ProvinceSync: OperatorCommand {
     @Option(help: "Compress uploads with gzip (true/false).") var gzip: Bool?
     @Option(help: "Seconds per request.") var timeoutSeconds: Int?
     @Option(help: "Retries after conflicts or broken connections.") var retries: Int?
+    @Option(help: "Oldest HQ view of the feed accepted, in seconds (default two days).") var feedViewMaxAgeSeconds: Int?
 
     struct LedgerOnly: Decodable { var ledger: String? }
 
@@ -46,6 +47,7 @@ struct ProvinceSync: OperatorCommand {
         flags.gzip = gzip
         flags.timeoutSeconds = timeoutSeconds
         flags.retries = retries
+        flags.feedViewMaxAgeSeconds = feedViewMaxAgeSeconds
         let configuration = try SyncConfiguration(file: try config.map(SyncConfiguration.File.load) ?? .init(), flags: flags)
         let fromFile = config.flatMap { try? JSONDecoder().decode(LedgerOnly.self, from: Data(contentsOf: URL(fileURLWithPath: $0))).ledger }
         guard let directory = ledger ?? fromFile else {
