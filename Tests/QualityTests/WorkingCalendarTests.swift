@@ -64,6 +64,18 @@ struct WorkingCalendarTests {
         let late = try AuditRecord(value: QualityTestSupport.generated(50).first { $0["category"]?.stringValue == "admin_penalty" }!
             .setting("recorded_at", to: .string("2026-09-30T17:00:00Z")))
         #expect(late.recordedOn?.iso == "2026-10-01")
+        // Instants (push-down lag) too.
+        let formatter = ISO8601DateFormatter()
+        for (instant, date) in [("2026-09-30T15:59:59Z", "2026-09-30"), ("2026-09-30T16:00:00Z", "2026-10-01"), ("1969-12-31T15:00:00Z", "1969-12-31"),
+                                ("1969-12-31T16:00:00Z", "1970-01-01")] {
+            #expect(CivilDate(beijing: formatter.date(from: instant)!.timeIntervalSince1970).iso == date, "\(instant)")
+        }
+        // 1 to 7 October 2026 is the National Day holiday: an item appended on 30 September and
+        // applied on 9 October took 2 working days (8 and 9 October), not 9 days.
+        let calendar = QualityTestSupport.calendar
+        let lag = try calendar.workingDays(after: CivilDate(beijing: formatter.date(from: "2026-09-30T02:00:00Z")!.timeIntervalSince1970),
+                                           through: CivilDate(beijing: formatter.date(from: "2026-10-09T01:00:00Z")!.timeIntervalSince1970))
+        #expect(lag == 2)
     }
 
     @Test("a date outside the covered years is an error, never a guess")

@@ -195,6 +195,8 @@ struct FeedTests {
             status = try await HQStatus.gather(harness.hqData, now: Date())
             feed = try #require(status.provinces.first { $0.province == "440000" }).feed
             #expect(feed.acknowledgedSize == 9 && feed.unacknowledged == 0 && feed.lastLagSeconds != nil && feed.acknowledgementMatches)
+            // Appended and applied within the same test: no working day between them.
+            #expect(feed.lastLagWorkingDays == 0)
             let bjFeed = try #require(status.provinces.first { $0.province == "110000" }).feed
             #expect(bjFeed.acknowledgedSize == 5 && bjFeed.cosignedSize == 5)
             // The national-suite province's feed is SM3/SM2 and its cosignature SM2.

@@ -1,6 +1,7 @@
 public import Foundation
 public import HQStorage
 import LedgerCore
+public import Quality
 import SyncProtocol
 
 /// Push-down lag of one province's feed (DESIGN §7), measured from the province's own signed
@@ -12,6 +13,9 @@ public struct FeedLag: Sendable, Codable, Equatable {
     public var acknowledgedAt: Date?
     /// Lag of the latest applied delivery: its oldest entry's append at HQ to its application.
     public var lastLagSeconds: Double?
+    /// The same lag in working days of the official calendar (Beijing dates; the append day not
+    /// counted), the unit the notices' deadlines use; nil outside the calendar's years.
+    public var lastLagWorkingDays: Int?
     /// Entries appended but not (yet) acknowledged, and the age of the oldest.
     public var unacknowledged: UInt64
     public var oldestUnacknowledgedAgeSeconds: Double?
@@ -25,13 +29,16 @@ public struct FeedLag: Sendable, Codable, Equatable {
         case acknowledgedSize = "acknowledged_size"
         case acknowledgedAt = "acknowledged_at"
         case lastLagSeconds = "last_lag_seconds"
+        case lastLagWorkingDays = "last_lag_working_days"
         case unacknowledged
         case oldestUnacknowledgedAgeSeconds = "oldest_unacknowledged_age_seconds"
         case cosignedSize = "cosigned_size"
         case acknowledgementMatches = "acknowledgement_matches"
     }
 
-    public static func measure(feed: any FeedStore, mirror: any MirrorStore, now: Date) async throws -> FeedLag {
+    /// `calendar`: the official working-day calendar (the bundled one when nil; none if that is
+    /// unusable, and the lag is then given in seconds only).
+    public static func measure(feed: any FeedStore, mirror: any MirrorStore, now: Date, calendar: WorkingCalendar? = try? .bundled()) async throws -> FeedLag {
         let feedSize = try await feed.latestCheckpoint().size
         var lag = FeedLag(feedSize: feedSize, acknowledgedSize: 0, unacknowledged: feedSize, cosignedSize: 0, acknowledgementMatches: true)
         lag.cosignedSize = try await feed.cosignatures().map(\.size).max() ?? 0
@@ -46,6 +53,8 @@ public struct FeedLag: Sendable, Codable, Equatable {
                 lag.unacknowledged = feedSize - acknowledgement.size
                 if acknowledgement.size > acknowledgement.from, let appended = try await feed.appendedAt(index: acknowledgement.from) {
                     lag.lastLagSeconds = max(0, applied.timeIntervalSince(appended))
+                    lag.lastLagWorkingDays = try? calendar?.workingDays(after: CivilDate(beijing: appended.timeIntervalSince1970),
+                                                                        through: CivilDate(beijing: applied.timeIntervalSince1970))
                 }
             }
         }

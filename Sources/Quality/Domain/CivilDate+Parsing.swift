@@ -74,6 +74,12 @@ extension CivilDate {
         return date.adding(days: beijing >= 1440 ? 1 : beijing < 0 ? -1 : 0)
     }
 
+    /// The civil date in Beijing time of an instant given as seconds since 1970 (UTC).
+    public init(beijing secondsSince1970: Double) {
+        let minutes = Int((secondsSince1970 / 60).rounded(.down)) + Self.beijingOffset
+        self.init(day: minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440)
+    }
+
     /// Beijing time's offset from UTC, in minutes.
     static let beijingOffset = 8 * 60
 

@@ -46,15 +46,15 @@ struct HQStatusCommand: OperatorCommand {
             Output.line(columns.joined(separator: " "))
         }
         Output.line("")
-        Output.line(zh ? "总局推送（下行）：省份   推送条目  已确认   未确认  最早未确认(时)  最近下行时延(秒)  已联署"
-                       : "feeds (push-down): province  entries  acked    unacked oldest unacked (h) last lag (s)      cosigned")
+        Output.line(zh ? "总局推送（下行）：省份   推送条目  已确认   未确认  最早未确认(时)  最近下行时延(秒/工作日)  已联署"
+                       : "feeds (push-down): province  entries  acked    unacked oldest unacked (h) last lag (s / working days) cosigned")
         for row in status.provinces {
             let feed = row.feed
             let age = feed.oldestUnacknowledgedAgeSeconds.map { String(format: "%.1f", $0 / 3600) } ?? "-"
-            let lag = feed.lastLagSeconds.map { String(format: "%.0f", $0) } ?? "-"
+            let lag = (feed.lastLagSeconds.map { String(format: "%.0f", $0) } ?? "-") + " / " + (feed.lastLagWorkingDays.map(String.init) ?? "-")
             let warning = feed.acknowledgementMatches ? "" : (zh ? "  确认记录与推送不符！" : "  acknowledgement does not match the feed!")
             Output.line("  " + [pad(row.province, 17), pad(String(feed.feedSize), 9), pad(String(feed.acknowledgedSize), 8), pad(String(feed.unacknowledged), 7),
-                                pad(age, 16), pad(lag, 17), String(feed.cosignedSize)].joined(separator: " ") + warning)
+                                pad(age, 16), pad(lag, 24), String(feed.cosignedSize)].joined(separator: " ") + warning)
         }
         let held = status.heldRisk
         let heldAge = held.oldest.map { String(format: "%.1f", Date().timeIntervalSince($0) / 3600) } ?? "-"
