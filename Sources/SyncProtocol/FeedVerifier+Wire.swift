@@ -1,6 +1,5 @@
 public import LedgerCore
 public import Mirroring
-public import SyncProtocol
 
 extension FeedVerifier {
     /// Verifies a delivery as the wire carries it: a header of this protocol version, then the

@@ -1,6 +1,5 @@
 public import LedgerCore
 public import Mirroring
-public import SyncProtocol
 import Foundation
 
 /// Splits a delivery body (Protocol/sync.md §7) into its header and entry lines. Pure; a body
