@@ -113,8 +113,9 @@ struct FeedStory {
                       en: "HQ reads the push-down lag: from the feed append to the province's application, as the province's signed acknowledgement says")
         for row in try await HQStatus.gather(data, now: Date()).provinces {
             let lag = row.feed.lastLagSeconds.map { String(format: "%.1f", $0) } ?? "-"
-            narrator.say(zh: "\(row.province)：推送 \(row.feed.feedSize) 条，已确认 \(row.feed.acknowledgedSize) 条，未确认 \(row.feed.unacknowledged) 条，最近下行时延 \(lag) 秒，省方会签至 \(row.feed.cosignedSize)",
-                         en: "\(row.province): feed \(row.feed.feedSize), acknowledged \(row.feed.acknowledgedSize), unacknowledged \(row.feed.unacknowledged), last push-down lag \(lag) s, cosigned up to \(row.feed.cosignedSize)")
+            let days = row.feed.lastLagWorkingDays.map(String.init) ?? "-"
+            narrator.say(zh: "\(row.province)：推送 \(row.feed.feedSize) 条，已确认 \(row.feed.acknowledgedSize) 条，未确认 \(row.feed.unacknowledged) 条，最近下行时延 \(lag) 秒（\(days) 个工作日），省方会签至 \(row.feed.cosignedSize)",
+                         en: "\(row.province): feed \(row.feed.feedSize), acknowledged \(row.feed.acknowledgedSize), unacknowledged \(row.feed.unacknowledged), last push-down lag \(lag) s (\(days) working days), cosigned up to \(row.feed.cosignedSize)")
         }
         try await hq.stop()
     }
