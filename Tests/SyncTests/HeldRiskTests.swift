@@ -91,10 +91,19 @@ struct HeldRiskTests {
         try await harness.hqData.storage.heldRisk.hold([HeldRiskItem(
             changeID: value["change_id"]!.stringValue!, uscc: value.value(at: "entity.uscc")!.stringValue!, code: "not-enrolled",
             reason: "interrupted", heldAt: Date(), record: CanonicalJSON.encode(value))])
+        // And an item too large to be a feed record once routed: it stays held with the reason,
+        // and does not stop the rest of the queue.
+        let base = value.setting("change_id", to: .string("central/huge")).setting("fields.detail", to: .string(""))
+        let fill = (65_515 - CanonicalJSON.encode(base).count) / 3  // ~65,515 bytes: fits the queue, not a routed record
+        let huge = base.setting("fields.detail", to: .string(String(repeating: "长", count: fill)))
+        try await harness.hqData.storage.heldRisk.hold([HeldRiskItem(
+            changeID: "central/huge", uscc: value.value(at: "entity.uscc")!.stringValue!, code: "not-enrolled",
+            reason: "interrupted", heldAt: Date(), record: CanonicalJSON.encode(huge))])
         let summary = try await HeldRiskRelease(data: harness.hqData, domain: try DomainTables.bundled()).run()
-        #expect(summary.released == 1)
+        #expect(summary.released == 1 && summary.stillHeld == 1)
         #expect(try await feed.latestCheckpoint().size == size)
-        #expect(try await harness.hqData.storage.heldRisk.summary().count == 0)
+        let left = try await harness.hqData.storage.heldRisk.held(after: nil, limit: 10)
+        #expect(left.map(\.changeID) == ["central/huge"] && left.first?.code == "invalid-record", "\(left.map(\.reason))")
     }
 
     /// A registration change for `uscc` in `province`, as the central register imports it.

@@ -50,7 +50,19 @@ public struct HeldRiskRelease: Sendable {
                     if updated != item { stillHeld.append(updated) }
                     summary.stillHeld += 1
                 case .province(let province, _):
-                    try await chunks.add(try ChangeRecord(value: RiskImporter.routed(value, to: province), province: province), province: province)
+                    let record: ChangeRecord
+                    do {
+                        record = try ChangeRecord(value: RiskImporter.routed(value, to: province), province: province)
+                    } catch {
+                        // Routable but not a record its feed can take (e.g. too large once routed):
+                        // it stays held with the reason, and the rest of the queue moves on.
+                        var updated = item
+                        (updated.code, updated.reason) = ("invalid-record", "routed to \(province), it is not a feed record: \(error.message)")
+                        if updated != item { stillHeld.append(updated) }
+                        summary.stillHeld += 1
+                        continue
+                    }
+                    try await chunks.add(record, province: province)
                     released.append(item.changeID)
                     summary.byProvince[province, default: 0] += 1
                 }
