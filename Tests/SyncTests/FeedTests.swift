@@ -254,9 +254,10 @@ struct FeedTests {
         }
     }
 
-    @Test("tampered entries, a bad signature, a rewritten history and a replayed older feed are refused; the province keeps its state")
-    func refusals() async throws {
-        let harness = try await SyncHarness()
+    @Test("tampered entries, a bad signature, a rewritten history and a replayed older feed are refused; the province keeps its state",
+          arguments: StorageBackend.allCases)
+    func refusals(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 2)
         let (url, usccs) = try Self.riskFile(harness.directory, divisions: [("440300", 4)])
         _ = try await Self.importRisk(harness, url, chunk: 2)

@@ -25,9 +25,10 @@ struct PushDownKindsTests {
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    @Test("a central record names a known department that sends its kind, and a list's name; anything else is refused with the reason")
-    func departmentsAndLists() async throws {
-        let harness = try await SyncHarness()
+    @Test("a central record names a known department that sends its kind, and a list's name; anything else is refused with the reason",
+          arguments: StorageBackend.allCases)
+    func departmentsAndLists(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         _ = try await harness.province("440000")
         var generator = CentralRiskGenerator(seed: 41)
         func central(_ edit: (inout [String: Any]) -> Void) throws -> String {
@@ -60,9 +61,10 @@ struct PushDownKindsTests {
         ])
     }
 
-    @Test("another province's decision about a moved entity goes down as cross_province with its origin, and the province applies it")
-    func crossProvince() async throws {
-        let harness = try await SyncHarness()
+    @Test("another province's decision about a moved entity goes down as cross_province with its origin, and the province applies it",
+          arguments: StorageBackend.allCases)
+    func crossProvince(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let shanghai = try await harness.province("310000", records: 3)
         var generator = CentralRiskGenerator(seed: 42)
         let entity = generator.uscc(division: "310115")
@@ -97,9 +99,10 @@ struct PushDownKindsTests {
 /// item 5): the province keeps it, and a view older than its limit is refused and shows.
 @Suite("Feed views")
 struct FeedViewTests {
-    @Test("an HQ whose view is days old (withholding, or a replay) is refused and shows stale; a fresh view is kept and shown")
-    func views() async throws {
-        let harness = try await SyncHarness()
+    @Test("an HQ whose view is days old (withholding, or a replay) is refused and shows stale; a fresh view is kept and shown",
+          arguments: StorageBackend.allCases)
+    func views(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
         let ledger = try await harness.province("440000", records: 2)
         let (url, usccs) = try FeedTests.riskFile(harness.directory, divisions: [("440300", 3)])
         _ = try await FeedTests.importRisk(harness, url)
