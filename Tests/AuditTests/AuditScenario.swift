@@ -71,6 +71,17 @@ struct AuditScenario {
         value.setting("change_id", to: .string("central-" + value["change_id"]!.stringValue!))
     }
 
+    /// `value` with ids of its own: `suffix` after its id and change id, and after the id of the
+    /// record it repairs, so a story's repair still names the story's penalty.
+    static func suffixed(_ value: JSONValue, _ suffix: String) -> JSONValue {
+        var renamed = value.setting("id", to: .string(value["id"]!.stringValue! + suffix))
+            .setting("change_id", to: .string(value["change_id"]!.stringValue! + suffix))
+        if let repaired = value.value(at: "fields.repaired_id")?.stringValue {
+            renamed = renamed.setting("fields.repaired_id", to: .string(repaired + suffix))
+        }
+        return renamed
+    }
+
     /// Clean data with every defect and gap kind.
     static func withDefects(count: Int, seed: UInt64) throws -> AuditScenario {
         var scenario = clean(count: count, seed: seed)
@@ -146,14 +157,7 @@ struct AuditScenario {
         // One entity story per cross-record rule, with ids of its own.
         for (n, rule) in injector.groupRules.enumerated() {
             let (_, defective) = try #require(injector.groupFixture(rule, period: period, tables: tables, seed: UInt64(500 + n)))
-            let story = defective.map { value in
-                var renamed = value.setting("id", to: .string(value["id"]!.stringValue! + "-S\(n)"))
-                    .setting("change_id", to: .string(value["change_id"]!.stringValue! + "-S\(n)"))
-                if let repaired = value.value(at: "fields.repaired_id")?.stringValue {  // a repair names the story's penalty
-                    renamed = renamed.setting("fields.repaired_id", to: .string(repaired + "-S\(n)"))
-                }
-                return renamed
-            }
+            let story = defective.map { suffixed($0, "-S\(n)") }
             scenario.stories[rule] = Set(story.map(key))
             scenario.touchedEntities.formUnion(story.compactMap { $0.value(at: "entity.uscc")?.stringValue })
             values += story
@@ -165,9 +169,7 @@ struct AuditScenario {
         let decided = renamedStory.compactMap { $0.value(at: "occurred_at")?.stringValue.flatMap { CivilDate(iso: $0) } }.max()!
         let renamedOn = decided.adding(days: 1)
         values += renamedStory.map { value in
-            var renamed = value.setting("id", to: .string(value["id"]!.stringValue! + "-N"))
-                .setting("change_id", to: .string(value["change_id"]!.stringValue! + "-N"))
-            if let repaired = value.value(at: "fields.repaired_id")?.stringValue { renamed = renamed.setting("fields.repaired_id", to: .string(repaired + "-N")) }
+            let renamed = suffixed(value, "-N")
             guard value["category"]?.stringValue == "registration" else { return renamed }
             return renamed.setting("entity.name", to: .string(value.value(at: "entity.name")!.stringValue! + "（更名后）"))
                 .setting("occurred_at", to: .string(renamedOn.iso))

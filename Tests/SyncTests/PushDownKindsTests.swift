@@ -4,6 +4,8 @@ import LedgerCore
 import LedgerStore
 import LineInput
 import Mirroring
+import NationalCrypto
+import NIOHTTP1
 import SyncProtocol
 import ProvinceNode
 import Quality
@@ -132,5 +134,41 @@ struct FeedViewTests {
         #expect(view.size == 3 && view.cosignedAt.timeIntervalSince(before) > -2 && view.checkpoint.contains("\n3\n"))
         let fresh = try await CLI.run(["province", "status", "--ledger", ledger.directory.path, "--lang", "en"])
         #expect(fresh.stdout.contains("HQ's latest signed view of the feed: size 3") && !fresh.stdout.contains("STALE"), "\(fresh.stdout)")
+    }
+
+    @Test("a delivery without HQ's view, with a view another key cosigned, or with one that disagrees with the delivery is refused")
+    func invalidViews() async throws {
+        let harness = try await SyncHarness()
+        let ledger = try await harness.province("440000", records: 2)
+        let (url, _) = try FeedTests.riskFile(harness.directory, divisions: [("440300", 2)])
+        _ = try await FeedTests.importRisk(harness, url)
+        let origin = FeedOrigin.of(province: "440000")
+        let feedSigner = try harness.hqData.keys.feedSigner(province: "440000", suite: .sha256Ed25519)
+        let verifier = FeedVerifier(province: "440000", suite: ledger.suite, feedKey: try ledger.suite.signatures.verifier(name: origin, publicKey: feedSigner.publicKey))
+        let hqVerifier = try Cosignatures.verifier(forKey: harness.hqKey)
+        let body = try await harness.withHQ { hq in try await hq.request(.GET, FeedAPI.feedPath("440000") + "?from=0", as: "440000").body }
+        let (header, entries) = try FeedDeliveryBody.parse(Array(body.utf8))
+        let delivered = try verifier.verify(header: header, entries: entries, cursor: nil).checkpoint
+        func check(_ header: FeedDeliveryHeader) async -> FeedErrorCode? {
+            do {
+                try await SyncClient.checkView(header, delivered: delivered, verifier: verifier, hqVerifier: hqVerifier, store: ledger.store, now: Date(), maxAge: 3600)
+                return nil
+            } catch {
+                return (error as? FeedError)?.codeValue
+            }
+        }
+        #expect(await check(header) == nil)
+        var missing = header
+        missing.view = nil
+        #expect(await check(missing) == .viewInvalid)
+        var stranger = header
+        let other = try Cosigner.generate(name: "creditsync.samr/hq")
+        stranger.view?.cosignature = try other.cosign(try UnverifiedCheckpoint(parsing: header.view!.checkpoint).checkpoint, time: UInt64(Date().timeIntervalSince1970)).line
+        #expect(await check(stranger) == .viewInvalid)
+        var disagreeing = header
+        disagreeing.latest += 1
+        #expect(await check(disagreeing) == .viewInvalid)
+        // Only the valid view was kept.
+        #expect(try await ledger.store.feedView(origin: origin)?.cosignature == header.view?.cosignature)
     }
 }

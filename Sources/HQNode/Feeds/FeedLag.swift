@@ -36,9 +36,12 @@ public struct FeedLag: Sendable, Codable, Equatable {
         case acknowledgementMatches = "acknowledgement_matches"
     }
 
-    /// `calendar`: the official working-day calendar (the bundled one when nil; none if that is
-    /// unusable, and the lag is then given in seconds only).
-    public static func measure(feed: any FeedStore, mirror: any MirrorStore, now: Date, calendar: WorkingCalendar? = try? .bundled()) async throws -> FeedLag {
+    /// The bundled official calendar, read once (every metrics scrape and `hq status` measures
+    /// each province); nil if it is unusable, and lags are then given in seconds only.
+    public static let officialCalendar: WorkingCalendar? = try? .bundled()
+
+    /// `calendar`: the working-day calendar to count the lag in (the official one by default).
+    public static func measure(feed: any FeedStore, mirror: any MirrorStore, now: Date, calendar: WorkingCalendar? = officialCalendar) async throws -> FeedLag {
         let feedSize = try await feed.latestCheckpoint().size
         var lag = FeedLag(feedSize: feedSize, acknowledgedSize: 0, unacknowledged: feedSize, cosignedSize: 0, acknowledgementMatches: true)
         lag.cosignedSize = try await feed.cosignatures().map(\.size).max() ?? 0

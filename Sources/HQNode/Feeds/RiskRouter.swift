@@ -37,6 +37,8 @@ public struct RiskRouter: Sendable {
     /// Registration statuses after which the entity no longer lives in that province.
     public static let movedOut: Set<String> = ["迁出"]
     public static let deregistered: Set<String> = ["注销", "撤销"]
+    /// Statuses after which a registration is not live.
+    static let ended = movedOut.union(deregistered)
 
     public enum Basis: String, Sendable {
         /// The entity's live registration record in the central register.
@@ -69,8 +71,7 @@ public struct RiskRouter: Sendable {
         }
         let byCode = String(Array(uscc)[2..<4]) + "0000"
         let current = registrations.filter { !$0.revoked }
-        let ended = Self.movedOut.union(Self.deregistered)
-        let live = Set(current.filter { !ended.contains($0.status ?? "") }.map(\.province)).sorted()
+        let live = Set(current.filter { !Self.ended.contains($0.status ?? "") }.map(\.province)).sorted()
         let target: String
         let basis: Basis
         if live.contains(byCode) || live.count == 1 {

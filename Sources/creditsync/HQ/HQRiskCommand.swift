@@ -70,6 +70,8 @@ struct HQRiskCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let formatter = ISO8601DateFormatter()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             try await storage.with { storage in
                 var after: String?
                 var count = 0
@@ -82,8 +84,6 @@ struct HQRiskCommand: AsyncParsableCommand {
                         if json {
                             let line: [String: String] = ["change_id": item.changeID, "uscc": item.uscc, "code": item.code, "reason": item.reason,
                                                           "held_at": formatter.string(from: item.heldAt)]
-                            let encoder = JSONEncoder()
-                            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                             Output.line(String(decoding: try encoder.encode(line), as: UTF8.self))
                         } else {
                             Output.line("\(formatter.string(from: item.heldAt))  \(item.changeID)  \(item.uscc)  [\(item.code)] \(item.reason)")
