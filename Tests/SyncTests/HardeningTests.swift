@@ -76,6 +76,13 @@ struct HardeningTests {
             }
             continuation.finish()
             #expect(ended, "HQ kept the silent upload open")
+            // HQ commits what it verified after it closes the connection, and then records the
+            // upload as partial: wait for that event, not for a clock.
+            // (Bounded only so that a lost event fails the assertion below instead of hanging.)
+            for _ in 0..<3_000 {
+                if try await harness.hqData.registry.events(province: "440000", limit: 10).contains(where: { $0.kind == .upload && $0.outcome == "partial" }) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(try await harness.mirror("440000").status().nextEntry == 256)
             // The province is not stuck: the next sync resumes from the kept package. HQ's own
             // count, not the client's: on a loaded machine the 1 s upload deadline can also end
