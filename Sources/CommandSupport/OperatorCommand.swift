@@ -46,7 +46,7 @@ public enum ExitCodes {
 
     public static func code(for error: any OperatorError) -> Int32 {
         switch error.code {
-        case LedgerStoreError.Code.corrupt.rawValue, LedgerStoreError.Code.rootMismatch.rawValue, HQStorageError.Code.corrupt.rawValue:
+        case LedgerStoreError.Code.corrupt.rawValue, LedgerStoreError.Code.rootMismatch.rawValue, HQStorageError.Code.corrupt.rawValue, "hq.intake":
             verificationFailed
         case ProvinceNodeError.Code.unreachable.rawValue:
             unreachable

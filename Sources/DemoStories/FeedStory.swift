@@ -61,9 +61,27 @@ struct FeedStory {
         _ = try await data.storage.register.importChanges(province: try ProvinceCode("310000"), [
             try Self.registration("R-DEMO-MOVED-SH", moved, province: "310000", status: "存续", since: "2026-11-20"),
         ], now: Date())
+        // A Guangdong entity whose item went down yesterday moves to Shanghai today: the item
+        // follows it, withdrawn from Guangdong's feed.
+        let mover = entities["440000"]!.dropFirst().first
+        if let mover {
+            // Its registration in Guangdong, as the register has it (or a new one), now 迁出.
+            let places = try await data.storage.register.registrations(usccs: [mover.uscc])[mover.uscc] ?? []
+            let ids = places.filter { $0.province == "440000" && !$0.revoked }.map(\.id)
+            _ = try await data.storage.register.importChanges(province: try ProvinceCode("440000"), try (ids.isEmpty ? ["R-DEMO-MOVER-GD"] : ids).map {
+                try Self.registration($0, mover.uscc, province: "440000", status: "迁出", since: "2026-12-01", name: mover.name)
+            }, now: Date())
+            _ = try await data.storage.register.importChanges(province: try ProvinceCode("310000"), [
+                try Self.registration("R-DEMO-MOVER-SH", mover.uscc, province: "310000", status: "存续", since: "2026-12-01", name: mover.name),
+            ], now: Date())
+        }
         let released = try await HeldRiskRelease(data: data, domain: try DomainTables.bundled()).run()
         narrator.say(zh: "总局登记库收到该企业在上海的登记（迁入）：暂存信息重新分发 \(released.released) 条，\(released.byProvince.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 条" }.joined(separator: "，"))；仍暂存 \(released.stillHeld) 条",
                      en: "The central register records the entity's registration in Shanghai (moved in): \(released.released) held items routed again, \(released.byProvince.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")); \(released.stillHeld) still held")
+        if let mover {
+            narrator.say(zh: "\(mover.name) 由广东迁至上海：昨日已分发给广东的 \(released.moved) 条先在总局接收日志记录撤回与改派，再在广东推送中写入撤回条目、在上海推送中重新分发",
+                         en: "\(mover.name) moved from Guangdong to Shanghai: the \(released.moved) item(s) delivered to Guangdong yesterday are logged as withdrawn and re-routed in HQ's intake log first, then withdrawn in Guangdong's feed and delivered again in Shanghai's")
+        }
         lines = []
         for code in ["440000", "310000"] {
             for entity in entities[code]!.dropFirst(entities[code]!.count * 2 / 3) { lines.append(generator.record(uscc: entity.uscc, name: entity.name)) }
@@ -79,6 +97,22 @@ struct FeedStory {
         if !(try await guangdong.store.centralRisk(uscc: moved)).isEmpty {
             narrator.say(zh: "✗ 广东也收到了迁出企业的信息", en: "✗ Guangdong received the moved-out entity's information too")
         }
+        if let mover {
+            let old = try await guangdong.store.centralRisk(uscc: mover.uscc)
+            let new = try await shanghai.store.centralRisk(uscc: mover.uscc)
+            let followed = !old.isEmpty && old.allSatisfy { $0.withdrawal?.to == "310000" } && new.count == old.count && new.allSatisfy { $0.withdrawal == nil }
+            narrator.say(zh: followed ? "✓ 广东已应用撤回（原条目保留并标记为已撤回，迁往 310000），上海收到同一条信息 \(new.count) 条" : "✗ 迁移企业已分发的信息未随迁移改派",
+                         en: followed ? "✓ Guangdong applied the withdrawal (the item is kept, marked withdrawn, now in 310000); Shanghai received the same \(new.count) item(s)" : "✗ the moved entity's delivered information did not follow the move")
+        }
+        // The check anyone with the intake log and the feeds can run (`hq verify` runs it).
+        let accounting = try await IntakeVerification(data: data).run()
+        let counted = accounting.summary
+        narrator.say(zh: accounting.findings.isEmpty
+                         ? "✓ 接收日志核账（hq verify）：\(counted.items) 条中央信息，\(counted.routed) 条恰好在一个省的推送中且未被改动，\(counted.held) 条暂存，\(counted.moved) 条随迁移改派；无遗漏、无误投"
+                         : "✗ 接收日志核账发现 \(accounting.findings.count) 个问题：\(accounting.findings.first.map(String.init(describing:)) ?? "")",
+                     en: accounting.findings.isEmpty
+                         ? "✓ Intake accounting (hq verify): \(counted.items) central items, \(counted.routed) in exactly one province's feed and unaltered, \(counted.held) held, \(counted.moved) moved with their entity; nothing dropped or misrouted"
+                         : "✗ intake accounting found \(accounting.findings.count) problems: \(accounting.findings.first.map(String.init(describing:)) ?? "")")
         if let watched {
             narrator.say(zh: "creditsync province risk --uscc \(watched.uscc)（\(watched.name)）：", en: "creditsync province risk --uscc \(watched.uscc) (\(watched.name)):")
             for item in try await guangdong.store.centralRisk(uscc: watched.uscc) {
@@ -121,11 +155,11 @@ struct FeedStory {
     }
 
     /// A registration change as the central register records it (status and effective date).
-    static func registration(_ id: String, _ uscc: String, province: String, status: String, since: String) throws -> ChangeRecord {
+    static func registration(_ id: String, _ uscc: String, province: String, status: String, since: String, name: String = "广州迁沪贸易有限公司") throws -> ChangeRecord {
         let value = JSONValue.object([
             .init("v", .number(1)), .init("change_id", .string("demo-\(id)-\(status)")), .init("province", .string(province)),
             .init("category", .string("registration")), .init("id", .string(id)), .init("op", .string("upsert")),
-            .init("entity", .object([.init("uscc", .string(uscc)), .init("name", .string("广州迁沪贸易有限公司"))])),
+            .init("entity", .object([.init("uscc", .string(uscc)), .init("name", .string(name))])),
             .init("fields", .object([.init("status", .string(status))])), .init("occurred_at", .string(since)),
         ])
         return try ChangeRecord(value: value, province: province)

@@ -33,6 +33,8 @@ public struct HQErrorCode: ErrorCode {
     public static let dataDirectory = HQErrorCode(own: "hq.data-directory")
     /// A file given to a command (`hq risk import`) cannot be read.
     public static let input = HQErrorCode(own: "hq.input")
+    /// HQ's own logs disagree with themselves (the intake log lost or garbled an entry).
+    public static let intake = HQErrorCode(own: "hq.intake")
 
     public static let notEnrolled = problem(.notEnrolled)
     public static let forbidden = problem(.forbidden)

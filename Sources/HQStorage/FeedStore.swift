@@ -1,7 +1,8 @@
 public import Foundation
 public import LedgerCore
 
-/// HQ's feed to one province (DESIGN §7): an append-only log of central-origin risk records that
+/// HQ's feed to one province (DESIGN §7), or HQ's central intake log (`IntakeOrigin`, the same
+/// engine under the central division's code): an append-only log of central-origin risk records that
 /// HQ writes and signs, in the same Merkle, tile and checkpoint formats as the province ledgers,
 /// with origin `creditsync.samr/hq/feed/<province>` and the province's suite. The province reads
 /// it after each upload, verifies it, applies it and cosigns the checkpoint it accepted; HQ keeps
@@ -29,6 +30,8 @@ public protocol FeedStore: Sendable {
     func nextCheckpoint(after cursor: UInt64, maxEntries: UInt64) async throws -> StoredCheckpoint?
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint?
     func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]]
+    /// Where the entries of `changeIDs` are, for those the log holds (entries never move).
+    func indexes(changeIDs: [String]) async throws -> [String: UInt64]
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof
     /// When entry `index` was appended: the time of the first checkpoint that covers it.
     func appendedAt(index: UInt64) async throws -> Date?

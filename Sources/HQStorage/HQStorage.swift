@@ -38,6 +38,12 @@ public protocol HQStorage: Sendable {
     /// scheme is the province's suite.
     func feed(province: String, signer: any NoteSigner) async throws -> any FeedStore
 
+    /// HQ's central intake log (DESIGN §7): every central item and its routing decision, logged
+    /// before any feed entry, in the feed engine under the central division
+    /// (`IntakeOrigin.division`, origin `IntakeOrigin.origin`, SHA-256/Ed25519), created on first use
+    /// with an empty tree signed by `signer`, whose key name must be `IntakeOrigin.origin`.
+    func intake(signer: any NoteSigner) async throws -> any FeedStore
+
     /// The public keys HQ's processes sign with, where several processes share this storage;
     /// nil where one process serves it and its keys live beside it.
     var recordedKeys: (any RecordedKeys)? { get }

@@ -1,17 +1,25 @@
 public import Foundation
 
-/// Central risk items HQ cannot route yet (DESIGN §7: held with the reason, never dropped): the
-/// record as the central department sent it, why it waits, and since when. Every register
-/// import and every enrolment routes the queue again; a released item leaves it only after its
-/// feed holds it, so a crash in between delivers it once (a feed takes each change_id once).
+/// Where each central risk item is (DESIGN §7): held because HQ cannot route it yet (with the
+/// reason, never dropped: the record as the central department sent it, why it waits, and since
+/// when), or placed in a province's feed. Every register import and every enrolment routes the
+/// held queue again, and moves placed items whose entity moved; an item is placed only after its
+/// feed holds it, so a crash in between delivers it once (a feed takes each change_id once). The
+/// intake log (`IntakeEntry`) is the record of every decision; this is HQ's working index of the
+/// latest one.
 public protocol HeldRiskStore: Sendable {
     /// Holds `items` in one transaction. An item already held (same `changeID`) keeps its first
     /// `heldAt` and takes the newer reason.
     func hold(_ items: [HeldRiskItem]) async throws
     /// Up to `limit` held items after change id `after`, by change id (bytes).
     func held(after: String?, limit: Int) async throws -> [HeldRiskItem]
-    /// Removes items their feeds now hold.
-    func release(changeIDs: [String]) async throws
+    /// Places items their feeds now hold, removing them from the held queue, in one
+    /// transaction; an item placed before moves to its new placement.
+    func place(_ placements: [RiskPlacement]) async throws
+    /// Up to `limit` placed items after change id `after`, by change id (bytes).
+    func placements(after: String?, limit: Int) async throws -> [RiskPlacement]
+    /// Which of `changeIDs` are held, and which placed, already.
+    func known(changeIDs: [String]) async throws -> (held: Set<String>, placed: Set<String>)
     /// How many are held and since when the oldest.
     func summary() async throws -> HeldRiskSummary
 }
@@ -25,14 +33,34 @@ public struct HeldRiskItem: Sendable, Equatable {
     public var heldAt: Date
     /// The record as imported (its JSON line, parsed and re-encoded canonically).
     public var record: [UInt8]
+    /// The intake log's entry that held it.
+    public var intakeIndex: UInt64?
 
-    public init(changeID: String, uscc: String, code: String, reason: String, heldAt: Date, record: [UInt8]) {
+    public init(changeID: String, uscc: String, code: String, reason: String, heldAt: Date, record: [UInt8], intakeIndex: UInt64? = nil) {
         self.changeID = changeID
         self.uscc = uscc
         self.code = code
         self.reason = reason
         self.heldAt = heldAt
         self.record = record
+        self.intakeIndex = intakeIndex
+    }
+}
+
+/// A central risk item in a province's feed: where, and the intake entry that routed it there.
+public struct RiskPlacement: Sendable, Equatable {
+    public var changeID: String
+    public var uscc: String
+    public var province: String
+    public var intakeIndex: UInt64
+    public var placedAt: Date
+
+    public init(changeID: String, uscc: String, province: String, intakeIndex: UInt64, placedAt: Date) {
+        self.changeID = changeID
+        self.uscc = uscc
+        self.province = province
+        self.intakeIndex = intakeIndex
+        self.placedAt = placedAt
     }
 }
 

@@ -134,29 +134,37 @@ public final class PostgresHQStorage: SchemaAdministration {
             throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
                                  hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
         }
-        let suite = Suites.named(enrolment.suite)
-        let origin = FeedOrigin.of(province: province)
+        return try await openLog(key: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), signer: signer)
+    }
+
+    public func intake(signer: any NoteSigner) async throws -> any FeedStore {
+        try await openLog(key: IntakeOrigin.division, origin: IntakeOrigin.origin, suite: Suites.named(.sha256Ed25519), signer: signer)
+    }
+
+    /// One of HQ's own logs (a feed, or the intake log): rows of the `feed_*` tables under `key`,
+    /// created on first use with the empty tree's checkpoint.
+    private func openLog(key: String, origin: String, suite: Suite, signer: any NoteSigner) async throws -> PostgresFeed {
         guard signer.name == origin else {
-            throw HQStorageError(.enrolment, "HQ's feed to \(province) must be signed by a key named \(origin); this key is named \(signer.name)",
-                                 hint: "use HQ's feed key for \(province)")
+            throw HQStorageError(.enrolment, "HQ's log \(origin) must be signed by a key named \(origin); this key is named \(signer.name)",
+                                 hint: "use HQ's feed key")
         }
         let verifierKey = signer.verifierKey
         // Opened once per process and key: every sync's state request asks for the feed, and
         // the check below is a write transaction.
-        if let open = openFeeds.withLock({ $0[province] }), open.key == verifierKey { return open.feed }
+        if let open = openFeeds.withLock({ $0[key] }), open.key == verifierKey { return open.feed }
         do {
             _ = try suite.verifier(forKey: verifierKey)
         } catch {
-            throw HQStorageError(.enrolment, "HQ's feed key \(verifierKey) is not a key of \(province)'s suite \(suite.id.rawValue): \(error.message)",
+            throw HQStorageError(.enrolment, "HQ's key \(verifierKey) for \(origin) is not a key of suite \(suite.id.rawValue): \(error.message)",
                                  hint: "a feed is signed in its province's suite")
         }
-        let feed = PostgresFeed(province: province, origin: origin, suite: suite, client: client, logger: logger)
+        let feed = PostgresFeed(province: key, origin: origin, suite: suite, client: client, logger: logger)
         let now = Date()
         try await client.transaction(logger: logger) { connection in
             // Concurrent first uses (in any process) wait on the row's insert; one creates it.
             var created = false
             for try await _ in try await connection.query("""
-                INSERT INTO feed (province, origin, verifier_key, next_entry) VALUES (\(province), \(origin), \(verifierKey), 0)
+                INSERT INTO feed (province, origin, verifier_key, next_entry) VALUES (\(key), \(origin), \(verifierKey), 0)
                 ON CONFLICT (province) DO NOTHING RETURNING province
                 """, logger: logger).decode(String.self) {
                 created = true
@@ -168,10 +176,10 @@ public final class PostgresHQStorage: SchemaAdministration {
             }
             let stored = try await feed.feedRow(connection).verifierKey
             guard stored == verifierKey else {
-                throw HQStorageError(.enrolment, "HQ's feed to \(province) is signed by \(stored), not by \(verifierKey)", hint: PostgresFeed.keyChangedHint)
+                throw HQStorageError(.enrolment, "HQ's log \(origin) is signed by \(stored), not by \(verifierKey)", hint: PostgresFeed.keyChangedHint)
             }
         }
-        openFeeds.withLock { $0[province] = (feed, verifierKey) }
+        openFeeds.withLock { $0[key] = (feed, verifierKey) }
         return feed
     }
 

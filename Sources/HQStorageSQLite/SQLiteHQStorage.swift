@@ -116,26 +116,39 @@ public final class SQLiteHQStorage: HQStorage {
             throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
                                  hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
         }
-        let origin = FeedOrigin.of(province: province)
-        guard signer.name == origin else {
-            throw HQStorageError(.enrolment, "the feed of \(province) is signed by a key named \(origin), not \(signer.name)", hint: "a bug: HQKeys names feed signers")
+        return try openLog(key: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), signer: signer)
+    }
+
+    public func intake(signer: any NoteSigner) async throws -> any FeedStore {
+        let key = IntakeOrigin.division
+        if let open = feeds.withLock({ $0[key] }) {
+            guard open.ledger.metadata.verifierKey == signer.verifierKey else { throw Self.feedKeyChanged(key) }
+            return open
         }
-        let suite = Suites.named(enrolment.suite)
+        return try openLog(key: key, origin: IntakeOrigin.origin, suite: Suites.named(.sha256Ed25519), signer: signer)
+    }
+
+    /// One of HQ's own logs (a feed, or the intake log) in `feeds/<key>.sqlite`: the province
+    /// ledger's code, with role `feed`, created on first use.
+    private func openLog(key: String, origin: String, suite: Suite, signer: any NoteSigner) throws -> SQLiteFeed {
+        guard signer.name == origin else {
+            throw HQStorageError(.enrolment, "the log \(origin) is signed by a key named \(origin), not \(signer.name)", hint: "a bug: HQKeys names HQ's log signers")
+        }
         let directory = directory.appendingPathComponent(Self.feedsDirectory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("\(province).sqlite").path
+        let path = directory.appendingPathComponent("\(key).sqlite").path
         let ledger: LedgerStore
         do {
-            ledger = try LedgerStore.create(at: path, metadata: LedgerMetadata(suite: suite.id, origin: origin, province: province, role: .feed, verifierKey: signer.verifierKey),
+            ledger = try LedgerStore.create(at: path, metadata: LedgerMetadata(suite: suite.id, origin: origin, province: key, role: .feed, verifierKey: signer.verifierKey),
                                             suite: suite, signer: signer, now: Date())
         } catch let error as LedgerStoreError where error.codeValue == .alreadyExists {
             ledger = try LedgerStore.open(at: path, suite: suite)
         }
-        guard ledger.metadata.role == .feed, ledger.metadata.verifierKey == signer.verifierKey else { throw Self.feedKeyChanged(province) }
+        guard ledger.metadata.role == .feed, ledger.metadata.origin == origin, ledger.metadata.verifierKey == signer.verifierKey else { throw Self.feedKeyChanged(key) }
         let feed = SQLiteFeed(ledger: ledger)
         return feeds.withLock { open in
-            if let existing = open[province] { return existing }
-            open[province] = feed
+            if let existing = open[key] { return existing }
+            open[key] = feed
             return feed
         }
     }

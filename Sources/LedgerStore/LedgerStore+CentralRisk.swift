@@ -14,6 +14,18 @@ extension LedgerStore {
         public var changeID: String
         public var entry: [UInt8]
         public var appliedAt: Date
+        /// The feed entry that withdrew it (the entity moved to another province), if one did.
+        public var withdrawal: Withdrawal?
+    }
+
+    /// A feed entry that took an item back (`CentralItem.withdrawal`): where, why, and where
+    /// the entity lives now.
+    public struct Withdrawal: Sendable, Equatable {
+        public var feedIndex: UInt64
+        public var entry: [UInt8]
+        public var code: String
+        public var reason: String
+        public var to: String?
     }
 
     public func feedCursor(origin: String) async throws -> FeedCursor? {
@@ -88,9 +100,11 @@ extension LedgerStore {
         }
     }
 
-    /// The central risk information held for an entity, in feed order.
+    /// The central risk information delivered for an entity, in feed order, each item with the
+    /// withdrawal that took it back if one did (a withdrawal is applied by being stored: the item
+    /// stays, as delivered, and is no longer current).
     public func centralRisk(uscc: String) async throws -> [CentralRiskItem] {
-        try await pool.read { db in
+        let rows = try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT origin, feed_index, feed_size, change_id, data, applied_at FROM central_risk WHERE uscc = ? ORDER BY origin, feed_index
                 """, arguments: [uscc]).map { row in
@@ -99,5 +113,21 @@ extension LedgerStore {
                                        changeID: row["change_id"], entry: [UInt8](data), appliedAt: Date(timeIntervalSince1970: TimeInterval(row["applied_at"] as Int64)))
             }
         }
+        var withdrawals: [String: Withdrawal] = [:]
+        var items: [CentralRiskItem] = []
+        for row in rows {
+            let value = try? JSONParser.parse(row.entry)
+            guard value?["category"]?.stringValue == CentralItem.withdrawalCategory else {
+                items.append(row)
+                continue
+            }
+            let key = "\(row.origin)\u{0}\(value?.value(at: "fields.change_id")?.stringValue ?? "")"
+            withdrawals[key] = Withdrawal(feedIndex: row.feedIndex, entry: row.entry, code: value?.value(at: "fields.code")?.stringValue ?? "",
+                                          reason: value?.value(at: "fields.reason")?.stringValue ?? "", to: value?.value(at: "fields.to")?.stringValue)
+        }
+        for index in items.indices {
+            items[index].withdrawal = withdrawals["\(items[index].origin)\u{0}\(items[index].changeID)"]
+        }
+        return items
     }
 }

@@ -142,6 +142,19 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// Where the entries of `changeIDs` are, for those the log holds.
+    public func indexes(changeIDs: [String]) async throws -> [String: UInt64] {
+        guard !changeIDs.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT idx FROM entry WHERE change_id = ?")
+            var found: [String: UInt64] = [:]
+            for id in changeIDs {
+                if let index = try Int64.fetchOne(statement, arguments: [id]) { found[id] = try SQLiteInteger.size(index) }
+            }
+            return found
+        }
+    }
+
     /// The latest checkpoint, its signature verified again on the way out.
     public func latestCheckpoint() async throws -> VerifiedCheckpoint? {
         try await pool.read { db in

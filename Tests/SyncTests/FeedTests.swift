@@ -299,7 +299,7 @@ struct FeedTests {
                                                  suite: ledger.suite, signer: signer, now: Date())
             var generator = CentralRiskGenerator(seed: 12345)
             let forged = try (0..<6).map { _ in
-                try ChangeRecord(parsing: CanonicalJSON.encode(RiskImporter.routed(try JSONParser.parse(generator.record(uscc: generator.uscc(division: "440300"))), to: "440000")), province: "440000")
+                try ChangeRecord(parsing: CanonicalJSON.encode(CentralItem.routed(try JSONParser.parse(generator.record(uscc: generator.uscc(division: "440300"))), to: "440000", intake: 0)), province: "440000")
             }
             let forgedCheckpoint = try await forgery.append(forged, signer: signer, now: Date()).checkpoint
             let rewritten = FeedDeliveryHeader(origin: origin, from: 4, size: 6, latest: 6, checkpoint: forgedCheckpoint.text,

@@ -38,6 +38,11 @@ public struct HQData: Sendable {
         return try await feed(of: enrolment)
     }
 
+    /// HQ's central intake log (`IntakeEntry`), signed by HQ's Ed25519 feed key.
+    public func intake() async throws -> any FeedStore {
+        try await storage.intake(signer: try keys.intakeSigner())
+    }
+
     /// The feed of a province whose enrolment the caller has read already.
     public func feed(of enrolment: Enrolment) async throws -> any FeedStore {
         try await storage.feed(province: enrolment.province, signer: try keys.feedSigner(province: enrolment.province, suite: enrolment.suite))

@@ -2,20 +2,27 @@ public import Foundation
 import HQStorage
 import SyncProtocol
 import LedgerCore
+import Mirroring
 public import Quality
 
 /// Routes the held central risk items again (DESIGN §7: held, never dropped), after a register
-/// import or an enrolment may have made them routable. A page of items is routed, the routable
-/// ones appended to their feeds, and only then removed from the queue: a crash in between leaves
-/// them held, and the next release finds them already in their feeds (each feed takes a
-/// change_id once), so every item is delivered exactly once. Items still not routable stay,
-/// with the reason as it now stands.
+/// import or an enrolment may have made them routable, then moves delivered items whose entity
+/// moved (`follow`). A page of items is routed, each release
+/// logged in the intake log after the entry that held it, the items appended to their feeds, and
+/// only then placed and removed from the queue: a crash in between leaves them held, and the next
+/// release finds its decisions logged and the items already in their feeds (each feed takes a
+/// change_id once), so every item is delivered exactly once. Items still not routable stay, with
+/// the reason as it now stands.
 public struct HeldRiskRelease: Sendable {
     public struct Summary: Sendable, Equatable {
         /// Items now in a feed (including ones a feed already held).
         public var released = 0
         public var stillHeld = 0
         public var byProvince: [String: Int] = [:]
+        /// Delivered items withdrawn from their feed and delivered to the province their entity
+        /// moved to, by that province.
+        public var moved = 0
+        public var movedTo: [String: Int] = [:]
     }
 
     public let data: HQData
@@ -30,6 +37,7 @@ public struct HeldRiskRelease: Sendable {
     public func run(now: @escaping @Sendable () -> Date = Date.init) async throws -> Summary {
         let enrolments = try await data.registry.enrolments()
         let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
+        let intake = try await CentralIntake(data: data)
         var summary = Summary()
         var after: String?
         while true {
@@ -37,11 +45,12 @@ public struct HeldRiskRelease: Sendable {
             guard let last = page.last else { break }
             after = last.changeID
             let registered = try await data.storage.register.registrations(usccs: page.map(\.uscc))
-            var chunks = FeedChunks(data: data, enrolments: enrolments, chunkEntries: Int(FeedAPI.maximumDeliveryEntries), chunkBytes: 8 << 20, now: now)
-            var released: [String] = []
+            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: Int(FeedAPI.maximumDeliveryEntries), chunkBytes: 8 << 20, now: now),
+                                        now: now)
+            var decisions: [IntakeEntry] = []
             var stillHeld: [HeldRiskItem] = []
             for item in page {
-                let value = try JSONParser.parse(item.record)
+                let value = CentralItem.normalized(try JSONParser.parse(item.record))
                 let decidedOn = value.value(at: RiskRouter.decisionDatePath)?.stringValue.flatMap { CivilDate(iso: $0) }
                 switch router.route(uscc: item.uscc, decidedOn: decidedOn, registrations: registered[item.uscc] ?? []) {
                 case .held(let code, let reason):
@@ -49,10 +58,9 @@ public struct HeldRiskRelease: Sendable {
                     (updated.code, updated.reason) = (code.rawValue, reason)
                     if updated != item { stillHeld.append(updated) }
                     summary.stillHeld += 1
-                case .province(let province, _):
-                    let record: ChangeRecord
+                case .province(let province, let basis):
                     do {
-                        record = try ChangeRecord(value: RiskImporter.routed(value, to: province), province: province)
+                        try IntakeEffects.check(value, to: province)
                     } catch {
                         // Routable but not a record its feed can take (e.g. too large once routed):
                         // it stays held with the reason, and the rest of the queue moves on.
@@ -62,16 +70,21 @@ public struct HeldRiskRelease: Sendable {
                         summary.stillHeld += 1
                         continue
                     }
-                    try await chunks.add(record, province: province)
-                    released.append(item.changeID)
-                    summary.byProvince[province, default: 0] += 1
+                    decisions.append(IntakeEntry(item: item.changeID, uscc: item.uscc, decision: .routed(province: province, basis: basis.rawValue),
+                                                 after: item.intakeIndex, record: value, loggedAt: now()))
                 }
             }
-            try await chunks.flushAll()
-            try await data.storage.heldRisk.release(changeIDs: released)
+            for logged in try await intake.log(decisions, now: now()) {
+                if case .routed(let province, _) = logged.entry.decision {
+                    summary.released += 1
+                    summary.byProvince[province, default: 0] += 1
+                }
+                try await effects.apply(logged)
+            }
+            try await effects.commit(data.storage.heldRisk)
             try await data.storage.heldRisk.hold(stillHeld)
-            summary.released += released.count
         }
+        try await follow(router: router, enrolments: enrolments, intake: intake, summary: &summary, now: now)
         return summary
     }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 import Gzip
 import HQStorage
+import Mirroring
 public import LedgerCore
 public import LineInput
 import NationalCrypto
@@ -10,11 +11,12 @@ import SyncProtocol
 /// `hq risk import`: central-origin risk records (`central_risk`: central departments' 行政许可,
 /// 行政处罚, 严重失信主体名单 and 抽查检查 information; `cross_province`: another province's
 /// decisions about an entity that moved) (NDJSON, plain or gzip, streamed) routed each to
-/// the feed of its entity's province (`RiskRouter`) and appended there as the province's record
-/// (`province` set to it, `origin: central`), in chunks (`FeedChunks`). Each feed takes a
-/// change_id once, so a re-import appends nothing. Records that cannot be routed yet are held
-/// with their reason (`HeldRiskStore`; `HeldRiskRelease` routes them again); lines that are not
-/// usable central_risk records are reported as `FILE:LINE: reason` and skipped.
+/// the feed of its entity's province (`RiskRouter`). Each decision is logged in HQ's intake log
+/// first (`CentralIntake`), then the item is appended to its feed as the province's record
+/// (`CentralItem.routed`: `province` set, `origin: central`, the intake entry named), in chunks
+/// (`FeedChunks`), or held with its reason (`HeldRiskStore`; `HeldRiskRelease` routes it again).
+/// Items already held or placed are not decided again, so a re-import appends nothing. Lines that
+/// are not usable records are reported as `FILE:LINE: reason` and skipped.
 public struct RiskImporter: Sendable {
     public typealias Source = LineSource
     public typealias Rejection = LineRejection
@@ -75,7 +77,8 @@ public struct RiskImporter: Sendable {
         }
         let enrolments = try await data.registry.enrolments()
         let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
-        var chunks = FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now)
+        let intake = try await CentralIntake(data: data)
+        var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
         var summary = Summary()
 
         func reject(_ source: String, _ number: Int, _ code: String, _ reason: String) {
@@ -83,38 +86,59 @@ public struct RiskImporter: Sendable {
             onRejection(Rejection(source: source, line: number, code: code, reason: reason))
         }
 
-        /// Routes usable lines and queues them for their feeds, reporting unusable ones, in file order.
+        /// Routes usable lines, logs each decision in the intake log, then acts on them (feed
+        /// entries, placements, held items), reporting unusable lines in file order. Items HQ
+        /// holds or placed already (a re-import) are not decided again.
         func route(_ batch: [Line]) async throws {
             guard !batch.isEmpty else { return }
-            let registered = try await data.storage.register.registrations(usccs: batch.compactMap { $0.value == nil ? nil : $0.uscc })
-            var held: [HeldRiskItem] = []
+            let usable = batch.filter { $0.value != nil }
+            let known = try await data.storage.heldRisk.known(changeIDs: usable.compactMap { $0.value?["change_id"]?.stringValue })
+            let registered = try await data.storage.register.registrations(usccs: usable.map(\.uscc))
+            var decisions: [IntakeEntry] = []
             for item in batch {
                 guard let value = item.value else {
                     reject(item.source, item.line, item.rejection?.code ?? "", item.rejection?.reason ?? "")
                     continue
                 }
+                let changeID = value["change_id"]?.stringValue ?? ""
+                if known.placed.contains(changeID) {
+                    summary.read += 1
+                    summary.repeated += 1
+                    continue
+                }
+                if known.held.contains(changeID) {
+                    summary.held += 1
+                    continue
+                }
+                let record = CentralItem.normalized(value)
                 let decidedOn = value.value(at: RiskRouter.decisionDatePath)?.stringValue.flatMap { CivilDate(iso: $0) }
+                let decision: IntakeEntry.Decision
                 switch router.route(uscc: item.uscc, decidedOn: decidedOn, registrations: registered[item.uscc] ?? []) {
                 case .held(let code, let reason):
-                    summary.held += 1
-                    held.append(HeldRiskItem(changeID: value["change_id"]?.stringValue ?? "", uscc: item.uscc, code: code.rawValue, reason: reason,
-                                             heldAt: now(), record: CanonicalJSON.encode(value)))
+                    decision = .held(code: code.rawValue, reason: reason)
                 case .province(let province, let basis):
-                    let record: ChangeRecord
                     do {
-                        // The line was parsed once, into `value`; the record is built from it.
-                        record = try ChangeRecord(value: Self.routed(value, to: province), province: province)
+                        try IntakeEffects.check(record, to: province)
                     } catch {
                         reject(item.source, item.line, error.code, error.message)
                         continue
                     }
-                    summary.read += 1
-                    if basis == .registration { summary.byRegistration += 1 } else { summary.byCode += 1 }
-                    try await chunks.add(record, province: province)
+                    decision = .routed(province: province, basis: basis.rawValue)
                 }
+                summary.read += 1
+                decisions.append(IntakeEntry(item: changeID, uscc: item.uscc, decision: decision, after: nil, record: record, loggedAt: now()))
             }
-            // Held in the batch's own transaction: what the import reports held is stored.
-            try await data.storage.heldRisk.hold(held)
+            // Logged before anything acts on it; a decision logged by an earlier, interrupted
+            // run stands.
+            for logged in try await intake.log(decisions, now: now()) {
+                switch logged.entry.decision {
+                case .held: summary.held += 1
+                case .routed(_, let basis): if basis == RiskRouter.Basis.registration.rawValue { summary.byRegistration += 1 } else { summary.byCode += 1 }
+                case .withdrawn: break
+                }
+                try await effects.apply(logged)
+            }
+            try await effects.commit(data.storage.heldRisk)
         }
 
         for source in sources {
@@ -159,10 +183,9 @@ public struct RiskImporter: Sendable {
             }
             try await route(batch)
         }
-        try await chunks.flushAll()
-        summary.appended = chunks.appended
-        summary.repeated = chunks.repeated
-        summary.byProvince = chunks.byProvince
+        summary.appended = effects.chunks.appended
+        summary.repeated += effects.chunks.repeated
+        summary.byProvince = effects.chunks.byProvince
         return summary
     }
 
@@ -209,16 +232,5 @@ public struct RiskImporter: Sendable {
                                        list: text("fields.list_name"))
         }
         return nil
-    }
-
-    /// The record as the province's feed carries it.
-    public static func routed(_ value: JSONValue, to province: String) -> JSONValue {
-        guard case .object(var members) = value else { return value }
-        members.removeAll { ["province", "origin"].contains($0.key) }
-        if !members.contains(where: { $0.key == "v" }) { members.append(.init("v", .number(1))) }
-        if !members.contains(where: { $0.key == "op" }) { members.append(.init("op", .string("upsert"))) }
-        members.append(.init("province", .string(province)))
-        members.append(.init("origin", .string("central")))
-        return .object(members)
     }
 }

@@ -107,6 +107,11 @@ public struct HQKeys: Sendable {
         }
     }
 
+    /// The signer of HQ's central intake log: HQ's Ed25519 feed key, named by the log's origin.
+    public func intakeSigner() throws -> any NoteSigner {
+        try feedSeed.renamed(IntakeOrigin.origin)
+    }
+
     /// Every public key, one per line: what the processes sharing one database must agree on.
     public var publicKeys: String {
         [cosigner.verifierKey, sm2Cosigner.verifierKey, feedSeed.verifierKey,

@@ -85,6 +85,17 @@ struct PostgresFeed: FeedStore {
         return entries
     }
 
+    func indexes(changeIDs: [String]) async throws -> [String: UInt64] {
+        guard !changeIDs.isEmpty else { return [:] }
+        var found: [String: UInt64] = [:]
+        for try await (changeID, index) in try await client.query("""
+            SELECT change_id, idx FROM feed_entry WHERE province = \(province) AND change_id = ANY(\(changeIDs)::text[])
+            """, logger: logger).decode((String, Int64).self) {
+            found[changeID] = try PostgresValue.size(index)
+        }
+        return found
+    }
+
     func appendedAt(index: UInt64) async throws -> Date? {
         let key = try PostgresValue.bigint(index)
         for try await storedAt in try await client.query("""

@@ -4,8 +4,9 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// The held central risk items, in PostgreSQL. Holding and releasing are one transaction each;
-/// the batches are an import's lookup batch (a thousand items), one statement per item.
+/// The held central risk items and the placements of routed ones, in PostgreSQL. Holding and
+/// placing are one transaction each; the batches are an import's lookup batch (a thousand
+/// items), one statement per item.
 struct PostgresHeldRisk: HeldRiskStore {
     let client: PostgresClient
     let logger: Logger
@@ -14,28 +15,64 @@ struct PostgresHeldRisk: HeldRiskStore {
         guard !items.isEmpty else { return }
         try await client.transaction(logger: logger) { connection in
             for item in items {
+                let intake = try item.intakeIndex.map { try PostgresValue.bigint($0) }
                 try await connection.run("""
-                    INSERT INTO held_risk (change_id, uscc, code, reason, held_at, record)
-                    VALUES (\(item.changeID), \(item.uscc), \(item.code), \(item.reason), \(PostgresValue.seconds(item.heldAt)), \(ByteBuffer(bytes: item.record)))
-                    ON CONFLICT (change_id) DO UPDATE SET code = excluded.code, reason = excluded.reason
+                    INSERT INTO held_risk (change_id, uscc, code, reason, held_at, record, intake_index)
+                    VALUES (\(item.changeID), \(item.uscc), \(item.code), \(item.reason), \(PostgresValue.seconds(item.heldAt)), \(ByteBuffer(bytes: item.record)), \(intake))
+                    ON CONFLICT (change_id) DO UPDATE SET code = excluded.code, reason = excluded.reason,
+                        intake_index = coalesce(excluded.intake_index, held_risk.intake_index)
                     """, logger: logger)
             }
+            try await connection.run("DELETE FROM risk_placement WHERE change_id = ANY(\(items.map(\.changeID)))", logger: logger)
         }
     }
 
     func held(after: String?, limit: Int) async throws -> [HeldRiskItem] {
         var items: [HeldRiskItem] = []
-        for try await (id, uscc, code, reason, at, record) in try await client.query("""
-            SELECT change_id, uscc, code, reason, held_at, record FROM held_risk WHERE change_id > \(after ?? "") ORDER BY change_id LIMIT \(limit)
-            """, logger: logger).decode((String, String, String, String, Int64, ByteBuffer).self) {
-            items.append(HeldRiskItem(changeID: id, uscc: uscc, code: code, reason: reason, heldAt: PostgresValue.date(at), record: Array(record.readableBytesView)))
+        for try await (id, uscc, code, reason, at, record, intake) in try await client.query("""
+            SELECT change_id, uscc, code, reason, held_at, record, intake_index FROM held_risk WHERE change_id > \(after ?? "") ORDER BY change_id LIMIT \(limit)
+            """, logger: logger).decode((String, String, String, String, Int64, ByteBuffer, Int64?).self) {
+            items.append(HeldRiskItem(changeID: id, uscc: uscc, code: code, reason: reason, heldAt: PostgresValue.date(at), record: Array(record.readableBytesView),
+                                      intakeIndex: try intake.map { try PostgresValue.size($0) }))
         }
         return items
     }
 
-    func release(changeIDs: [String]) async throws {
-        guard !changeIDs.isEmpty else { return }
-        try await client.run("DELETE FROM held_risk WHERE change_id = ANY(\(changeIDs))", logger: logger)
+    func place(_ placements: [RiskPlacement]) async throws {
+        guard !placements.isEmpty else { return }
+        try await client.transaction(logger: logger) { connection in
+            for placement in placements {
+                try await connection.run("""
+                    INSERT INTO risk_placement (change_id, uscc, province, intake_index, placed_at)
+                    VALUES (\(placement.changeID), \(placement.uscc), \(placement.province), \(try PostgresValue.bigint(placement.intakeIndex)), \(PostgresValue.seconds(placement.placedAt)))
+                    ON CONFLICT (change_id) DO UPDATE SET uscc = excluded.uscc, province = excluded.province,
+                        intake_index = excluded.intake_index, placed_at = excluded.placed_at
+                    """, logger: logger)
+            }
+            try await connection.run("DELETE FROM held_risk WHERE change_id = ANY(\(placements.map(\.changeID)))", logger: logger)
+        }
+    }
+
+    func placements(after: String?, limit: Int) async throws -> [RiskPlacement] {
+        var placements: [RiskPlacement] = []
+        for try await (id, uscc, province, intake, at) in try await client.query("""
+            SELECT change_id, uscc, province, intake_index, placed_at FROM risk_placement WHERE change_id > \(after ?? "") ORDER BY change_id LIMIT \(limit)
+            """, logger: logger).decode((String, String, String, Int64, Int64).self) {
+            placements.append(RiskPlacement(changeID: id, uscc: uscc, province: province, intakeIndex: try PostgresValue.size(intake), placedAt: PostgresValue.date(at)))
+        }
+        return placements
+    }
+
+    func known(changeIDs: [String]) async throws -> (held: Set<String>, placed: Set<String>) {
+        guard !changeIDs.isEmpty else { return ([], []) }
+        var (held, placed) = (Set<String>(), Set<String>())
+        for try await (id, isHeld) in try await client.query("""
+            SELECT change_id, true FROM held_risk WHERE change_id = ANY(\(changeIDs))
+            UNION ALL SELECT change_id, false FROM risk_placement WHERE change_id = ANY(\(changeIDs))
+            """, logger: logger).decode((String, Bool).self) {
+            if isHeld { held.insert(id) } else { placed.insert(id) }
+        }
+        return (held, placed)
     }
 
     func summary() async throws -> HeldRiskSummary {

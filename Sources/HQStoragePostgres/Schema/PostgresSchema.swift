@@ -288,6 +288,31 @@ enum PostgresSchema {
             );
             CREATE INDEX held_risk_by_age ON held_risk (held_at);
             """),
+        Migration(version: 5, name: "central intake log and risk placements", sql: """
+            -- HQ's central intake log (issue 26, item 3) lives in the feed tables under the central
+            -- division's code 100000, which no province enrols: a feed row is an enrolled
+            -- province's or that one.
+            ALTER TABLE feed DROP CONSTRAINT feed_province_fkey;
+            CREATE FUNCTION creditsync_feed_enrolled() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.province <> '100000' AND NOT EXISTS (SELECT 1 FROM enrolment WHERE province = NEW.province) THEN
+                    RAISE EXCEPTION 'province % is not enrolled: HQ keeps feeds for enrolled provinces only', NEW.province;
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER feed_enrolled BEFORE INSERT OR UPDATE OF province ON feed FOR EACH ROW EXECUTE FUNCTION creditsync_feed_enrolled();
+
+            -- The held queue names each item's intake entry, and routed items are placed, so a
+            -- move can take them back out of their feed.
+            ALTER TABLE held_risk ADD COLUMN intake_index bigint CHECK (intake_index >= 0);
+            CREATE TABLE risk_placement (
+                change_id text COLLATE "C" PRIMARY KEY,
+                uscc text NOT NULL,
+                province text NOT NULL,
+                intake_index bigint NOT NULL CHECK (intake_index >= 0),
+                placed_at bigint NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

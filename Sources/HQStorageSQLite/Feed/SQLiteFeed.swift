@@ -44,6 +44,10 @@ final class SQLiteFeed: FeedStore {
         try await ledger.entries(from: start, to: end)
     }
 
+    func indexes(changeIDs: [String]) async throws -> [String: UInt64] {
+        try await ledger.indexes(changeIDs: changeIDs)
+    }
+
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof {
         try await ledger.consistencyProof(from: oldSize, to: newSize)
     }

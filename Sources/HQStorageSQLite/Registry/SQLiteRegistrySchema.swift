@@ -117,6 +117,20 @@ enum SQLiteRegistrySchema {
                 CREATE INDEX held_risk_by_age ON held_risk (held_at);
                 """)
         }
+        // The intake log (issue 26, item 3): the held queue names each item's intake entry, and
+        // routed items are placed, so a move can take them back out of their feed.
+        migrator.registerMigration("v5-risk-placement") { db in
+            try db.execute(sql: """
+                ALTER TABLE held_risk ADD COLUMN intake_index INTEGER CHECK (intake_index >= 0);
+                CREATE TABLE risk_placement (
+                    change_id TEXT PRIMARY KEY NOT NULL,
+                    uscc TEXT NOT NULL,
+                    province TEXT NOT NULL,
+                    intake_index INTEGER NOT NULL CHECK (intake_index >= 0),
+                    placed_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

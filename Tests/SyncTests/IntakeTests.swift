@@ -1,0 +1,161 @@
+import Foundation
+import HQNode
+import HQStorage
+import LedgerCore
+import LedgerStore
+import Mirroring
+import ProvinceNode
+import Quality
+import Synthetic
+import Testing
+import TestSupport
+
+/// HQ's central intake log (issue 26, items 1 and 3; DESIGN §7): every central item and each
+/// routing decision is logged, signed, before any feed entry; each feed entry names its intake
+/// entry; a delivered item follows its entity when it moves, withdrawn from the old feed; and
+/// `hq verify` finds any item not delivered unaltered to exactly one live feed or held.
+@Suite("Central intake log")
+struct IntakeTests {
+    static func storageArguments(_ harness: SyncHarness) -> [String] {
+        switch harness.location {
+        case .directory(let url): ["--data", url.path, "--keys", harness.directory.appending("hq-keys").path]
+        case .database(let url): ["--database", url, "--keys", harness.directory.appending("hq-keys").path]
+        }
+    }
+
+    /// Every entry of `log`.
+    static func entries(_ log: any FeedStore) async throws -> [[UInt8]] {
+        try await log.entries(from: 0, to: try await log.latestCheckpoint().size)
+    }
+
+    @Test("every item's decision is logged before its feed entry, which names it; hq verify finds a dropped, an altered and an unlogged item",
+          arguments: StorageBackend.allCases)
+    func accounted(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        _ = try await harness.province("440000")
+        _ = try await harness.province("110000")
+        let (url, _) = try FeedTests.riskFile(harness.directory, seed: 41, divisions: [("440300", 3), ("110105", 2), ("320500", 1)])
+        let (summary, _) = try await FeedTests.importRisk(harness, url)
+        #expect(summary.appended == 5 && summary.held == 1)
+
+        // One decision per item, each a signed entry of the intake log.
+        let intake = try await harness.hqData.intake()
+        #expect(intake.origin == IntakeOrigin.origin && intake.province == IntakeOrigin.division)
+        let logged = try await Self.entries(intake).map { try IntakeEntry(entry: $0) }
+        #expect(logged.count == 6 && logged.allSatisfy { $0.after == nil })
+        #expect(logged.filter { if case .held(let code, _) = $0.decision { code == "not-enrolled" } else { false } }.count == 1)
+        // Each feed entry names the intake entry that routed it there, and carries its item unaltered.
+        for province in ["440000", "110000"] {
+            for bytes in try await Self.entries(try await harness.hqData.feed(province: province)) {
+                let index = try #require(CentralItem.intakeIndex(of: bytes))
+                let decision = logged[Int(index)]
+                #expect(decision.decision == .routed(province: province, basis: "code"))
+                #expect(CanonicalJSON.encode(CentralItem.normalized(try JSONParser.parse(bytes))) == CanonicalJSON.encode(decision.record))
+            }
+        }
+        var report = try await IntakeVerification(data: harness.hqData).run()
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        #expect(report.summary.items == 6 && report.summary.routed == 5 && report.summary.held == 1 && report.summary.feedEntries == 5)
+        let ok = try await CLI.run(["hq", "verify"] + Self.storageArguments(harness))
+        #expect(ok.status == 0 && ok.stdout.contains("intake ok: 6 entries, 6 items (5 delivered, 1 held, 0 moved), 5 feed entries accounted for"), "\(ok.stdout)\(ok.stderr)")
+
+        // HQ logs an item for Guangdong and drops it; logs another and delivers an edited copy;
+        // and puts an item into Beijing's feed that it never logged.
+        let signer = try harness.hqData.keys.intakeSigner()
+        let template = logged[0].record
+        func item(_ id: String) -> JSONValue { template.setting("change_id", to: .string(id)).setting("id", to: .string(id)) }
+        let uscc = logged[0].uscc
+        let dropped = IntakeEntry(item: "central/dropped", uscc: uscc, decision: .routed(province: "440000", basis: "code"), after: nil, record: item("central/dropped"), loggedAt: Date())
+        let edited = IntakeEntry(item: "central/edited", uscc: uscc, decision: .routed(province: "440000", basis: "code"), after: nil, record: item("central/edited"), loggedAt: Date())
+        _ = try await intake.append([PreparedEntry(try dropped.changeRecord(), suite: intake.suite), PreparedEntry(try edited.changeRecord(), suite: intake.suite)],
+                                    signer: signer, now: Date())
+        let editedIndex = try #require(try await intake.indexes(changeIDs: [edited.changeID])[edited.changeID])
+        let guangdong = try await harness.hqData.feed(province: "440000")
+        let copy = CentralItem.routed(item("central/edited").setting("fields.case_no", to: .string("改过的文号")), to: "440000", intake: editedIndex)
+        _ = try await guangdong.append([PreparedEntry(try ChangeRecord(value: copy, province: "440000"), suite: guangdong.suite)],
+                                       signer: try harness.hqData.keys.feedSigner(province: "440000", suite: .sha256Ed25519), now: Date())
+        let beijing = try await harness.hqData.feed(province: "110000")
+        var unlogged = CentralItem.routed(item("central/unlogged"), to: "110000", intake: 0)
+        if case .object(var members) = unlogged { members.removeAll { $0.key == "intake" }; unlogged = .object(members) }
+        _ = try await beijing.append([PreparedEntry(try ChangeRecord(value: unlogged, province: "110000"), suite: beijing.suite)],
+                                     signer: try harness.hqData.keys.feedSigner(province: "110000", suite: .sha256Ed25519), now: Date())
+
+        report = try await IntakeVerification(data: harness.hqData).run()
+        let found = report.findings.map { "\($0.code.rawValue) \($0.item)" }.sorted()
+        #expect(found == ["intake.altered central/edited", "intake.undelivered central/dropped", "intake.unlogged central/unlogged"], "\(report.findings)")
+        let failed = try await CLI.run(["hq", "verify"] + Self.storageArguments(harness))
+        #expect(failed.status == 4 && failed.stdout.contains("intake FAILED: intake.undelivered central/dropped: intake entry 6 routes the item to 440000, whose feed does not hold it"),
+                "\(failed.stdout)\(failed.stderr)")
+        #expect(failed.stderr.contains("error: 3 central items are not accounted for (intake.altered, intake.undelivered, intake.unlogged)"), "\(failed.stderr)")
+    }
+
+    @Test("a delivered item follows its entity: withdrawn from the old feed and applied there, delivered to the new one, once, and accounted for",
+          arguments: StorageBackend.allCases)
+    func followsTheMove(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        let guangdong = try await harness.province("440000", records: 2)
+        let shanghai = try await harness.province("310000", records: 2)
+        let register = harness.hqData.storage.register
+        var generator = CentralRiskGenerator(seed: 42)
+        let entity = generator.uscc(division: "440106")
+        _ = try await register.importChanges(province: try ProvinceCode("440000"), [
+            try HeldRiskTests.registration("R-GD", entity, province: "440000", status: "存续", since: "2024-02-01"),
+        ], now: Date())
+        let (url, _) = try FeedTests.riskFile(harness.directory, seed: 42, divisions: [("440300", 1)],
+                                              extra: [String(decoding: generator.record(uscc: entity), as: UTF8.self)])
+        #expect(try await FeedTests.importRisk(harness, url).0.byProvince == ["440000": 2])
+        try await harness.withHQ { hq in
+            _ = try await hq.sync(guangdong)
+            #expect(try await FeedTests.receive(hq, guangdong).applied == 2)
+        }
+        #expect(try await guangdong.store.centralRisk(uscc: entity).map(\.withdrawal) == [nil])
+
+        // The entity moves to Shanghai: its delivered item is withdrawn from Guangdong's feed and
+        // delivered to Shanghai's, each decision logged first.
+        _ = try await register.importChanges(province: try ProvinceCode("440000"), [
+            try HeldRiskTests.registration("R-GD", entity, province: "440000", status: "迁出", since: "2026-11-20"),
+        ], now: Date())
+        _ = try await register.importChanges(province: try ProvinceCode("310000"), [
+            try HeldRiskTests.registration("R-SH", entity, province: "310000", status: "存续", since: "2026-11-20"),
+        ], now: Date())
+        let release = HeldRiskRelease(data: harness.hqData, domain: try DomainTables.bundled())
+        let moved = try await release.run()
+        #expect(moved.moved == 1 && moved.movedTo == ["310000": 1] && moved.released == 0)
+        let intake = try await harness.hqData.intake()
+        let decisions = try await Self.entries(intake).map { try IntakeEntry(entry: $0) }
+        #expect(decisions.count == 4)
+        #expect(decisions[2].item == decisions[1].item && decisions[2].after == 1 && decisions[2].decision.name == "withdrawn")
+        #expect(decisions[3].after == 2 && decisions[3].decision == .routed(province: "310000", basis: "registration"))
+        let gdFeed = try await Self.entries(try await harness.hqData.feed(province: "440000"))
+        let withdrawal = try JSONParser.parse(try #require(gdFeed.last))
+        #expect(gdFeed.count == 3 && withdrawal["category"]?.stringValue == CentralItem.withdrawalCategory
+                && withdrawal.value(at: "fields.to")?.stringValue == "310000" && withdrawal["intake"] == .number(2))
+
+        // Run again, and once more as if the first run had stopped before placing the item in
+        // Shanghai: nothing is logged or delivered twice.
+        #expect(try await release.run().moved == 0)
+        try await harness.hqData.storage.heldRisk.place([RiskPlacement(changeID: decisions[1].item, uscc: entity, province: "440000", intakeIndex: 1, placedAt: Date())])
+        #expect(try await release.run().moved == 1)
+        #expect(try await intake.latestCheckpoint().size == 4)
+        #expect(try await Self.entries(try await harness.hqData.feed(province: "440000")).count == 3)
+        #expect(try await Self.entries(try await harness.hqData.feed(province: "310000")).count == 1)
+
+        // Both provinces apply it: Guangdong keeps the item as delivered, marked withdrawn;
+        // Shanghai has it current.
+        try await harness.withHQ { hq in
+            _ = try await hq.sync(shanghai)
+            #expect(try await FeedTests.receive(hq, guangdong).applied == 1)
+            #expect(try await FeedTests.receive(hq, shanghai).applied == 1)
+        }
+        let old = try await guangdong.store.centralRisk(uscc: entity)
+        #expect(old.count == 1 && old[0].withdrawal?.to == "310000" && old[0].withdrawal?.code == "moved")
+        let new = try await shanghai.store.centralRisk(uscc: entity)
+        #expect(new.count == 1 && new[0].withdrawal == nil && new[0].changeID == decisions[1].item)
+        let listing = try await CLI.run(["province", "risk", "--ledger", guangdong.directory.path, "--uscc", entity])
+        #expect(listing.status == 0 && listing.stdout.contains("WITHDRAWN by feed entry 2 (moved, now registered in 310000)"), "\(listing.stdout)")
+
+        let report = try await IntakeVerification(data: harness.hqData).run()
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        #expect(report.summary.moved == 1 && report.summary.routed == 2)
+    }
+}
