@@ -49,9 +49,11 @@ extension LedgerStore {
                           appliedAt: Date(timeIntervalSince1970: TimeInterval(row["applied_at"] as Int64)))
     }
 
-    /// Applies a verified delivery: stores its records, moves the cursor to its checkpoint and
-    /// appends `acknowledgement` (the province's record of the application, `origin: central`) to
-    /// this ledger with a new signed checkpoint, all in one transaction. Refuses with
+    /// Applies a verified delivery: stores its records, moves the cursor to its checkpoint,
+    /// publishes each item under its entity in this ledger (`CentralItem.publication`; a
+    /// withdrawal revokes the item's publication) and appends `acknowledgement` (the province's
+    /// record of the application, `origin: central`), with a new signed checkpoint, all in one
+    /// transaction. Refuses with
     /// `conflictingCheckpoint` if the cursor is no longer where the delivery was verified from
     /// (another sync applied it first): nothing is applied twice. Returns the new checkpoint.
     public func applyCentralRisk(_ delivery: VerifiedFeedDelivery, acknowledgement: ChangeRecord, signer: any NoteSigner, now: Date) async throws -> VerifiedCheckpoint {
@@ -66,7 +68,7 @@ extension LedgerStore {
         }
         let stamp = Int64(now.timeIntervalSince1970)
         let feedSize = try SQLiteInteger.from(delivery.checkpoint.size)
-        let prepared = [PreparedEntry(acknowledgement, suite: suite)]
+        let published = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(stamp)))
         defer { checkpointer.nudge() }
         return try await pool.write { db in
             try self.requireCurrentSigner(signer, db: db)
@@ -75,6 +77,28 @@ extension LedgerStore {
                 throw LedgerStoreError(.conflictingCheckpoint, "feed \(delivery.origin) is at \(cursor) here, the delivery starts at \(delivery.fromSize)",
                                        hint: "another sync applied it first; sync again to continue from the stored cursor")
             }
+            guard try Int64.fetchOne(db, sql: "SELECT idx FROM entry WHERE change_id = ?", arguments: [acknowledgement.changeID]) == nil else {
+                throw LedgerStoreError(.entryRejected, "the acknowledgement \(acknowledgement.changeID) is already in the log",
+                                       hint: "the feed cursor and the log disagree; run `creditsync province verify` and keep this ledger as evidence")
+            }
+            // Each item published under its entity, and each withdrawal as the item's revocation
+            // (记于企业名下), in this ledger with the acknowledgement.
+            var prepared: [PreparedEntry] = []
+            var delivered: [String: JSONValue] = [:]
+            for record in delivery.records {
+                let value = try JSONParser.parse(record.canonicalBytes)
+                var item: JSONValue?
+                if record.category == CentralItem.withdrawalCategory, let withdrawn = value.value(at: "fields.change_id")?.stringValue {
+                    item = try delivered[withdrawn] ?? Data.fetchOne(db, sql: "SELECT data FROM central_risk WHERE origin = ? AND change_id = ?",
+                                                                     arguments: [delivery.origin, withdrawn]).map { try JSONParser.parse([UInt8]($0)) }
+                } else {
+                    delivered[record.changeID] = value
+                }
+                if let publication = CentralItem.publication(of: value, withdrawing: item, stamp: published) {
+                    prepared.append(PreparedEntry(try ChangeRecord(value: publication, province: self.metadata.province), suite: self.suite))
+                }
+            }
+            prepared.append(PreparedEntry(acknowledgement, suite: self.suite))
             for (offset, record) in delivery.records.enumerated() {
                 try db.execute(sql: """
                     INSERT INTO central_risk (origin, feed_index, feed_size, change_id, uscc, data, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -87,12 +111,10 @@ extension LedgerStore {
                 """, arguments: [delivery.origin, feedSize, Data(delivery.checkpoint.root.bytes), Data(TileLayout.encode(delivery.frontier.hashes)),
                                  delivery.checkpoint.text, stamp])
             var writer = try LogWriter(db: db, suite: suite)
-            let appended = try writer.append(prepared, skipDuplicates: true)
+            // An item this ledger published before (delivered again after its entity moved back)
+            // is not published twice.
+            _ = try writer.append(prepared, skipDuplicates: true)
             try writer.finish()
-            guard appended == 1 else {
-                throw LedgerStoreError(.entryRejected, "the acknowledgement \(acknowledgement.changeID) is already in the log",
-                                       hint: "the feed cursor and the log disagree; run `creditsync province verify` and keep this ledger as evidence")
-            }
             let checkpoint = try VerifiedCheckpoint.sign(
                 Checkpoint(origin: self.metadata.origin, size: writer.size, root: writer.root, suite: self.suite.id), with: signer)
             try Self.insertCheckpoint(checkpoint, db: db, now: now)

@@ -37,7 +37,8 @@ public enum CentralItem {
     /// unique per withdrawal decision, its record key the item's.
     public static func withdrawal(of value: JSONValue, from province: String, intake: UInt64, code: String, reason: String, to: String?, on date: String) -> JSONValue {
         let item = value["change_id"]?.stringValue ?? ""
-        var fields: [JSONValue.Member] = [.init("change_id", .string(item)), .init("code", .string(code)), .init("reason", .string(reason))]
+        var fields: [JSONValue.Member] = [.init("change_id", .string(item)), .init("category", value["category"] ?? .string("")),
+                                          .init("id", value["id"] ?? .string("")), .init("code", .string(code)), .init("reason", .string(reason))]
         if let to { fields.append(.init("to", .string(to))) }
         return .object([
             .init("v", .number(1)),
@@ -52,6 +53,31 @@ public enum CentralItem {
             .init("fields", .object(fields)),
             .init("intake", .number(Double(intake))),
         ])
+    }
+
+    /// What a province publishes under the entity when it applies a feed entry (DESIGN §7, 记于
+    /// 企业名下): an item as delivered, without `intake`, recorded and published at `stamp`
+    /// (RFC 3339); a withdrawal as the revocation of `item`, the item it withdraws as delivered,
+    /// under the withdrawal's change id and date, so the province's data no longer shows it. Nil
+    /// for anything else, and for a withdrawal of an item the province never received.
+    public static func publication(of value: JSONValue, withdrawing item: JSONValue? = nil, stamp: String) -> JSONValue? {
+        switch value["category"]?.stringValue {
+        case "central_risk", "cross_province":
+            guard case .object(var members) = value else { return nil }
+            members.removeAll { ["intake", "recorded_at", "published_at"].contains($0.key) }
+            members.append(.init("recorded_at", .string(stamp)))
+            members.append(.init("published_at", .string(stamp)))
+            return .object(members)
+        case withdrawalCategory:
+            guard let item, case .object(var members)? = publication(of: item, stamp: stamp) else { return nil }
+            members.removeAll { ["change_id", "op", "occurred_at"].contains($0.key) }
+            members.append(.init("change_id", value["change_id"] ?? .null))
+            members.append(.init("op", .string("revoke")))
+            if let date = value["occurred_at"] { members.append(.init("occurred_at", date)) }
+            return .object(members)
+        default:
+            return nil
+        }
     }
 
     /// The intake index a feed entry names, from its canonical bytes; nil when it names none.

@@ -176,15 +176,20 @@ struct FeedTests {
             #expect(gdHeld.items.count == 9 && Set(gdHeld.items.compactMap { try? JSONParser.parse($0.entry).value(at: "entity.uscc")?.stringValue }) == Set(usccs["440300"]!))
             #expect(bjHeld.items.count == 5 && bjHeld.items.contains { String(decoding: $0.entry, as: UTF8.self).contains(moved) })
             #expect(gdHeld.items.allSatisfy { String(decoding: $0.entry, as: UTF8.self).contains(#""origin":"central""#) })
-            // One acknowledgement record per delivery, in the province's own signed log.
-            #expect(gdHeld.size == 20 + 3 && bjHeld.size == 10 + 2)
-            let ack = try #require(FeedAcknowledgement(entry: try await guangdong.store.entry(at: 22)))
+            // Each item published under its entity (记于企业名下) and one acknowledgement record per
+            // delivery, in the province's own signed log.
+            #expect(gdHeld.size == 20 + 9 + 3 && bjHeld.size == 10 + 5 + 2)
+            let ack = try #require(FeedAcknowledgement(entry: try await guangdong.store.entry(at: 31)))
             #expect(ack.feed == FeedOrigin.of(province: "440000") && ack.from == 8 && ack.size == 9)
+            let published = try JSONParser.parse(try await guangdong.store.entry(at: 30))
+            let delivered = try JSONParser.parse(try #require(gdHeld.items.last).entry)
+            #expect(published["change_id"] == delivered["change_id"] && published["fields"] == delivered["fields"] && published["intake"] == nil
+                    && published["origin"]?.stringValue == "central" && published["published_at"]?.stringValue?.hasSuffix("Z") == true)
 
             // A second run finds nothing new and applies nothing.
             let quiet = try await Self.receive(hq, guangdong)
             let sizeAfterQuiet = try await guangdong.store.size()
-            #expect(quiet.applied == 0 && quiet.deliveries == 0 && sizeAfterQuiet == 23)
+            #expect(quiet.applied == 0 && quiet.deliveries == 0 && sizeAfterQuiet == 32)
 
             // Before the acknowledgements are uploaded HQ sees them as outstanding; after, as applied.
             var status = try await HQStatus.gather(harness.hqData, now: Date())
@@ -239,10 +244,10 @@ struct FeedTests {
                 _ = try await Self.receive(hq, ledger, most: 3) { _ in if count.next() == 2 { throw Killed() } }
             }
             held = try await Self.holdings(ledger, usccs: usccs["440300"]!)
-            #expect(held.cursor == 3 && held.items.count == 3 && held.size == 4)
+            #expect(held.cursor == 3 && held.items.count == 3 && held.size == 3 + 3 + 1)
             let rest = try await Self.receive(hq, ledger)
             held = try await Self.holdings(ledger, usccs: usccs["440300"]!)
-            #expect(rest.applied == 3 && held.cursor == 6 && held.items.map(\.feedIndex) == [0, 1, 2, 3, 4, 5] && held.size == 5)
+            #expect(rest.applied == 3 && held.cursor == 6 && held.items.map(\.feedIndex) == [0, 1, 2, 3, 4, 5] && held.size == 3 + 6 + 2)
             // A verified delivery applied twice (a second process raced) is refused by the cursor.
             let stale = try await ledger.store.feedCursor(origin: FeedOrigin.of(province: "440000"))
             #expect(stale?.size == 6)

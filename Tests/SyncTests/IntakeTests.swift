@@ -151,6 +151,17 @@ struct IntakeTests {
         #expect(old.count == 1 && old[0].withdrawal?.to == "310000" && old[0].withdrawal?.code == "moved")
         let new = try await shanghai.store.centralRisk(uscc: entity)
         #expect(new.count == 1 && new[0].withdrawal == nil && new[0].changeID == decisions[1].item)
+        // In each province's own data (记于企业名下): Guangdong published the item, then revoked it
+        // under the withdrawal's change id; Shanghai published it.
+        func published(_ ledger: ProvinceLedger) async throws -> [JSONValue] {
+            try await ledger.store.entries(from: 0, to: try await ledger.store.size()).map { try JSONParser.parse($0) }
+                .filter { $0["origin"]?.stringValue == "central" && $0.value(at: "entity.uscc")?.stringValue == entity }
+        }
+        let gdPublished = try await published(guangdong)
+        #expect(gdPublished.map { $0["op"]?.stringValue } == ["upsert", "revoke"] && gdPublished.allSatisfy { $0["id"] == gdPublished[0]["id"] })
+        #expect(gdPublished[1]["change_id"]?.stringValue == "withdraw/\(decisions[1].item)/2")
+        let shPublished = try await published(shanghai)
+        #expect(shPublished.count == 1 && shPublished[0]["op"]?.stringValue == "upsert" && shPublished[0]["change_id"]?.stringValue == decisions[1].item)
         let listing = try await CLI.run(["province", "risk", "--ledger", guangdong.directory.path, "--uscc", entity])
         #expect(listing.status == 0 && listing.stdout.contains("WITHDRAWN by feed entry 2 (moved, now registered in 310000)"), "\(listing.stdout)")
 
