@@ -38,6 +38,10 @@ public protocol HQStorage: Sendable {
     /// scheme is the province's suite.
     func feed(province: String, signer: any NoteSigner) async throws -> any FeedStore
 
+    /// The feed HQ keeps for an enrolled province, for reading (audits, a standby), without HQ's
+    /// feed key; nil when HQ has not created it yet.
+    func existingFeed(province: String) async throws -> (any FeedStore)?
+
     /// HQ's central intake log (DESIGN §7): every central item and its routing decision, logged
     /// before any feed entry, in the feed engine under the central division
     /// (`IntakeOrigin.division`, origin `IntakeOrigin.origin`, SHA-256/Ed25519), created on first use

@@ -137,6 +137,17 @@ public final class PostgresHQStorage: SchemaAdministration {
         return try await openLog(key: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), signer: signer)
     }
 
+    public func existingFeed(province: String) async throws -> (any FeedStore)? {
+        guard let enrolment = try await registry.enrolment(province: province) else {
+            throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                                 hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        for try await _ in try await client.query("SELECT province FROM feed WHERE province = \(province)", logger: logger).decode(String.self) {
+            return PostgresFeed(province: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), client: client, logger: logger)
+        }
+        return nil
+    }
+
     public func intake(signer: any NoteSigner) async throws -> any FeedStore {
         try await openLog(key: IntakeOrigin.division, origin: IntakeOrigin.origin, suite: Suites.named(.sha256Ed25519), signer: signer)
     }

@@ -119,6 +119,26 @@ public final class SQLiteHQStorage: HQStorage {
         return try openLog(key: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), signer: signer)
     }
 
+    public func existingFeed(province: String) async throws -> (any FeedStore)? {
+        if let open = feeds.withLock({ $0[province] }) { return open }
+        guard let enrolment = try await sqliteRegistry.enrolment(province: province) else {
+            throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",
+                                 hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
+        }
+        let path = directory.appendingPathComponent(Self.feedsDirectory).appendingPathComponent("\(province).sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let ledger = try LedgerStore.open(at: path, suite: Suites.named(enrolment.suite))
+        guard ledger.metadata.role == .feed, ledger.metadata.origin == FeedOrigin.of(province: province) else {
+            throw HQStorageError(.corrupt, "\(path) is not HQ's feed to \(province)", hint: "restore feeds/ from backup")
+        }
+        let feed = SQLiteFeed(ledger: ledger)
+        return feeds.withLock { open in
+            if let existing = open[province] { return existing }
+            open[province] = feed
+            return feed
+        }
+    }
+
     public func intake(signer: any NoteSigner) async throws -> any FeedStore {
         let key = IntakeOrigin.division
         if let open = feeds.withLock({ $0[key] }) {

@@ -124,6 +124,7 @@ struct FeedTests {
             groupings[name] = grouping
         }
         rules["groupings"] = groupings
+        rules["push_down"] = nil
         let without = try QualityRules(bytes: Array(try JSONSerialization.data(withJSONObject: rules)))
         #expect { _ = try RiskImporter(data: harness.hqData, domain: try DomainTables.bundled(), rules: without) } throws: {
             ($0 as? QualityError)?.codeValue == .invalidRules && ($0 as? QualityError)?.key == "categories.central_risk"

@@ -26,6 +26,9 @@ struct AuditRun {
     var findingCount = 0
     var segmentFindings: [Finding.Segment: Int] = [:]
     var gapCount = 0
+    /// What HQ's feed delivered to the province by the period's end and the merge has not met
+    /// yet (`AuditRun+PushDown`).
+    var pushedDown = PushedDownItems()
 
     init(plan: AuditPlan, staging: URL) throws {
         self.plan = plan
@@ -181,6 +184,7 @@ struct AuditRun {
     /// projection in the work table if cross-record checks concern it.
     mutating func checkLocal(_ row: StateRow, _ check: LocalCheck, gap: Gap?, central: StateRow? = nil) throws {
         guard check.inScope else {
+            pushedDown.items[StateKey(category: row.category, id: row.id)] = nil
             tally.outOfScope += 1
             if let context = check.projection { try scratch.add(uscc: context.uscc, context.row) }
             return
@@ -198,7 +202,9 @@ struct AuditRun {
             }
         }
         if let gap, let finding = try gapFinding(gap, row) { findings.append(finding) }
-        tally.checked(category: row.category, segment: check.segment, timeliness: check.timeliness)
+        let pushDown = try pushDownCheck(row)
+        if let finding = pushDown.finding { findings.append(finding) }
+        tally.checked(category: row.category, segment: check.segment, timeliness: check.timeliness || pushDown.judged)
         if row.revoked { tally.revokedRecords += 1 }
         var seen: Set<String> = []
         let mask = tally.count(findings, category: row.category, segment: check.segment, seen: &seen)

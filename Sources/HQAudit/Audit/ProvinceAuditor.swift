@@ -58,8 +58,12 @@ public struct ProvinceAuditor: Sendable {
                 run.scratch.remove()
                 run.unpaired.remove()
             }
+            if let rule = plan.rules.pushDown, let feed = try await storage.existingFeed(province: plan.province) {
+                run.pushedDown = try await PushedDownItems.read(feed, categories: rule.categories, through: plan.period.lastDay)
+            }
             try await run.merge(mirror: mirror, mirrorSize: read.size, register: storage.register, registerSize: registerSize)
             try run.pairByBusinessKey()
+            try run.checkPushDownMissing()
             try await run.checkGroups()
             let before = try await previous(plan)
             let document = try run.finish(read: read, registerSize: registerSize, previous: before, now: now)

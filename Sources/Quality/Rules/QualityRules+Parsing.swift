@@ -9,6 +9,7 @@ extension QualityRules {
         _ = try root.members(allowed: [
             "schema", "version", "description", "dimensions", "rules", "envelope", "decision_date", "categories", "codes",
             "amounts", "long_term", "deadlines", "uscc_prefix", "groupings", "relations", "identical", "bookkeeping", "audit_scope",
+            "push_down",
         ])
         let schemaNode = try root.required("schema")
         guard try schemaNode.string() == Self.schema else {
@@ -62,6 +63,18 @@ extension QualityRules {
         guard !categories.isEmpty else { throw root.error("must declare at least one category", at: "categories") }
         self.categories = categories
         self.categoryIndex = categoryIndex
+        if let node = root.optional("push_down") {
+            _ = try node.members(allowed: ["categories", "working_days", "description"])
+            var scope: Set<String> = []
+            for element in try node.required("categories").elements() {
+                let name = try element.string()
+                guard categoryIndex[name] != nil else { throw element.error("unknown category \"\(name)\"; declare it under categories") }
+                scope.insert(name)
+            }
+            pushDown = PushDownRule(categories: scope, workingDays: Int(try node.required("working_days").number(in: 1...250)))
+        } else {
+            pushDown = nil
+        }
         func category(_ node: ConfigNode) throws(QualityError) -> String {
             let name = try node.string()
             guard categoryIndex[name] != nil else { throw node.error("unknown category \"\(name)\"; declare it under categories") }

@@ -42,6 +42,9 @@ public struct QualityRules: Sendable {
     /// years before the audit month's end (2023-25, line 33: 近三年企业数据); older records are
     /// counted as out of scope, not checked. Nil: every record is in scope.
     public let scopeYears: Int?
+    /// How soon a province must publish what HQ's feed delivered (`timeliness.push_down_publicity`);
+    /// nil: not checked.
+    public let pushDown: PushDownRule?
 
     public func rule(_ id: String) -> RuleDefinition? { ruleIndex[id].map { catalogue[$0] } }
 

@@ -40,6 +40,8 @@ public enum RuleID {
     public static let idDiffers = "relatedness.id_differs"
     public static let revokedLocallyActiveCentrally = "relatedness.revoked_locally_active_centrally"
     public static let revokedCentrallyActiveLocally = "relatedness.revoked_centrally_active_locally"
+    /// A central item HQ's feed delivered that the province did not publish under the entity in time.
+    public static let pushDownPublicity = "timeliness.push_down_publicity"
 
     /// Rules `RecordChecker` implements itself; deadline rules come from the rules file on top.
     public static let builtInRecordRules: [String] = [
@@ -54,5 +56,6 @@ public enum RuleID {
     ]
     public static let callerRules: [String] = [
         missingLocal, missingCentral, centralLocalDiffers, revokedLocallyActiveCentrally, revokedCentrallyActiveLocally, idDiffers,
+        pushDownPublicity,
     ]
 }
