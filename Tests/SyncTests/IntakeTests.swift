@@ -59,6 +59,30 @@ struct IntakeTests {
         let ok = try await CLI.run(["hq", "verify"] + Self.storageArguments(harness))
         #expect(ok.status == 0 && ok.stdout.contains("intake ok: 6 entries, 6 items (5 delivered, 1 held, 0 moved), 5 feed entries accounted for"), "\(ok.stdout)\(ok.stderr)")
 
+        // Anyone with an export and HQ's public keys can run the same check offline.
+        let keys = harness.directory.appending("hq-public-keys.txt")
+        try Data(([try harness.hqData.keys.intakeSigner().verifierKey] + ["440000", "110000"].map {
+            try harness.hqData.keys.feedVerifierKey(province: $0, suite: .sha256Ed25519)
+        }).joined(separator: "\n").utf8).write(to: keys)
+        let export = harness.directory.appending("export")
+        let exported = try await CLI.run(["hq", "risk", "export-logs"] + Self.storageArguments(harness) + ["--out", export.path])
+        #expect(exported.status == 0 && exported.stdout.contains("intake log: 6 entries; feeds: 110000 2, 440000 3"), "\(exported.stdout)\(exported.stderr)")
+        let checked = try await CLI.run(["hq", "risk", "check-logs", export.path, "--keys", keys.path])
+        #expect(checked.status == 0 && checked.stdout.contains("every central item accounted for: 6 items (5 delivered, 1 held, 0 moved), 5 feed entries"),
+                "\(checked.stdout)\(checked.stderr)")
+        // An entry changed in the export, or a key HQ does not hold, and nothing is accounted.
+        let feedFile = export.appendingPathComponent("feeds/440000.ndjson")
+        let original = try Data(contentsOf: feedFile)
+        try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"op\":\"upsert\"", with: "\"op\":\"revoke\"").utf8).write(to: feedFile)
+        let changed = try await CLI.run(["hq", "risk", "check-logs", export.path, "--keys", keys.path])
+        #expect(changed.status == 4 && changed.stderr.contains("the entries of creditsync.samr/hq/feed/440000 do not give its signed root"), "\(changed.stderr)")
+        try original.write(to: feedFile)
+        let stranger = try Ed25519NoteSigner.generate(name: IntakeOrigin.origin).verifierKey
+        let forged = try await CLI.run(["hq", "risk", "check-logs", export.path, "--key", stranger] + ["440000", "110000"].flatMap {
+            ["--key", try harness.hqData.keys.feedVerifierKey(province: $0, suite: .sha256Ed25519)]
+        })
+        #expect(forged.status == 4 && forged.stderr.contains("the checkpoint of creditsync.samr/hq/intake does not verify with the key given for it"), "\(forged.stderr)")
+
         // HQ logs an item for Guangdong and drops it; logs another and delivers an edited copy;
         // and puts an item into Beijing's feed that it never logged.
         let signer = try harness.hqData.keys.intakeSigner()
@@ -87,6 +111,12 @@ struct IntakeTests {
         #expect(failed.status == 4 && failed.stdout.contains("intake FAILED: intake.undelivered central/dropped: intake entry 6 routes the item to 440000, whose feed does not hold it"),
                 "\(failed.stdout)\(failed.stderr)")
         #expect(failed.stderr.contains("error: 3 central items are not accounted for (intake.altered, intake.undelivered, intake.unlogged)"), "\(failed.stderr)")
+        let again = harness.directory.appending("export-2")
+        _ = try await CLI.run(["hq", "risk", "export-logs"] + Self.storageArguments(harness) + ["--out", again.path])
+        let offline = try await CLI.run(["hq", "risk", "check-logs", again.path, "--keys", keys.path])
+        #expect(offline.status == 4 && offline.stdout.contains("intake FAILED: intake.undelivered central/dropped")
+                && offline.stdout.contains("intake FAILED: intake.altered central/edited") && offline.stdout.contains("intake FAILED: intake.unlogged central/unlogged"),
+                "\(offline.stdout)\(offline.stderr)")
     }
 
     @Test("a delivered item follows its entity: withdrawn from the old feed and applied there, delivered to the new one, once, and accounted for",

@@ -24,16 +24,28 @@ public struct IntakeVerification: Sendable {
     }
 
     public func run() async throws -> Report {
+        // The held queue and the feeds' sizes first, then the intake log, so every feed entry
+        // read has its decision (`IntakeAccounting.finish` on reading while an import runs).
+        let held = try await heldQueue()
+        var feeds: [(province: String, feed: any FeedStore, size: UInt64)] = []
+        for enrolment in try await data.registry.enrolments() {
+            let feed = try await data.feed(of: enrolment)
+            feeds.append((enrolment.province, feed, try await feed.latestCheckpoint().size))
+        }
         let intake = try await data.intake()
         let key = try data.keys.intakeSigner().verifierKey
         let log = try await intake.verify(keys: try LogKeyHistory([(key, 0)], suite: intake.suite))
         var accounting = IntakeAccounting()
         try await read(intake, size: log.entries) { index, bytes in accounting.intake(index: index, entry: bytes) }
-        for enrolment in try await data.registry.enrolments() {
-            let feed = try await data.feed(of: enrolment)
-            let size = try await feed.latestCheckpoint().size
-            try await read(feed, size: size) { index, bytes in accounting.feed(province: enrolment.province, index: index, entry: bytes) }
+        for (province, feed, size) in feeds {
+            try await read(feed, size: size) { index, bytes in accounting.feed(province: province, index: index, entry: bytes) }
         }
+        let (summary, findings, omitted) = accounting.finish(held: held)
+        return Report(log: log, summary: summary, findings: findings, omitted: omitted)
+    }
+
+    /// The change ids in HQ's held queue.
+    private func heldQueue() async throws -> Set<String> {
         var held = Set<String>()
         var after: String?
         while true {
@@ -42,8 +54,7 @@ public struct IntakeVerification: Sendable {
             held.formUnion(page.map(\.changeID))
             after = last.changeID
         }
-        let (summary, findings, omitted) = accounting.finish(held: held)
-        return Report(log: log, summary: summary, findings: findings, omitted: omitted)
+        return held
     }
 
     private func read(_ log: any FeedStore, size: UInt64, _ body: (UInt64, [UInt8]) -> Void) async throws {

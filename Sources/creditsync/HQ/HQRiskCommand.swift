@@ -10,7 +10,7 @@ struct HQRiskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk",
         abstract: "Central-origin risk information (总对总) pushed down to the provinces through HQ's signed per-province feeds.",
-        subcommands: [Import.self, Held.self, Release.self]
+        subcommands: [Import.self, Held.self, Release.self, ExportLogs.self, CheckLogs.self]
     )
 
     struct Import: OperatorCommand {
@@ -99,16 +99,19 @@ struct HQRiskCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "release",
             abstract: "Route the held central risk items again (register imports and enrolments do this themselves).",
-            discussion: "Items that can now be routed are appended to their provinces' feeds and leave the queue; the rest stay held with their current reason."
+            discussion: "Items that can now be routed are appended to their provinces' feeds and leave the queue; the rest stay held with their current reason. Delivered items whose entity is now registered in another enrolled province are withdrawn from the old feed and delivered to the new one."
         )
 
         @OptionGroup var storage: HQDataOptions
 
         func execute() async throws {
             let summary = try await storage.with { data in try await HeldRiskRelease(data: data, domain: try DomainTables.bundled()).run() }
-            Output.line("\(summary.released) released to feeds, \(summary.stillHeld) still held")
+            Output.line("\(summary.released) released to feeds, \(summary.stillHeld) still held; \(summary.moved) delivered items followed their entity to another province")
             for (province, count) in summary.byProvince.sorted(by: { $0.key < $1.key }) {
                 Output.line("  \(province): \(count)")
+            }
+            for (province, count) in summary.movedTo.sorted(by: { $0.key < $1.key }) {
+                Output.line("  moved to \(province): \(count)")
             }
         }
     }
