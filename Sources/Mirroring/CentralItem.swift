@@ -23,21 +23,27 @@ public enum CentralItem {
         return .object(members)
     }
 
-    /// The item as `province`'s feed carries it, naming the intake entry that routed it there.
-    public static func routed(_ value: JSONValue, to province: String, intake: UInt64) -> JSONValue {
+    /// The item as `province`'s feed carries it, naming the intake entry that routed it there,
+    /// under the delivery's change id (`IntakeEntry.feedChangeID`; the item's own by default).
+    public static func routed(_ value: JSONValue, to province: String, intake: UInt64, changeID: String? = nil) -> JSONValue {
         guard case .object(var members) = normalized(value) else { return value }
+        if let changeID {
+            members.removeAll { $0.key == "change_id" }
+            members.append(.init("change_id", .string(changeID)))
+        }
         members.append(.init("province", .string(province)))
         members.append(.init("origin", .string("central")))
         members.append(.init("intake", .number(Double(intake))))
         return .object(members)
     }
 
-    /// The feed entry that takes item `value` back out of `province`'s feed, as intake entry
-    /// `intake` decided (`code` says why, `to` where the entity lives now). Its change id is
-    /// unique per withdrawal decision, its record key the item's.
-    public static func withdrawal(of value: JSONValue, from province: String, intake: UInt64, code: String, reason: String, to: String?, on date: String) -> JSONValue {
+    /// The feed entry that takes item `value` back out of `province`'s feed, where it was
+    /// delivered under change id `delivery`, as intake entry `intake` decided (`code` says why,
+    /// `to` where the entity lives now). Its change id is unique per withdrawal decision.
+    public static func withdrawal(of value: JSONValue, delivery: String, from province: String, intake: UInt64, code: String, reason: String, to: String?,
+                                  on date: String) -> JSONValue {
         let item = value["change_id"]?.stringValue ?? ""
-        var fields: [JSONValue.Member] = [.init("change_id", .string(item)), .init("category", value["category"] ?? .string("")),
+        var fields: [JSONValue.Member] = [.init("change_id", .string(delivery)), .init("category", value["category"] ?? .string("")),
                                           .init("id", value["id"] ?? .string("")), .init("code", .string(code)), .init("reason", .string(reason))]
         if let to { fields.append(.init("to", .string(to))) }
         return .object([

@@ -4,8 +4,8 @@ import LedgerCore
 /// 26): every central item is accounted for — delivered unaltered to exactly one live feed, the
 /// one its latest routing decision names; or held, in no live feed; and every withdrawal the log
 /// decided is in the feed it withdraws from. Pure and streaming: the caller feeds the intake log's
-/// entries, then each feed's, in index order, and reads the findings. It keeps a few dozen bytes
-/// per item, never an entry.
+/// entries, then each feed's, in index order, and reads the findings. It keeps each item's key,
+/// hash and decisions (a few hundred bytes), never an entry.
 public struct IntakeAccounting: Sendable {
     public enum Code: String, Sendable, CaseIterable {
         /// An intake entry is not one, or breaks its item's chain of decisions.
@@ -46,18 +46,22 @@ public struct IntakeAccounting: Sendable {
         var index: UInt64
         var kind: Kind
         var province: String
+        /// Routed: the feed entry's change id; withdrawn: the delivery it withdraws.
+        var delivery: String
+        /// Feed entries that carry out this decision (a delivery, or a withdrawal).
+        var carried = 0
     }
 
-    enum Kind: Sendable { case routed, held, withdrawn }
+    enum Kind: String, Sendable { case routed, held, withdrawn }
 
     struct Item: Sendable {
         var steps: [Step]
         var hash: Hash
-        var delivered: Set<String> = []
-        var withdrawnFrom: Set<String> = []
     }
 
     private var items: [String: Item] = [:]
+    /// Each intake index's item, so a feed entry finds the decision it names.
+    private var itemAt: [UInt64: String] = [:]
     private var findings: [Finding] = []
     private(set) var summary = Summary()
     private let hashing = SHA256Algorithm()
@@ -75,6 +79,13 @@ public struct IntakeAccounting: Sendable {
         hashing.hash(CanonicalJSON.encode(CentralItem.normalized(value)))
     }
 
+    static func withChangeID(_ value: JSONValue, _ changeID: String) -> JSONValue {
+        guard case .object(var members) = value else { return value }
+        members.removeAll { $0.key == "change_id" }
+        members.append(.init("change_id", .string(changeID)))
+        return .object(members)
+    }
+
     /// The intake log's entry `index`, in order.
     public mutating func intake(index: UInt64, entry bytes: [UInt8]) {
         summary.intakeEntries += 1
@@ -85,16 +96,19 @@ public struct IntakeAccounting: Sendable {
             report(.malformed, "", "intake entry \(index) is not an intake decision: \(error.message)")
             return
         }
-        let (kind, province): (Kind, String) = switch entry.decision {
-        case .routed(let province, _): (.routed, province)
-        case .held: (.held, "")
-        case .withdrawn(let province, _, _): (.withdrawn, province)
+        let step: Step = switch entry.decision {
+        case .routed(let province, _): Step(index: index, kind: .routed, province: province, delivery: entry.feedChangeID)
+        case .held: Step(index: index, kind: .held, province: "", delivery: "")
+        case .withdrawn(let province, _, _, let delivery): Step(index: index, kind: .withdrawn, province: province, delivery: delivery)
         }
-        let step = Step(index: index, kind: kind, province: province)
+        itemAt[index] = entry.item
         let hash = itemHash(entry.record)
         guard var item = items[entry.item] else {
             if let after = entry.after {
                 report(.malformed, entry.item, "intake entry \(index) follows entry \(after), but it is the item's first")
+            }
+            if step.kind == .withdrawn {
+                report(.malformed, entry.item, "intake entry \(index) withdraws an item nothing routed")
             }
             items[entry.item] = Item(steps: [step], hash: hash)
             return
@@ -103,8 +117,15 @@ public struct IntakeAccounting: Sendable {
         if entry.after != previous.index {
             report(.malformed, entry.item, "intake entry \(index) follows \(entry.after.map { "entry \($0)" } ?? "nothing"), not the item's latest decision (entry \(previous.index))")
         }
-        if kind == .withdrawn, !(previous.kind == .routed && previous.province == province) {
-            report(.malformed, entry.item, "intake entry \(index) withdraws the item from \(province), where its latest decision had not routed it")
+        // A routed item is withdrawn before anything else; a held one is released (routed);
+        // a withdrawn one is routed again or held.
+        let allowed: Bool = switch previous.kind {
+        case .routed: step.kind == .withdrawn && step.province == previous.province && step.delivery == previous.delivery
+        case .held: step.kind == .routed
+        case .withdrawn: step.kind != .withdrawn
+        }
+        if !allowed {
+            report(.malformed, entry.item, "intake entry \(index) (\(step.kind.rawValue)\(step.province.isEmpty ? "" : " \(step.province)")) cannot follow entry \(previous.index) (\(previous.kind.rawValue)\(previous.province.isEmpty ? "" : " \(previous.province)"))")
         }
         if hash != item.hash {
             report(.altered, entry.item, "intake entry \(index) holds another version of the item than its first entry")
@@ -123,31 +144,34 @@ public struct IntakeAccounting: Sendable {
             report(.unlogged, "", "entry \(index) of the feed of \(province) is not JSON")
             return
         }
-        let withdrawal = value["category"]?.stringValue == CentralItem.withdrawalCategory
-        let key = (withdrawal ? value.value(at: "fields.change_id") : value["change_id"])?.stringValue ?? ""
+        let changeID = value["change_id"]?.stringValue ?? ""
         guard let named = CentralItem.intakeIndex(of: bytes) else {
-            report(.unlogged, key, "entry \(index) of the feed of \(province) names no intake entry")
+            report(.unlogged, changeID, "entry \(index) of the feed of \(province) names no intake entry")
             return
         }
-        guard var item = items[key], let step = item.steps.first(where: { $0.index == named }) else {
-            report(.unlogged, key, "entry \(index) of the feed of \(province) names intake entry \(named), which is not a decision about this item")
+        guard let key = itemAt[named], var item = items[key], let position = item.steps.firstIndex(where: { $0.index == named }) else {
+            report(.unlogged, changeID, "entry \(index) of the feed of \(province) names intake entry \(named), which is not a decision the log holds")
             return
         }
-        if withdrawal {
-            guard step.kind == .withdrawn, step.province == province else {
-                report(.unlogged, key, "entry \(index) of the feed of \(province) withdraws the item as intake entry \(named) decided, which is not a withdrawal from \(province)")
+        let step = item.steps[position]
+        if value["category"]?.stringValue == CentralItem.withdrawalCategory {
+            guard step.kind == .withdrawn, step.province == province, value.value(at: "fields.change_id")?.stringValue == step.delivery else {
+                report(.unlogged, key, "entry \(index) of the feed of \(province) withdraws the item as intake entry \(named) decided, which is not a withdrawal of that delivery from \(province)")
                 return
             }
-            item.withdrawnFrom.insert(province)
         } else {
-            guard step.kind == .routed, step.province == province else {
-                report(.unlogged, key, "entry \(index) of the feed of \(province) names intake entry \(named), which does not route the item to \(province)")
+            guard step.kind == .routed, step.province == province, changeID == step.delivery else {
+                report(.unlogged, key, "entry \(index) of the feed of \(province) (\(changeID)) names intake entry \(named), which does not route the item to \(province) under that change id")
                 return
             }
-            if itemHash(value) != item.hash {
+            // Unaltered: the intake log's item, once the delivery's change id is its own again.
+            if itemHash(Self.withChangeID(value, key)) != item.hash {
                 report(.altered, key, "entry \(index) of the feed of \(province) is not the item the intake log holds")
             }
-            item.delivered.insert(province)
+        }
+        item.steps[position].carried += 1
+        if item.steps[position].carried > 1 {
+            report(.duplicated, key, "the feed of \(province) carries intake entry \(named) twice (again at entry \(index))")
         }
         items[key] = item
     }
@@ -163,36 +187,37 @@ public struct IntakeAccounting: Sendable {
         var summary = result.summary
         summary.items = items.count
         for (key, item) in items.sorted(by: { $0.key < $1.key }) {
-            let latest = item.steps[item.steps.count - 1]
-            // A withdrawal is delivered or it is not; a withdrawal from a feed that never held
-            // the item needs none.
-            var live = item.delivered.subtracting(item.withdrawnFrom)
-            for step in item.steps where step.kind == .withdrawn {
-                if item.delivered.contains(step.province), !item.withdrawnFrom.contains(step.province) {
-                    result.report(.notWithdrawn, key, "intake entry \(step.index) withdraws the item from \(step.province), whose feed has no withdrawal of it")
-                    live.remove(step.province)
+            let steps = item.steps
+            let latest = steps[steps.count - 1]
+            for (position, step) in steps.enumerated() {
+                let next = position + 1 < steps.count ? steps[position + 1] : nil
+                switch step.kind {
+                case .routed where next == nil:
+                    if step.carried == 0 {
+                        result.report(.undelivered, key, "intake entry \(step.index) routes the item to \(step.province), whose feed does not hold it")
+                    }
+                case .routed:
+                    // Moved on: a delivery made must have been withdrawn by the decision after it.
+                    if step.carried > 0, let next, next.kind == .withdrawn, next.carried == 0 {
+                        result.report(.notWithdrawn, key, "intake entry \(next.index) withdraws the item from \(step.province), whose feed has no withdrawal of it: it is live there and where its latest decision (intake entry \(latest.index), \(latest.kind.rawValue)) puts it")
+                    }
+                case .held where next == nil:
+                    if let held, !held.contains(key) {
+                        result.report(.notHeld, key, "intake entry \(step.index) holds the item, but HQ's held queue does not have it")
+                    }
+                case .withdrawn where next == nil:
+                    result.report(.undelivered, key, "intake entry \(step.index) withdrew the item from \(step.province) and nothing routed or held it since")
+                case .held, .withdrawn:
+                    break
                 }
             }
             switch latest.kind {
-            case .routed:
-                summary.routed += 1
-                if !live.contains(latest.province) {
-                    result.report(.undelivered, key, "intake entry \(latest.index) routes the item to \(latest.province), whose feed \(item.delivered.contains(latest.province) ? "withdrew it" : "does not hold it")")
-                }
-                live.remove(latest.province)
-            case .held:
-                summary.held += 1
-                if let held, !held.contains(key) {
-                    result.report(.notHeld, key, "intake entry \(latest.index) holds the item, but HQ's held queue does not have it")
-                }
-            case .withdrawn:
-                result.report(.undelivered, key, "intake entry \(latest.index) withdrew the item from \(latest.province) and nothing routed or held it since")
+            case .routed: summary.routed += 1
+            case .held: summary.held += 1
+            case .withdrawn: break
             }
-            if !live.isEmpty {
-                result.report(.duplicated, key, "the item is live in the feed\(live.count > 1 ? "s" : "") of \(live.sorted().joined(separator: ", ")), which its latest decision (intake entry \(latest.index), \(latest.kind)) does not name")
-            }
+            if steps.contains(where: { $0.kind == .withdrawn }) { summary.moved += 1 }
         }
-        summary.moved = items.values.filter { $0.steps.contains { $0.kind == .withdrawn } }.count
         return (summary, result.findings, result.omitted)
     }
 }

@@ -17,8 +17,9 @@ public struct IntakeEntry: Sendable, Equatable {
         case routed(province: String, basis: String)
         /// Into the held queue, with the reason's code and text.
         case held(code: String, reason: String)
-        /// Out of `province`'s feed again (a withdrawal entry there), with why.
-        case withdrawn(province: String, code: String, reason: String)
+        /// Out of `province`'s feed again (a withdrawal entry there), with why; `delivery` is the
+        /// change id of the feed entry it withdraws.
+        case withdrawn(province: String, code: String, reason: String, delivery: String)
 
         public var name: String {
             switch self {
@@ -51,6 +52,11 @@ public struct IntakeEntry: Sendable, Equatable {
 
     public var changeID: String { Self.changeID(item: item, after: after) }
 
+    /// The change id of the feed entry a routed decision makes: the item's own for its first
+    /// decision, `<item>/after/<index>` for a later one (a release or a re-delivery after a
+    /// move), so a province that had the item before, and withdrew it, takes it again.
+    public var feedChangeID: String { after.map { "\(item)/after/\($0)" } ?? item }
+
     public static func changeID(item: String, after: UInt64?) -> String {
         after.map { "intake/\(item)/after/\($0)" } ?? "intake/\(item)"
     }
@@ -63,8 +69,9 @@ public struct IntakeEntry: Sendable, Equatable {
             fields += [.init("province", .string(province)), .init("basis", .string(basis))]
         case .held(let code, let reason):
             fields += [.init("code", .string(code)), .init("reason", .string(reason))]
-        case .withdrawn(let province, let code, let reason):
-            fields += [.init("province", .string(province)), .init("code", .string(code)), .init("reason", .string(reason))]
+        case .withdrawn(let province, let code, let reason, let delivery):
+            fields += [.init("province", .string(province)), .init("code", .string(code)), .init("reason", .string(reason)),
+                       .init("delivery", .string(delivery))]
         }
         if let after { fields.append(.init("after", .number(Double(after)))) }
         fields.append(.init("logged_at", .number(loggedAt.timeIntervalSince1970.rounded(.down))))
@@ -108,7 +115,8 @@ public struct IntakeEntry: Sendable, Equatable {
         switch try text("fields.decision") {
         case "routed": decision = .routed(province: try text("fields.province"), basis: try text("fields.basis"))
         case "held": decision = .held(code: try text("fields.code"), reason: try text("fields.reason"))
-        case "withdrawn": decision = .withdrawn(province: try text("fields.province"), code: try text("fields.code"), reason: try text("fields.reason"))
+        case "withdrawn": decision = .withdrawn(province: try text("fields.province"), code: try text("fields.code"), reason: try text("fields.reason"),
+                                                delivery: try text("fields.delivery"))
         case let other: throw IntakeEntryError("fields.decision \"\(other)\" is not routed, held or withdrawn")
         }
         var after: UInt64?

@@ -180,7 +180,9 @@ struct IntakeTests {
         let old = try await guangdong.store.centralRisk(uscc: entity)
         #expect(old.count == 1 && old[0].withdrawal?.to == "310000" && old[0].withdrawal?.code == "moved")
         let new = try await shanghai.store.centralRisk(uscc: entity)
-        #expect(new.count == 1 && new[0].withdrawal == nil && new[0].changeID == decisions[1].item)
+        // Delivered again under a change id of its own (the decision it follows names it).
+        let redelivery = "\(decisions[1].item)/after/2"
+        #expect(new.count == 1 && new[0].withdrawal == nil && new[0].changeID == redelivery)
         // In each province's own data (记于企业名下): Guangdong published the item, then revoked it
         // under the withdrawal's change id; Shanghai published it.
         func published(_ ledger: ProvinceLedger) async throws -> [JSONValue] {
@@ -191,12 +193,34 @@ struct IntakeTests {
         #expect(gdPublished.map { $0["op"]?.stringValue } == ["upsert", "revoke"] && gdPublished.allSatisfy { $0["id"] == gdPublished[0]["id"] })
         #expect(gdPublished[1]["change_id"]?.stringValue == "withdraw/\(decisions[1].item)/2")
         let shPublished = try await published(shanghai)
-        #expect(shPublished.count == 1 && shPublished[0]["op"]?.stringValue == "upsert" && shPublished[0]["change_id"]?.stringValue == decisions[1].item)
+        #expect(shPublished.count == 1 && shPublished[0]["op"]?.stringValue == "upsert" && shPublished[0]["change_id"]?.stringValue == redelivery)
         let listing = try await CLI.run(["province", "risk", "--ledger", guangdong.directory.path, "--uscc", entity])
         #expect(listing.status == 0 && listing.stdout.contains("WITHDRAWN by feed entry 2 (moved, now registered in 310000)"), "\(listing.stdout)")
 
-        let report = try await IntakeVerification(data: harness.hqData).run()
+        var report = try await IntakeVerification(data: harness.hqData).run()
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.summary.moved == 1 && report.summary.routed == 2)
+
+        // It moves back: Guangdong, which withdrew the item, takes it again as a new delivery
+        // and publishes it again; Shanghai withdraws it.
+        _ = try await register.importChanges(province: try ProvinceCode("310000"), [
+            try HeldRiskTests.registration("R-SH", entity, province: "310000", status: "迁出", since: "2026-12-01"),
+        ], now: Date())
+        _ = try await register.importChanges(province: try ProvinceCode("440000"), [
+            try HeldRiskTests.registration("R-GD2", entity, province: "440000", status: "存续", since: "2026-12-01"),
+        ], now: Date())
+        #expect(try await release.run().movedTo == ["440000": 1])
+        try await harness.withHQ { hq in
+            _ = try await hq.sync(guangdong)
+            #expect(try await FeedTests.receive(hq, guangdong).applied == 1)
+            #expect(try await FeedTests.receive(hq, shanghai).applied == 1)
+        }
+        let back = try await guangdong.store.centralRisk(uscc: entity)
+        #expect(back.map { $0.withdrawal == nil } == [false, true] && back[1].changeID == "\(decisions[1].item)/after/4")
+        #expect(try await shanghai.store.centralRisk(uscc: entity).map { $0.withdrawal?.to } == ["440000"])
+        #expect(try await published(guangdong).map { $0["op"]?.stringValue } == ["upsert", "revoke", "upsert"])
+        report = try await IntakeVerification(data: harness.hqData).run()
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        #expect(report.summary.moved == 1 && report.summary.routed == 2 && report.summary.intakeEntries == 6)
     }
 }

@@ -87,14 +87,15 @@ struct IntakeEffects {
     }
 
     /// The feed record an item becomes when routed to `province` by intake entry `intake`.
-    static func feedRecord(_ item: JSONValue, to province: String, intake: UInt64) throws(LedgerCoreError) -> ChangeRecord {
-        try ChangeRecord(value: CentralItem.routed(item, to: province, intake: intake), province: province)
+    static func feedRecord(_ item: JSONValue, to province: String, intake: UInt64, changeID: String) throws(LedgerCoreError) -> ChangeRecord {
+        try ChangeRecord(value: CentralItem.routed(item, to: province, intake: intake, changeID: changeID), province: province)
     }
 
     /// Checks that the item can be a record of `province`'s feed before a decision routing it
-    /// there is logged (the largest index the log will reach stands in for the real one).
+    /// there is logged (the largest index the log will reach stands in for the real ones).
     static func check(_ item: JSONValue, to province: String) throws(LedgerCoreError) {
-        _ = try feedRecord(item, to: province, intake: 9_007_199_254_740_991)
+        let largest: UInt64 = 9_007_199_254_740_991
+        _ = try feedRecord(item, to: province, intake: largest, changeID: "\(item["change_id"]?.stringValue ?? "")/after/\(largest)")
     }
 
     /// Acts on one logged decision. `movedTo` is where a withdrawn item goes next, for the
@@ -103,14 +104,15 @@ struct IntakeEffects {
         let entry = logged.entry
         switch entry.decision {
         case .routed(let province, _):
-            try await chunks.add(try Self.feedRecord(entry.record, to: province, intake: logged.index), province: province)
+            try await chunks.add(try Self.feedRecord(entry.record, to: province, intake: logged.index, changeID: entry.feedChangeID), province: province)
             placements.append(RiskPlacement(changeID: entry.item, uscc: entry.uscc, province: province, intakeIndex: logged.index, placedAt: now()))
         case .held(let code, let reason):
             held.append(HeldRiskItem(changeID: entry.item, uscc: entry.uscc, code: code, reason: reason, heldAt: now(),
                                      record: CanonicalJSON.encode(entry.record), intakeIndex: logged.index))
-        case .withdrawn(let province, let code, let reason):
+        case .withdrawn(let province, let code, let reason, let delivery):
             let day = String(IntakeEntry.rfc3339(entry.loggedAt).prefix(10))
-            let withdrawal = CentralItem.withdrawal(of: entry.record, from: province, intake: logged.index, code: code, reason: reason, to: movedTo, on: day)
+            let withdrawal = CentralItem.withdrawal(of: entry.record, delivery: delivery, from: province, intake: logged.index, code: code, reason: reason,
+                                                    to: movedTo, on: day)
             try await chunks.add(try ChangeRecord(value: withdrawal, province: province), province: province)
         }
     }

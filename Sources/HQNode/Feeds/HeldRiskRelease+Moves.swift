@@ -41,7 +41,8 @@ extension HeldRiskRelease {
                 targets[placement.changeID] = (target, basis)
                 withdrawals.append(IntakeEntry(item: placement.changeID, uscc: placement.uscc,
                                                decision: .withdrawn(province: placement.province, code: "moved",
-                                                                    reason: "\(placement.uscc) is registered in \(target) now, no longer in \(placement.province)"),
+                                                                    reason: "\(placement.uscc) is registered in \(target) now, no longer in \(placement.province)",
+                                                                    delivery: routed.feedChangeID),
                                                after: placement.intakeIndex, record: routed.record, loggedAt: now()))
             }
             var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: Int(FeedAPI.maximumDeliveryEntries), chunkBytes: 8 << 20, now: now),
