@@ -48,6 +48,11 @@ public protocol HQStorage: Sendable {
     /// with an empty tree signed by `signer`, whose key name must be `IntakeOrigin.origin`.
     func intake(signer: any NoteSigner) async throws -> any FeedStore
 
+    /// Runs `body` as the only push-down run (import, release, moves) of every HQ process on
+    /// this storage: each run decides, logs in the intake log and acts in steps of their own, and
+    /// two at once could decide one item twice. Waits while another run holds it.
+    func withPushDownLock<T: Sendable>(_ body: () async throws -> T) async throws -> T
+
     /// The public keys HQ's processes sign with, where several processes share this storage;
     /// nil where one process serves it and its keys live beside it.
     var recordedKeys: (any RecordedKeys)? { get }

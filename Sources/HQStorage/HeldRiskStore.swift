@@ -20,6 +20,11 @@ public protocol HeldRiskStore: Sendable {
     func placements(after: String?, limit: Int) async throws -> [RiskPlacement]
     /// Which of `changeIDs` are held, and which placed, already.
     func known(changeIDs: [String]) async throws -> (held: Set<String>, placed: Set<String>)
+    /// The size of the intake log up to which every decision has been acted on (feed entries,
+    /// placements, held items): a push-down run that stopped between logging and acting leaves
+    /// it behind, and the next run acts on the rest first. 0 before the first run.
+    func appliedIntake() async throws -> UInt64
+    func setAppliedIntake(_ size: UInt64) async throws
     /// How many are held and since when the oldest.
     func summary() async throws -> HeldRiskSummary
 }

@@ -137,6 +137,26 @@ public final class PostgresHQStorage: SchemaAdministration {
         return try await openLog(key: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), signer: signer)
     }
 
+    /// A session advisory lock on one connection of the pool, held while `body` runs; every HQ
+    /// process on the database waits for it. The server drops it with the connection if the
+    /// process dies.
+    public func withPushDownLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.pushDownLockKey))", logger: logger).collect()
+            do {
+                let result = try await body()
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.pushDownLockKey))", logger: logger).collect()
+                return result
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.pushDownLockKey))", logger: logger).collect()
+                throw error
+            }
+        }
+    }
+
+    /// "CSPD": CreditSync push-down.
+    static let pushDownLockKey: Int64 = 0x4353_5044
+
     public func existingFeed(province: String) async throws -> (any FeedStore)? {
         guard let enrolment = try await registry.enrolment(province: province) else {
             throw HQStorageError(.notEnrolled, "province \(province) is not enrolled at HQ",

@@ -21,6 +21,7 @@ public final class SQLiteHQStorage: HQStorage {
     let leases = UploadLeases()
     private let mirrors = Mutex<[String: SQLiteMirror]>([:])
     private let feeds = Mutex<[String: SQLiteFeed]>([:])
+    private let pushDownLock: PushDownLock
     /// The descriptor holding `serve.lock`, kept open while this process serves.
     private let serveLock = Mutex<Int32?>(nil)
 
@@ -53,6 +54,7 @@ public final class SQLiteHQStorage: HQStorage {
 
     private init(directory: URL) throws {
         self.directory = directory
+        pushDownLock = PushDownLock(path: directory.appendingPathComponent("pushdown.lock").path)
         sqliteRegistry = try SQLiteRegistry(path: directory.appendingPathComponent(Self.registryFile).path)
         sqliteRegister = try SQLiteRegister(path: directory.appendingPathComponent(Self.registerFile).path)
     }
@@ -117,6 +119,18 @@ public final class SQLiteHQStorage: HQStorage {
                                  hint: "enrol it with `creditsync hq enroll --province \(province) --key VERIFIER_KEY`")
         }
         return try openLog(key: province, origin: FeedOrigin.of(province: province), suite: Suites.named(enrolment.suite), signer: signer)
+    }
+
+    public func withPushDownLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let descriptor = try await pushDownLock.acquire()
+        do {
+            let result = try await body()
+            await pushDownLock.release(descriptor: descriptor)
+            return result
+        } catch {
+            await pushDownLock.release(descriptor: descriptor)
+            throw error
+        }
     }
 
     public func existingFeed(province: String) async throws -> (any FeedStore)? {

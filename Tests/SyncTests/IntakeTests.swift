@@ -223,4 +223,56 @@ struct IntakeTests {
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.summary.moved == 1 && report.summary.routed == 2 && report.summary.intakeEntries == 6)
     }
+
+    @Test("a push-down run stopped after logging is finished by the next; two imports at once decide each item once",
+          arguments: StorageBackend.allCases)
+    func resumesAndSerializes(backend: StorageBackend) async throws {
+        let harness = try await SyncHarness(backend: backend)
+        _ = try await harness.province("440000")
+        _ = try await harness.province("310000")
+        // Two imports of one file at once, the file naming one change id twice with two entities:
+        // every item decided once, the repeated line's first decision standing.
+        var generator = CentralRiskGenerator(seed: 4_400)
+        let first = try JSONParser.parse(generator.record(uscc: generator.uscc(division: "440300")))
+        let twin = first.setting("entity.uscc", to: .string(generator.uscc(division: "310104")))
+        let (url, _) = try FeedTests.riskFile(harness.directory, seed: 44, divisions: [("440300", 20), ("310104", 20)],
+                                              extra: [first, twin].map { String(decoding: CanonicalJSON.encode($0), as: UTF8.self) })
+        async let one = FeedTests.importRisk(harness, url, chunk: 7)
+        async let two = FeedTests.importRisk(harness, url, chunk: 7)
+        let (a, b) = try await (one.0, two.0)
+        #expect(a.appended + b.appended == 41 && a.repeated + b.repeated == 41 + 2, "\(a) \(b)")
+        let intake = try await harness.hqData.intake()
+        #expect(try await intake.latestCheckpoint().size == 41)
+        var report = try await IntakeVerification(data: harness.hqData).run()
+        #expect(report.findings.isEmpty && report.summary.routed == 41, "\(report.findings)")
+
+        // HQ stopped right after logging: an item routed to Shanghai, and a withdrawal from
+        // Guangdong with nothing after it (a move cut in two). The next run finishes both.
+        let signer = try harness.hqData.keys.intakeSigner()
+        let orphan = IntakeEntry(item: "central/orphan", uscc: twin.value(at: "entity.uscc")!.stringValue!, decision: .routed(province: "310000", basis: "code"),
+                                 after: nil, record: first.setting("change_id", to: .string("central/orphan")).setting("id", to: .string("orphan")), loggedAt: Date())
+        let placement = try #require(try await harness.hqData.storage.heldRisk.placements(after: nil, limit: 100).first { $0.province == "440000" })
+        let routed = try IntakeEntry(entry: try #require(try await intake.entries(from: placement.intakeIndex, to: placement.intakeIndex + 1).first))
+        let cut = IntakeEntry(item: placement.changeID, uscc: placement.uscc,
+                              decision: .withdrawn(province: "440000", code: "moved", reason: "test", delivery: routed.feedChangeID),
+                              after: placement.intakeIndex, record: routed.record, loggedAt: Date())
+        _ = try await intake.append([orphan, cut].map { PreparedEntry(try $0.changeRecord(), suite: intake.suite) }, signer: signer, now: Date())
+        report = try await IntakeVerification(data: harness.hqData).run()
+        #expect(Set(report.findings.map { "\($0.code.rawValue) \($0.item)" })
+                == ["intake.undelivered central/orphan", "intake.undelivered \(placement.changeID)", "intake.not-withdrawn \(placement.changeID)"],
+                "\(report.findings)")
+        _ = try await HeldRiskRelease(data: harness.hqData, domain: try DomainTables.bundled()).run()
+        report = try await IntakeVerification(data: harness.hqData).run()
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        // The orphan reached Shanghai; the cut item was withdrawn from Guangdong and, the register
+        // still having it nowhere else, delivered to Guangdong again under a new change id.
+        let shanghai = try await Self.entries(try await harness.hqData.feed(province: "310000")).map { try JSONParser.parse($0) }
+        #expect(shanghai.contains { $0["change_id"]?.stringValue == "central/orphan" })
+        let guangdong = try await Self.entries(try await harness.hqData.feed(province: "440000")).map { try JSONParser.parse($0) }
+        #expect(guangdong.suffix(2).map { $0["category"]?.stringValue } == [CentralItem.withdrawalCategory, "central_risk"])
+        let withdrawalIndex = try #require(try await intake.indexes(changeIDs: [cut.changeID])[cut.changeID])
+        #expect(guangdong.last?["change_id"]?.stringValue == "\(placement.changeID)/after/\(withdrawalIndex)")
+        let applied = try await harness.hqData.storage.heldRisk.appliedIntake()
+        #expect(try await applied == intake.latestCheckpoint().size)
+    }
 }

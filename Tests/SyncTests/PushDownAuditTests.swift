@@ -32,12 +32,16 @@ struct PushDownAuditTests {
     }
 
     static func audit(_ harness: SyncHarness, month: String) async throws -> [Finding] {
+        try await auditDocument(harness, month: month).findings.filter { $0.rule == RuleID.pushDownPublicity }
+    }
+
+    static func auditDocument(_ harness: SyncHarness, month: String) async throws -> AuditDocument.File {
         let rules = try QualityRules.bundled()
         let period = try AuditPeriod(month)
         let plan = AuditPlan(province: "440000", period: period, rules: rules, calendar: try WorkingCalendar.bundled())
         let out = harness.directory.appending("audit-\(month)")
         _ = try await ProvinceAuditor(storage: harness.hqData.storage).run(plan, output: out)
-        return try AuditDocument.read(out.appendingPathComponent(AuditFiles.document)).findings.filter { $0.rule == RuleID.pushDownPublicity }
+        return try AuditDocument.read(out.appendingPathComponent(AuditFiles.document))
     }
 
     @Test("an item published on time passes; one published after the deadline, or never, is a finding in its month", arguments: StorageBackend.allCases)
@@ -82,8 +86,13 @@ struct PushDownAuditTests {
         #expect(lateFinding.message.contains("公示日期为 \(due.adding(days: 3).iso)"), "\(lateFinding.message)")
         let missing = try #require(november.first { $0.id == (try? ids(neverFile))?.first })
         #expect(missing.expected == due.iso && missing.message.contains("本省数据中仍没有该记录"), "\(missing.message)")
-        // December: the late one is settled (published in November); the missing one is still a finding.
-        let december = try await Self.audit(harness, month: "2026-12")
-        #expect(december.map(\.id) == [try ids(neverFile)[0]])
+        // December: the late one is settled (published in November); the missing one is still a
+        // finding, scored as one failing record of timeliness under this rule, not as a record
+        // missing from every dimension.
+        let december = try await Self.auditDocument(harness, month: "2026-12")
+        #expect(december.findings.filter { $0.rule == RuleID.pushDownPublicity }.map(\.id) == [try ids(neverFile)[0]])
+        let timeliness = try #require(december.header.scores["timeliness"])
+        #expect(timeliness.rules.first { $0.rule == RuleID.pushDownPublicity && $0.category == "central_risk" }?.failing == 1, "\(timeliness.rules)")
+        #expect(december.header.scores["comprehensiveness"]?.rules.contains { $0.rule == RuleID.missingLocal && $0.category == "central_risk" && $0.failing > 0 } != true)
     }
 }

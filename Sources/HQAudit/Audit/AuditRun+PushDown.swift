@@ -1,3 +1,4 @@
+import HQStorage
 import LedgerCore
 import Quality
 import Reconcile
@@ -34,21 +35,27 @@ extension AuditRun {
     }
 
     /// The items HQ's feed delivered that the province's data does not hold at all, once the
-    /// merge has taken off those it does: past their deadline, each is a finding counted like a
-    /// record the province lacks.
-    mutating func checkPushDownMissing() throws {
-        guard let rule = plan.rules.pushDown else { return }
+    /// merge has taken off those it does: past their deadline (and in the audit's scope), each
+    /// is a record of its category that fails timeliness under this rule, as if the province had
+    /// it unpublished, so lacking an item never scores better than publishing it late.
+    mutating func checkPushDownMissing() async throws {
+        guard let rule = plan.rules.pushDown, let feed = pushedDown.feed else { return }
         let period = plan.period
         for (key, item) in pushedDown.items.sorted(by: { ($0.key.category, $0.key.id) < ($1.key.category, $1.key.id) }) {
-            guard let due = try? checker.calendar.date(rule.workingDays, workingDaysAfter: item.pushedOn), due < period.lastDay else { continue }
-            let record = try AuditRecord(bytes: item.entry)
+            guard let due = try? checker.calendar.date(rule.workingDays, workingDaysAfter: item.pushedOn), due < period.lastDay,
+                  let entry = try await feed.entries(from: item.index, to: item.index + 1).first else { continue }
+            let record = try AuditRecord(bytes: entry)
+            guard Self.inScope(occurred: record.occurredAt, period: period, years: plan.rules.scopeYears) else { continue }
             let finding = checker.callerFinding(
                 RuleID.pushDownPublicity, for: record, value: key.id, expected: due.iso,
                 detail: ("总局于 \(item.pushedOn.iso) 推送（推送第 \(item.index) 条），应于 \(due.iso) 前记于企业名下并公示，至审计期末 \(period.lastDay.iso) 本省数据中仍没有该记录",
                          "HQ pushed it down on \(item.pushedOn.iso) (feed entry \(item.index)); due under the entity, published, by \(due.iso); the province's data still lacks it at the end of the period, \(period.lastDay.iso)"))
             let segment: Finding.Segment = period.contains(item.pushedOn) ? .increment : .stock
-            tally.countMissingLocal(finding, category: key.category, segment: segment)
-            if let finding { try write(finding, segment: segment) }
+            tally.checked(category: key.category, segment: segment, timeliness: true)
+            var seen: Set<String> = []
+            let findings = finding.map { [$0] } ?? []
+            tally.settle(category: key.category, segment: segment, mask: tally.count(findings, category: key.category, segment: segment, seen: &seen))
+            for finding in findings { try write(finding, segment: segment) }
         }
         pushedDown.items.removeAll()
     }

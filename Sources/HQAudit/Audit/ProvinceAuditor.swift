@@ -63,7 +63,7 @@ public struct ProvinceAuditor: Sendable {
             }
             try await run.merge(mirror: mirror, mirrorSize: read.size, register: storage.register, registerSize: registerSize)
             try run.pairByBusinessKey()
-            try run.checkPushDownMissing()
+            try await run.checkPushDownMissing()
             try await run.checkGroups()
             let before = try await previous(plan)
             let document = try run.finish(read: read, registerSize: registerSize, previous: before, now: now)

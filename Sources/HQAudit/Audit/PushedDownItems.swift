@@ -7,18 +7,20 @@ import Quality
 /// What HQ's feed had delivered to a province by the end of an audit period (DESIGN §7), for
 /// `timeliness.push_down_publicity`: each item of the rule's categories by its record key, with
 /// the Beijing date of the first feed checkpoint that covers it (when HQ pushed it down), less the
-/// items withdrawn by then. Memory is one entry's bytes per item the province must publish.
+/// items withdrawn by then. Memory is the key, index and date of each item the province must
+/// publish; an entry is read again only for a finding.
 struct PushedDownItems {
     struct Item: Sendable {
-        var entry: [UInt8]
         var index: UInt64
         var pushedOn: CivilDate
     }
 
     var items: [StateKey: Item] = [:]
+    var feed: (any FeedStore)?
 
     static func read(_ feed: any FeedStore, categories: Set<String>, through lastDay: CivilDate) async throws -> PushedDownItems {
         var result = PushedDownItems()
+        result.feed = feed
         var keys: [String: StateKey] = [:]
         var cursor: UInt64 = 0
         // HQ signs one checkpoint per import chunk: each one dates the entries it added.
@@ -37,7 +39,7 @@ struct PushedDownItems {
                 guard categories.contains(category), let id = value["id"]?.stringValue else { continue }
                 let key = StateKey(category: category, id: id)
                 keys[changeID] = key
-                result.items[key] = Item(entry: entry, index: cursor + UInt64(offset), pushedOn: day)
+                result.items[key] = Item(index: cursor + UInt64(offset), pushedOn: day)
             }
             cursor = checkpoint.size
         }

@@ -99,14 +99,18 @@ struct IntakeEffects {
     }
 
     /// Acts on one logged decision. `movedTo` is where a withdrawn item goes next, for the
-    /// withdrawal entry's `to`.
-    mutating func apply(_ logged: CentralIntake.Logged, movedTo: String? = nil) async throws {
+    /// withdrawal entry's `to`; `settle` false leaves the placement or hold to a later decision
+    /// about the same item (a replay acts on each item's latest).
+    mutating func apply(_ logged: CentralIntake.Logged, movedTo: String? = nil, settle: Bool = true) async throws {
         let entry = logged.entry
         switch entry.decision {
         case .routed(let province, _):
             try await chunks.add(try Self.feedRecord(entry.record, to: province, intake: logged.index, changeID: entry.feedChangeID), province: province)
-            placements.append(RiskPlacement(changeID: entry.item, uscc: entry.uscc, province: province, intakeIndex: logged.index, placedAt: now()))
+            if settle {
+                placements.append(RiskPlacement(changeID: entry.item, uscc: entry.uscc, province: province, intakeIndex: logged.index, placedAt: now()))
+            }
         case .held(let code, let reason):
+            guard settle else { break }
             held.append(HeldRiskItem(changeID: entry.item, uscc: entry.uscc, code: code, reason: reason, heldAt: now(),
                                      record: CanonicalJSON.encode(entry.record), intakeIndex: logged.index))
         case .withdrawn(let province, let code, let reason, let delivery):

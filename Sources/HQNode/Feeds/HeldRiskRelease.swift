@@ -35,9 +35,15 @@ public struct HeldRiskRelease: Sendable {
     }
 
     public func run(now: @escaping @Sendable () -> Date = Date.init) async throws -> Summary {
+        try await data.storage.withPushDownLock { try await locked(now: now) }
+    }
+
+    /// `run` under the push-down lock: first what a stopped run left, then the queue, then moves.
+    private func locked(now: @escaping @Sendable () -> Date) async throws -> Summary {
         let enrolments = try await data.registry.enrolments()
         let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
         let intake = try await CentralIntake(data: data)
+        _ = try await intake.resume(data: data, router: router, enrolments: enrolments, now: now)
         var summary = Summary()
         var after: String?
         while true {
@@ -85,6 +91,7 @@ public struct HeldRiskRelease: Sendable {
             try await data.storage.heldRisk.hold(stillHeld)
         }
         try await follow(router: router, enrolments: enrolments, intake: intake, summary: &summary, now: now)
+        try await intake.settled(data)
         return summary
     }
 }

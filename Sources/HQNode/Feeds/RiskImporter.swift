@@ -75,9 +75,17 @@ public struct RiskImporter: Sendable {
         for source in sources where !FileManager.default.isReadableFile(atPath: source.path) {
             throw HQError(.input, "cannot read \(source.path)", hint: "check the file name and its permissions; nothing was imported")
         }
+        return try await data.storage.withPushDownLock {
+            try await locked(sources, now: now, onRejection: onRejection)
+        }
+    }
+
+    /// `run` under the push-down lock: first what a stopped run left, then the files.
+    private func locked(_ sources: [Source], now: @escaping @Sendable () -> Date, onRejection: (Rejection) -> Void) async throws -> Summary {
         let enrolments = try await data.registry.enrolments()
         let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
         let intake = try await CentralIntake(data: data)
+        _ = try await intake.resume(data: data, router: router, enrolments: enrolments, now: now)
         var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
         var summary = Summary()
 
@@ -95,13 +103,15 @@ public struct RiskImporter: Sendable {
             let known = try await data.storage.heldRisk.known(changeIDs: usable.compactMap { $0.value?["change_id"]?.stringValue })
             let registered = try await data.storage.register.registrations(usccs: usable.map(\.uscc))
             var decisions: [IntakeEntry] = []
+            var decided = Set<String>()
             for item in batch {
                 guard let value = item.value else {
                     reject(item.source, item.line, item.rejection?.code ?? "", item.rejection?.reason ?? "")
                     continue
                 }
                 let changeID = value["change_id"]?.stringValue ?? ""
-                if known.placed.contains(changeID) {
+                // The same change id again in one batch: the first line's decision stands.
+                if known.placed.contains(changeID) || !decided.insert(changeID).inserted {
                     summary.read += 1
                     summary.repeated += 1
                     continue
@@ -183,6 +193,7 @@ public struct RiskImporter: Sendable {
             }
             try await route(batch)
         }
+        try await intake.settled(data)
         summary.appended = effects.chunks.appended
         summary.repeated += effects.chunks.repeated
         summary.byProvince = effects.chunks.byProvince

@@ -75,6 +75,19 @@ struct PostgresHeldRisk: HeldRiskStore {
         return (held, placed)
     }
 
+    func appliedIntake() async throws -> UInt64 {
+        for try await size in try await client.query("SELECT size FROM intake_applied WHERE id = 1", logger: logger).decode(Int64.self) {
+            return try PostgresValue.size(size)
+        }
+        return 0
+    }
+
+    func setAppliedIntake(_ size: UInt64) async throws {
+        try await client.run("""
+            INSERT INTO intake_applied (id, size) VALUES (1, \(try PostgresValue.bigint(size))) ON CONFLICT (id) DO UPDATE SET size = excluded.size
+            """, logger: logger)
+    }
+
     func summary() async throws -> HeldRiskSummary {
         for try await (count, oldest) in try await client.query("SELECT count(*), min(held_at) FROM held_risk", logger: logger).decode((Int64, Int64?).self) {
             return HeldRiskSummary(count: Int(count), oldest: oldest.map(PostgresValue.date))

@@ -312,6 +312,11 @@ enum PostgresSchema {
                 intake_index bigint NOT NULL CHECK (intake_index >= 0),
                 placed_at bigint NOT NULL
             );
+            -- The intake log's size up to which every decision has been acted on.
+            CREATE TABLE intake_applied (
+                id integer PRIMARY KEY CHECK (id = 1),
+                size bigint NOT NULL CHECK (size >= 0)
+            );
             """),
     ]
 

@@ -73,6 +73,17 @@ struct SQLiteHeldRisk: HeldRiskStore {
         }
     }
 
+    func appliedIntake() async throws -> UInt64 {
+        try await pool.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT size FROM intake_applied WHERE id = 1") ?? 0) }
+    }
+
+    func setAppliedIntake(_ size: UInt64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO intake_applied (id, size) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET size = excluded.size",
+                           arguments: [Int64(size)])
+        }
+    }
+
     func summary() async throws -> HeldRiskSummary {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(held_at) AS oldest FROM held_risk")!

@@ -129,6 +129,10 @@ enum SQLiteRegistrySchema {
                     intake_index INTEGER NOT NULL CHECK (intake_index >= 0),
                     placed_at INTEGER NOT NULL
                 ) WITHOUT ROWID;
+                CREATE TABLE intake_applied (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    size INTEGER NOT NULL CHECK (size >= 0)
+                );
                 """)
         }
         return migrator
