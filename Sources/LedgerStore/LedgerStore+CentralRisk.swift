@@ -68,7 +68,7 @@ extension LedgerStore {
         }
         let stamp = Int64(now.timeIntervalSince1970)
         let feedSize = try SQLiteInteger.from(delivery.checkpoint.size)
-        let published = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(stamp)))
+        let published = UTCTimestamp.rfc3339(seconds: stamp)
         defer { checkpointer.nudge() }
         return try await pool.write { db in
             try self.requireCurrentSigner(signer, db: db)

@@ -136,7 +136,7 @@ public struct IntakeEntry: Sendable, Equatable {
     }
 
     public static func rfc3339(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+        UTCTimestamp.rfc3339(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 }
 

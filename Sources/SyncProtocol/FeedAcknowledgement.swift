@@ -64,7 +64,7 @@ public struct FeedAcknowledgement: Sendable, Equatable {
 
     /// UTC, seconds: `2026-12-02T01:02:03Z`.
     static func rfc3339(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        UTCTimestamp.rfc3339(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     static func parseRFC3339(_ text: String) -> Date? {

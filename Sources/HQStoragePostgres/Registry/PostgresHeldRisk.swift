@@ -40,16 +40,24 @@ struct PostgresHeldRisk: HeldRiskStore {
 
     func place(_ placements: [RiskPlacement]) async throws {
         guard !placements.isEmpty else { return }
+        // One statement per batch (arrays unnested), not one per item: a statement per item was
+        // most of a 100,000-item import on PostgreSQL. The last placement of a change id wins.
+        var latest: [String: RiskPlacement] = [:]
+        for placement in placements { latest[placement.changeID] = placement }
+        let rows = latest.values.sorted { $0.changeID < $1.changeID }
+        let ids = rows.map(\.changeID)
+        let usccs = rows.map(\.uscc)
+        let provinces = rows.map(\.province)
+        let indexes = try rows.map { try PostgresValue.bigint($0.intakeIndex) }
+        let times = rows.map { PostgresValue.seconds($0.placedAt) }
         try await client.transaction(logger: logger) { connection in
-            for placement in placements {
-                try await connection.run("""
-                    INSERT INTO risk_placement (change_id, uscc, province, intake_index, placed_at)
-                    VALUES (\(placement.changeID), \(placement.uscc), \(placement.province), \(try PostgresValue.bigint(placement.intakeIndex)), \(PostgresValue.seconds(placement.placedAt)))
-                    ON CONFLICT (change_id) DO UPDATE SET uscc = excluded.uscc, province = excluded.province,
-                        intake_index = excluded.intake_index, placed_at = excluded.placed_at
-                    """, logger: logger)
-            }
-            try await connection.run("DELETE FROM held_risk WHERE change_id = ANY(\(placements.map(\.changeID)))", logger: logger)
+            try await connection.run("""
+                INSERT INTO risk_placement (change_id, uscc, province, intake_index, placed_at)
+                SELECT * FROM unnest(\(ids)::text[], \(usccs)::text[], \(provinces)::text[], \(indexes)::bigint[], \(times)::bigint[])
+                ON CONFLICT (change_id) DO UPDATE SET uscc = excluded.uscc, province = excluded.province,
+                    intake_index = excluded.intake_index, placed_at = excluded.placed_at
+                """, logger: logger)
+            try await connection.run("DELETE FROM held_risk WHERE change_id = ANY(\(ids))", logger: logger)
         }
     }
 
