@@ -179,9 +179,9 @@ public struct IntakeAccounting: Sendable {
     /// The findings, once every entry was given. `held`, HQ's held queue, is checked where the
     /// caller has it (HQ does; an outside auditor has the logs only).
     ///
-    /// The logs are read one after the other, not in one snapshot: read the feeds' sizes first and
-    /// the intake log after (every feed entry then has its decision), while no import or release
-    /// runs; a decision logged while the feeds were read may show as undelivered until it lands.
+    /// The logs are read one after the other, not in one snapshot: read them while no import or
+    /// release runs (HQ holds its push-down lock), the feeds' sizes first and the intake log after,
+    /// so every feed entry has its decision.
     public func finish(held: Set<String>? = nil) -> (summary: Summary, findings: [Finding], omitted: Int) {
         var result = self
         var summary = result.summary

@@ -24,7 +24,12 @@ public struct IntakeExport: Sendable {
         self.data = data
     }
 
+    /// Under the push-down lock, so the export is one state of the logs.
     public func run(to directory: URL) async throws -> Summary {
+        try await data.storage.withPushDownLock { try await locked(to: directory) }
+    }
+
+    private func locked(to directory: URL) async throws -> Summary {
         let feedsDirectory = directory.appendingPathComponent("feeds")
         do {
             try FileManager.default.createDirectory(at: feedsDirectory, withIntermediateDirectories: true)

@@ -23,9 +23,14 @@ public struct IntakeVerification: Sendable {
         self.data = data
     }
 
+    /// Under the push-down lock, so no import or release moves the logs while they are read.
     public func run() async throws -> Report {
+        try await data.storage.withPushDownLock { try await locked() }
+    }
+
+    private func locked() async throws -> Report {
         // The held queue and the feeds' sizes first, then the intake log, so every feed entry
-        // read has its decision (`IntakeAccounting.finish` on reading while an import runs).
+        // read has its decision.
         let held = try await heldQueue()
         var feeds: [(province: String, feed: any FeedStore, size: UInt64)] = []
         for enrolment in try await data.registry.enrolments() {

@@ -13,7 +13,7 @@ extension HQRiskCommand {
         static let configuration = CommandConfiguration(
             commandName: "export-logs",
             abstract: "Export HQ's intake log and every province's feed, with their signed checkpoints, for `hq risk check-logs` anywhere.",
-            discussion: "Writes intake.checkpoint, intake.ndjson, feeds/<code>.checkpoint, feeds/<code>.ndjson and keys.txt (HQ's verifier keys; hand them over by a channel the checker trusts). Run it while no import or release runs."
+            discussion: "Writes intake.checkpoint, intake.ndjson, feeds/<code>.checkpoint, feeds/<code>.ndjson and keys.txt (HQ's verifier keys; hand them over by a channel the checker trusts). Waits for a running import or release to end, so the export is one state of the logs."
         )
 
         @OptionGroup var storage: HQDataOptions
