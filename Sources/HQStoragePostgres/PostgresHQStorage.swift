@@ -145,7 +145,9 @@ public final class PostgresHQStorage: SchemaAdministration {
             _ = try await connection.query("SELECT pg_advisory_lock(\(Self.pushDownLockKey))", logger: logger).collect()
             do {
                 let result = try await body()
-                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.pushDownLockKey))", logger: logger).collect()
+                // The run's work is stored; a failed unlock is the connection's end, which
+                // releases the lock too.
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.pushDownLockKey))", logger: logger).collect()
                 return result
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.pushDownLockKey))", logger: logger).collect()

@@ -235,12 +235,15 @@ struct IntakeTests {
         var generator = CentralRiskGenerator(seed: 4_400)
         let first = try JSONParser.parse(generator.record(uscc: generator.uscc(division: "440300")))
         let twin = first.setting("entity.uscc", to: .string(generator.uscc(division: "310104")))
+        // And a line whose change id has the form of HQ's own re-deliveries: refused.
+        let reserved = first.setting("change_id", to: .string("central/x/after/17"))
         let (url, _) = try FeedTests.riskFile(harness.directory, seed: 44, divisions: [("440300", 20), ("310104", 20)],
-                                              extra: [first, twin].map { String(decoding: CanonicalJSON.encode($0), as: UTF8.self) })
+                                              extra: [first, twin, reserved].map { String(decoding: CanonicalJSON.encode($0), as: UTF8.self) })
         async let one = FeedTests.importRisk(harness, url, chunk: 7)
         async let two = FeedTests.importRisk(harness, url, chunk: 7)
         let (a, b) = try await (one.0, two.0)
         #expect(a.appended + b.appended == 41 && a.repeated + b.repeated == 41 + 2, "\(a) \(b)")
+        #expect(a.rejected == 1 && b.rejected == 1)
         let intake = try await harness.hqData.intake()
         #expect(try await intake.latestCheckpoint().size == 41)
         var report = try await IntakeVerification(data: harness.hqData).run()
@@ -269,9 +272,12 @@ struct IntakeTests {
         let shanghai = try await Self.entries(try await harness.hqData.feed(province: "310000")).map { try JSONParser.parse($0) }
         #expect(shanghai.contains { $0["change_id"]?.stringValue == "central/orphan" })
         let guangdong = try await Self.entries(try await harness.hqData.feed(province: "440000")).map { try JSONParser.parse($0) }
-        #expect(guangdong.suffix(2).map { $0["category"]?.stringValue } == [CentralItem.withdrawalCategory, "central_risk"])
+        let lastTwo = guangdong.suffix(2)
         let withdrawalIndex = try #require(try await intake.indexes(changeIDs: [cut.changeID])[cut.changeID])
-        #expect(guangdong.last?["change_id"]?.stringValue == "\(placement.changeID)/after/\(withdrawalIndex)")
+        #expect(lastTwo.contains { $0["change_id"]?.stringValue == "\(placement.changeID)/after/\(withdrawalIndex)" })
+        // The withdrawal, applied after the decision that follows it, says where the item went.
+        let withdrawal = try #require(lastTwo.first { $0["category"]?.stringValue == CentralItem.withdrawalCategory })
+        #expect(withdrawal.value(at: "fields.to")?.stringValue == "440000" && withdrawal.value(at: "fields.change_id")?.stringValue == routed.feedChangeID)
         let applied = try await harness.hqData.storage.heldRisk.appliedIntake()
         #expect(try await applied == intake.latestCheckpoint().size)
     }

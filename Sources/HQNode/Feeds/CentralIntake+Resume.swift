@@ -20,6 +20,9 @@ extension CentralIntake {
         var start = try await store.appliedIntake()
         guard start < size else { return 0 }
         var dangling: [String: Logged] = [:]
+        // Withdrawals wait for the decision that follows them, which names the province their
+        // feed entry's `to` gives; they are applied at the end.
+        var withdrawals: [UInt64: (logged: Logged, to: String?)] = [:]
         var replayed = 0
         while start < size {
             let end = min(size, start + UInt64(chunkEntries))
@@ -28,23 +31,26 @@ extension CentralIntake {
             let latest = Dictionary(page.map { ($0.entry.item, $0.index) }, uniquingKeysWith: max)
             var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
             for logged in page {
-                var movedTo: String?
-                if case .withdrawn = logged.entry.decision,
-                   case .routed(let province, _)? = page.first(where: { $0.entry.item == logged.entry.item && $0.entry.after == logged.index })?.entry.decision {
-                    movedTo = province
+                if let after = logged.entry.after, withdrawals[after] != nil, case .routed(let province, _) = logged.entry.decision {
+                    withdrawals[after]?.to = province
                 }
-                try await effects.apply(logged, movedTo: movedTo, settle: latest[logged.entry.item] == logged.index)
-                if case .withdrawn = logged.entry.decision { dangling[logged.entry.item] = logged } else { dangling[logged.entry.item] = nil }
+                if case .withdrawn = logged.entry.decision {
+                    withdrawals[logged.index] = (logged, nil)
+                    dangling[logged.entry.item] = logged
+                    continue
+                }
+                dangling[logged.entry.item] = nil
+                try await effects.apply(logged, settle: latest[logged.entry.item] == logged.index)
             }
             try await effects.commit(store)
             replayed += page.count
             start = end
         }
         if !dangling.isEmpty {
-            let withdrawals = dangling.values.sorted { $0.index < $1.index }
-            let registered = try await data.storage.register.registrations(usccs: withdrawals.map(\.entry.uscc))
+            let unfollowed = dangling.values.sorted { $0.index < $1.index }
+            let registered = try await data.storage.register.registrations(usccs: unfollowed.map(\.entry.uscc))
             var decisions: [IntakeEntry] = []
-            for withdrawal in withdrawals {
+            for withdrawal in unfollowed {
                 let entry = withdrawal.entry
                 let decidedOn = entry.record.value(at: RiskRouter.decisionDatePath)?.stringValue.flatMap { CivilDate(iso: $0) }
                 var decision: IntakeEntry.Decision
@@ -60,7 +66,15 @@ extension CentralIntake {
                 decisions.append(IntakeEntry(item: entry.item, uscc: entry.uscc, decision: decision, after: withdrawal.index, record: entry.record, loggedAt: now()))
             }
             var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
-            for logged in try await log(decisions, now: now()) { try await effects.apply(logged) }
+            for logged in try await log(decisions, now: now()) {
+                if let after = logged.entry.after, case .routed(let province, _) = logged.entry.decision { withdrawals[after]?.to = province }
+                try await effects.apply(logged)
+            }
+            try await effects.commit(store)
+        }
+        if !withdrawals.isEmpty {
+            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
+            for (_, withdrawal) in withdrawals.sorted(by: { $0.key < $1.key }) { try await effects.apply(withdrawal.logged, movedTo: withdrawal.to) }
             try await effects.commit(store)
         }
         try await store.setAppliedIntake(try await log.latestCheckpoint().size)

@@ -110,8 +110,8 @@ public struct RiskImporter: Sendable {
                     continue
                 }
                 let changeID = value["change_id"]?.stringValue ?? ""
-                // The same change id again in one batch: the first line's decision stands.
-                if known.placed.contains(changeID) || !decided.insert(changeID).inserted {
+                // The same change id again in one batch: the first usable line's decision stands.
+                if known.placed.contains(changeID) || decided.contains(changeID) {
                     summary.read += 1
                     summary.repeated += 1
                     continue
@@ -136,6 +136,7 @@ public struct RiskImporter: Sendable {
                     decision = .routed(province: province, basis: basis.rawValue)
                 }
                 summary.read += 1
+                decided.insert(changeID)
                 decisions.append(IntakeEntry(item: changeID, uscc: item.uscc, decision: decision, after: nil, record: record, loggedAt: now()))
             }
             // Logged before anything acts on it; a decision logged by an earlier, interrupted
@@ -218,6 +219,9 @@ public struct RiskImporter: Sendable {
         for key in ["change_id", "id"] where (value[key]?.stringValue ?? "").isEmpty {
             return "\(key) is missing or empty"
         }
+        if let changeID = value["change_id"]?.stringValue, Self.reserved(changeID) {
+            return "change_id \"\(changeID)\" has the form HQ gives its own feed entries (withdraw/…, …/after/N)"
+        }
         if let op = value["op"], op.stringValue != "upsert", op.stringValue != "revoke" { return "op must be upsert or revoke" }
         guard value.value(at: "entity.uscc")?.stringValue != nil else { return "entity.uscc is missing: the record cannot be routed" }
         // The category's fields as the rules file gives them: every required one present, then
@@ -243,5 +247,14 @@ public struct RiskImporter: Sendable {
                                        list: text("fields.list_name"))
         }
         return nil
+    }
+
+    /// Change ids HQ gives its own feed entries (`IntakeEntry.feedChangeID`, withdrawals): an
+    /// item may not carry one, or a re-delivery could collide with it.
+    static func reserved(_ changeID: String) -> Bool {
+        if changeID.hasPrefix("withdraw/") { return true }
+        guard let range = changeID.range(of: "/after/", options: .backwards) else { return false }
+        let tail = changeID[range.upperBound...]
+        return !tail.isEmpty && tail.allSatisfy(\.isASCII) && tail.allSatisfy(\.isNumber)
     }
 }
