@@ -82,6 +82,9 @@ struct IntakeTests {
             ["--key", try harness.hqData.keys.feedVerifierKey(province: $0, suite: .sha256Ed25519)]
         })
         #expect(forged.status == 4 && forged.stderr.contains("the checkpoint of creditsync.samr/hq/intake does not verify with the key given for it"), "\(forged.stderr)")
+        // A feed with no key given is not checked, and says which key is missing.
+        let keyless = try await CLI.run(["hq", "risk", "check-logs", export.path, "--key", try harness.hqData.keys.intakeSigner().verifierKey])
+        #expect(keyless.status == 5 && keyless.stderr.contains("no key given for creditsync.samr/hq/feed/110000"), "\(keyless.stderr)")
 
         // HQ logs an item for Guangdong and drops it; logs another and delivers an edited copy;
         // and puts an item into Beijing's feed that it never logged.

@@ -29,7 +29,7 @@ extension CentralIntake {
             var page: [Logged] = []
             for index in start..<end { page.append(Logged(index: index, entry: try await entry(at: index))) }
             let latest = Dictionary(page.map { ($0.entry.item, $0.index) }, uniquingKeysWith: max)
-            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
+            var effects = IntakeEffects(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now)
             for logged in page {
                 if let after = logged.entry.after, withdrawals[after] != nil, case .routed(let province, _) = logged.entry.decision {
                     withdrawals[after]?.to = province
@@ -65,7 +65,7 @@ extension CentralIntake {
                 }
                 decisions.append(IntakeEntry(item: entry.item, uscc: entry.uscc, decision: decision, after: withdrawal.index, record: entry.record, loggedAt: now()))
             }
-            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
+            var effects = IntakeEffects(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now)
             for logged in try await log(decisions, now: now()) {
                 if let after = logged.entry.after, case .routed(let province, _) = logged.entry.decision { withdrawals[after]?.to = province }
                 try await effects.apply(logged)
@@ -73,7 +73,7 @@ extension CentralIntake {
             try await effects.commit(store)
         }
         if !withdrawals.isEmpty {
-            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
+            var effects = IntakeEffects(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now)
             for (_, withdrawal) in withdrawals.sorted(by: { $0.key < $1.key }) { try await effects.apply(withdrawal.logged, movedTo: withdrawal.to) }
             try await effects.commit(store)
         }

@@ -86,6 +86,12 @@ struct IntakeEffects {
         self.now = now
     }
 
+    /// Effects appended to the enrolled provinces' feeds in chunks of `chunkEntries` and `chunkBytes`.
+    init(data: HQData, enrolments: [Enrolment], chunkEntries: Int = Int(FeedAPI.maximumDeliveryEntries), chunkBytes: Int = 8 << 20,
+         now: @escaping @Sendable () -> Date) {
+        self.init(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
+    }
+
     /// The feed record an item becomes when routed to `province` by intake entry `intake`.
     static func feedRecord(_ item: JSONValue, to province: String, intake: UInt64, changeID: String) throws(LedgerCoreError) -> ChangeRecord {
         try ChangeRecord(value: CentralItem.routed(item, to: province, intake: intake, changeID: changeID), province: province)

@@ -45,8 +45,7 @@ extension HeldRiskRelease {
                                                                     delivery: routed.feedChangeID),
                                                after: placement.intakeIndex, record: routed.record, loggedAt: now()))
             }
-            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: Int(FeedAPI.maximumDeliveryEntries), chunkBytes: 8 << 20, now: now),
-                                        now: now)
+            var effects = IntakeEffects(data: data, enrolments: enrolments, now: now)
             var deliveries: [IntakeEntry] = []
             for logged in try await intake.log(withdrawals, now: now()) {
                 let target = targets[logged.entry.item]

@@ -51,8 +51,7 @@ public struct HeldRiskRelease: Sendable {
             guard let last = page.last else { break }
             after = last.changeID
             let registered = try await data.storage.register.registrations(usccs: page.map(\.uscc))
-            var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: Int(FeedAPI.maximumDeliveryEntries), chunkBytes: 8 << 20, now: now),
-                                        now: now)
+            var effects = IntakeEffects(data: data, enrolments: enrolments, now: now)
             var decisions: [IntakeEntry] = []
             var stillHeld: [HeldRiskItem] = []
             for item in page {

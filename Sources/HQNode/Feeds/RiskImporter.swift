@@ -86,7 +86,7 @@ public struct RiskImporter: Sendable {
         let router = RiskRouter(nodes: nodes, enrolled: Set(enrolments.map(\.province)))
         let intake = try await CentralIntake(data: data)
         _ = try await intake.resume(data: data, router: router, enrolments: enrolments, now: now)
-        var effects = IntakeEffects(chunks: FeedChunks(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now), now: now)
+        var effects = IntakeEffects(data: data, enrolments: enrolments, chunkEntries: chunkEntries, chunkBytes: chunkBytes, now: now)
         var summary = Summary()
 
         func reject(_ source: String, _ number: Int, _ code: String, _ reason: String) {

@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// A calendar date as a day number since 1970-01-01 (proleptic Gregorian), with no time zone.
 ///
 /// Record dates (`occurred_at`, `2026-03-05`) are civil dates in China; keeping them as day
@@ -20,15 +22,8 @@ public struct CivilDate: Sendable, Comparable, Hashable, CustomStringConvertible
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let (y, m, d) = CivilDays.components(of: Int64(day))
+        return (Int(y), Int(m), Int(d))
     }
 
     public var year: Int { components.year }
