@@ -219,7 +219,7 @@ let package = Package(
 
         .target(
             name: "Inspection",
-            dependencies: ["LedgerCore", "LedgerStore", "Quality", "Reports", "Gzip", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LedgerCore", "LedgerStore", "HQStorage", "Quality", "Reports", "Gzip", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 

@@ -21,7 +21,11 @@ struct InspectionStory {
 
     func run(firstStep: Int) async throws {
         let ledger = try await ProvinceLedger.open(directory: root.appendingPathComponent("440000"))
-        let hqKey = try await HQData.open(.directory(root.appendingPathComponent("hq"))).keys.cosigner.verifierKey
+        // What HQ exports for inspectors (`hq keys export`): the only keys the bundle is verified against.
+        let hq = try await HQData.open(.directory(root.appendingPathComponent("hq")))
+        let trust = InspectionTrust(enrolments: try await hq.registry.enrolments(),
+                                    cosignerKeys: SuiteID.allCases.map { hq.keys.cosignerKey(for: $0) }, now: Date())
+        try await hq.storage.close()
         // Sample at the newest checkpoint HQ has cosigned: its receipt travels in the bundle.
         guard let receipt = try await ledger.store.receipts().first, let checkpoint = try await ledger.store.checkpoint(size: receipt.size) else {
             throw InspectionError(.checkpoint, "Guangdong holds no HQ receipt", hint: "the sync story should have run first")
@@ -40,15 +44,18 @@ struct InspectionStory {
                       en: "Write the offline bundle: the sampled entities' current records with inclusion proofs (C2SP tlog-proof), the signed checkpoint, HQ's receipt and the log up to it")
         let directory = root.appendingPathComponent("inspection")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(CanonicalJSON.encode(trust.json) + [0x0A]).write(to: directory.appendingPathComponent("trust.json"))
         try Data(plan.canonicalBytes + [0x0A]).write(to: directory.appendingPathComponent("plan.json"))
         let bundleURL = directory.appendingPathComponent("\(Self.inspectionID).bundle")
-        let summary = try await BundleWriter.write(plan: plan, log: log, hqKey: hqKey, cosigners: Cosignatures.verifier(forKey:), to: bundleURL)
+        let summary = try await BundleWriter.write(plan: plan, log: log, hqKeys: trust.cosignerKeys, cosigners: Cosignatures.verifier(forKey:), to: bundleURL)
         narrator.say(zh: "\(summary.records) 条记录，\(summary.entries) 条日志，\(summary.receipts) 个总局回执，\(summary.bytes) 字节：\(bundleURL.path)",
                      en: "\(summary.records) records, \(summary.entries) log entries, \(summary.receipts) HQ receipt(s), \(summary.bytes) bytes: \(bundleURL.path)")
 
         narrator.step(firstStep + 2, zh: "现场离线验证核查包（无需网络）；改动其中任何一个字节都会被发现",
                       en: "Verify the bundle on site, offline; a change to any byte of it is caught")
-        let bundle = try BundleVerifier.verify(bundleURL, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        let bundle = try BundleVerifier.verify(bundleURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        narrator.say(zh: "只信任总局导出的密钥（trust.json）：日志密钥 \(bundle.logKeys.joined(separator: ", "))；总局回执密钥 \(bundle.receipts.joined(separator: ", "))",
+                     en: "trusting only the keys HQ exported (trust.json): log key \(bundle.logKeys.joined(separator: ", ")); HQ receipt key \(bundle.receipts.joined(separator: ", "))")
         narrator.say(zh: "通过：检查点签名、总局回执、\(bundle.records.count) 个包含证明、日志根哈希、重算的抽样名单全部一致",
                      en: "ok: checkpoint signature, HQ receipt, \(bundle.records.count) inclusion proofs, the log's root and the redrawn sample all agree")
         var damaged = try Data(contentsOf: bundleURL)
@@ -56,7 +63,7 @@ struct InspectionStory {
         let damagedURL = directory.appendingPathComponent("damaged.bundle")
         try damaged.write(to: damagedURL)
         do {
-            _ = try BundleVerifier.verify(damagedURL, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+            _ = try BundleVerifier.verify(damagedURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
             throw InspectionError(.verification, "a damaged bundle verified", hint: "report this as a bug")
         } catch let error as InspectionError where error.codeValue == .verification {
             narrator.say(zh: "改动一个字节的副本被拒绝：\(error.message)", en: "a copy with one byte changed is refused: \(error.message)")

@@ -10,6 +10,8 @@ public enum InspectionErrorCode: String, ErrorCode {
     case checkpoint = "inspection.checkpoint"
     /// A plan, bundle or comparison file is malformed or not what it claims.
     case malformed = "inspection.malformed"
+    /// The trust file is missing, malformed, or does not vouch for the bundle's keys.
+    case trust = "inspection.trust"
     /// A bundle failed verification: a signature, a proof, the log or the sample.
     case verification = "inspection.verification"
     /// The archive findings file has unusable rows (the rest was compared).

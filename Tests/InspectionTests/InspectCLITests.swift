@@ -32,18 +32,27 @@ struct InspectCLITests {
         #expect(try Data(contentsOf: directory.appending("hq-plan.json")) == planJSON)
 
         // HQ's mirror gives the same bundle as the province, HQ's receipt included.
+        let exported = try await CLI.run(["hq", "keys", "export", "--data", path("demo/hq"), "--out", path("trust.json")])
+        #expect(exported.status == 0 && exported.stdout.contains("440000 creditsync.samr/province/440000 log keys"), "\(exported.stderr)")
         let bundle = try await CLI.run(["inspect", "bundle", "--data", path("demo/hq"), "--province", "440000", "--plan", path("hq-plan.json"),
-                                        "--hq-key", path("demo/hq/cosigner.pub"), "--out", path("hq.bundle")])
+                                        "--trust", path("trust.json"), "--out", path("hq.bundle")])
         #expect(bundle.status == 0, "\(bundle.stderr)")
         #expect(bundle.stdout.contains("1 HQ receipts"))
-        #expect(try Data(contentsOf: directory.appending("hq.bundle")) == Data(contentsOf: directory.appending("demo/inspection/2026-HQ-INSP-017.bundle")))
-        let verified = try await CLI.run(["inspect", "verify", path("hq.bundle")])
+        // The same records and log lines; the header differs only in the newest checkpoint each
+        // side holds HQ's receipt for.
+        let ours = try BundleTests.lines(directory.appending("hq.bundle")), theirs = try BundleTests.lines(directory.appending("demo/inspection/2026-HQ-INSP-017.bundle"))
+        #expect(ours.dropFirst() == theirs.dropFirst())
+        #expect(try JSONParser.parse(ours[0])["plan"] == JSONParser.parse(theirs[0])["plan"])
+        let verified = try await CLI.run(["inspect", "verify", path("hq.bundle"), "--trust", path("trust.json")])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("ok:"), "\(verified.stderr)")
+        #expect(verified.stdout.contains("key id "), "\(verified.stdout)")
+        let untrusted = try await CLI.run(["inspect", "verify", path("hq.bundle")])
+        #expect(untrusted.status != 0 && untrusted.stderr.contains("--trust"), "\(untrusted.stderr)")
 
         var damaged = try Data(contentsOf: directory.appending("hq.bundle"))
         damaged[damaged.count - 3] ^= 0x80
         try damaged.write(to: directory.appending("damaged.bundle"))
-        let refused = try await CLI.run(["inspect", "verify", path("damaged.bundle")])
+        let refused = try await CLI.run(["inspect", "verify", path("damaged.bundle"), "--trust", path("trust.json")])
         #expect(refused.status == 4)
         #expect(refused.stderr.contains("error: the bundle file is damaged"), "\(refused.stderr)")
 
@@ -52,7 +61,7 @@ struct InspectCLITests {
         archive += "registration,,entity.name,某公司,\r\n"
         try Data(archive.utf8).write(to: directory.appending("archive.csv"))
         let lines = archive.split(separator: "\r\n", omittingEmptySubsequences: false).count - 1
-        let compared = try await CLI.run(["inspect", "compare", path("hq.bundle"), "--archive", path("archive.csv"), "--out", path("compared"), "--lang", "en"])
+        let compared = try await CLI.run(["inspect", "compare", path("hq.bundle"), "--trust", path("trust.json"), "--archive", path("archive.csv"), "--out", path("compared"), "--lang", "en"])
         #expect(compared.status == 3, "\(compared.stderr)")
         #expect(compared.stderr.contains("archive.csv:\(lines): a row needs a category and a record_id"), "\(compared.stderr)")
         #expect(compared.stdout.contains("differs 1") && compared.stdout.contains("archive_only 1"))

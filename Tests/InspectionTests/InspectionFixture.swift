@@ -44,11 +44,19 @@ struct InspectionFixture {
 
     func bundle(_ plan: InspectionPlan, name: String = "inspection.bundle", withReceipt: Bool = true) async throws -> URL {
         let url = directory.appending(name)
-        _ = try await BundleWriter.write(plan: plan, log: log, hqKey: withReceipt ? hqKey : nil, cosigners: Cosignatures.verifier(forKey:), to: url)
+        _ = try await BundleWriter.write(plan: plan, log: log, hqKeys: withReceipt ? [hqKey] : [], cosigners: Cosignatures.verifier(forKey:), to: url)
         return url
     }
 
-    func verify(_ url: URL) throws -> VerifiedBundle {
-        try BundleVerifier.verify(url, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+    /// What HQ's trust file would say of this ledger: its log key and HQ's receipt key.
+    var trust: InspectionTrust {
+        InspectionTrust(exportedAt: "2026-12-01T00:00:00Z", cosignerKeys: [hqKey], provinces: [
+            .init(province: "440000", origin: checkpoint.checkpoint.origin, suite: ledger.store.suite.id,
+                  logKeys: [.init(verifierKey: ledger.signer.verifierKey, fromSize: 0)]),
+        ])
+    }
+
+    func verify(_ url: URL, trust: InspectionTrust? = nil) throws -> VerifiedBundle {
+        try BundleVerifier.verify(url, trust: trust ?? self.trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
     }
 }

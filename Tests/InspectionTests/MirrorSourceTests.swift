@@ -39,10 +39,13 @@ struct MirrorSourceTests {
         #expect(plan.sample.count == 4)
 
         let url = fixture.directory.appending("mirror.bundle")
-        let summary = try await BundleWriter.write(plan: plan, log: log, hqKey: cosigner.verifierKey, cosigners: Cosignatures.verifier(forKey:), to: url)
+        let summary = try await BundleWriter.write(plan: plan, log: log, hqKeys: [cosigner.verifierKey], cosigners: Cosignatures.verifier(forKey:), to: url)
         #expect(summary.receipts == 1 && summary.entries == 400)
-        let bundle = try BundleVerifier.verify(url, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
-        #expect(bundle.receipts == [cosigner.name])
+        // Verified against HQ's exported trust, as an inspector does.
+        let trust = InspectionTrust(enrolments: try await fixture.data.registry.enrolments(),
+                                    cosignerKeys: SuiteID.allCases.map { fixture.data.keys.cosignerKey(for: $0) }, now: Date())
+        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        #expect(bundle.receipts == [try VerifierKey(parsing: cosigner.verifierKey).described])
         #expect(bundle.records.count == summary.records)
         try await fixture.storage.close()
     }

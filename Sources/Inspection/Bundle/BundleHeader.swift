@@ -10,7 +10,15 @@ struct BundleHeader: Equatable {
         var fromSize: UInt64
     }
 
-    /// An HQ receipt: a cosignature line of the checkpoint, and the key that made it.
+    /// The newest checkpoint HQ cosigned when the bundle was made (the plan's, or a later one),
+    /// and the consistency proof from the plan's checkpoint to it: the sampled log is a prefix of
+    /// the one HQ vouches for.
+    struct Latest: Equatable {
+        var checkpoint: String
+        var consistency: [String]
+    }
+
+    /// An HQ receipt: a cosignature line of the latest checkpoint, and the key that made it.
     struct Receipt: Equatable {
         var cosignerKey: String
         var signature: String
@@ -18,6 +26,7 @@ struct BundleHeader: Equatable {
 
     var plan: InspectionPlan
     var logKeys: [LogKey]
+    var latest: Latest
     var receipts: [Receipt]
     var records: UInt64
     var entries: UInt64
@@ -27,15 +36,17 @@ struct BundleHeader: Equatable {
             .init("format", .string(Self.format)),
             .init("plan", plan.json),
             .init("log_keys", .array(logKeys.map { .object([.init("verifier_key", .string($0.verifierKey)), .init("from_size", .number(Double($0.fromSize)))]) })),
+            .init("latest", .object([.init("checkpoint", .string(latest.checkpoint)), .init("consistency", .array(latest.consistency.map { .string($0) }))])),
             .init("receipts", .array(receipts.map { .object([.init("cosigner_key", .string($0.cosignerKey)), .init("signature", .string($0.signature))]) })),
             .init("records", .number(Double(records))),
             .init("entries", .number(Double(entries))),
         ])
     }
 
-    init(plan: InspectionPlan, logKeys: [LogKey], receipts: [Receipt], records: UInt64, entries: UInt64) {
+    init(plan: InspectionPlan, logKeys: [LogKey], latest: Latest, receipts: [Receipt], records: UInt64, entries: UInt64) {
         self.plan = plan
         self.logKeys = logKeys
+        self.latest = latest
         self.receipts = receipts
         self.records = records
         self.entries = entries
@@ -48,6 +59,11 @@ struct BundleHeader: Equatable {
         }
         plan = try InspectionPlan(json: try reader.member("plan"))
         logKeys = try reader.array("log_keys").map { LogKey(verifierKey: try $0.string("verifier_key"), fromSize: try $0.integer("from_size")) }
+        let latest = try reader.object("latest")
+        self.latest = Latest(checkpoint: try latest.string("checkpoint"), consistency: try latest.array("consistency").map { item throws(InspectionError) in
+            guard case .string(let hash) = item.value else { throw item.malformed("holds a hash that is not a string") }
+            return hash
+        })
         receipts = try reader.array("receipts").map { Receipt(cosignerKey: try $0.string("cosigner_key"), signature: try $0.string("signature")) }
         records = try reader.integer("records")
         entries = try reader.integer("entries")

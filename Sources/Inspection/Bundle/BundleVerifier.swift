@@ -8,8 +8,12 @@ public struct VerifiedBundle: Sendable {
     public var suite: SuiteID
     /// The sampled entities' current records, by rank then log index.
     public var records: [BundleRecord]
-    /// The names of the HQ cosigners whose receipts verified.
+    /// HQ's keys whose receipts verified, as name and key id.
     public var receipts: [String]
+    /// The log keys HQ enrolled that the checkpoint was verified with, as name and key id.
+    public var logKeys: [String]
+    /// The size of the newest checkpoint HQ cosigned, which the plan's is consistent with.
+    public var latestSize: UInt64
     public var entries: UInt64
 }
 
@@ -18,7 +22,12 @@ public struct VerifiedBundle: Sendable {
 /// root of the log's entries, and the plan drawn again from those entries must all hold; the
 /// first that fails is the error, named.
 public enum BundleVerifier {
-    public static func verify(_ url: URL, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
+    /// `trust`: the keys HQ exported. The checkpoint must verify with the log keys HQ enrolled for
+    /// its origin and the bundle must carry exactly those; at least one receipt by an HQ key of
+    /// the trust file must cosign a checkpoint at least as new as the plan's, with a consistency
+    /// proof from the plan's to it. Keys the bundle carries are compared, never trusted.
+    public static func verify(_ url: URL, trust: InspectionTrust, resolve: (SuiteID) -> Suite,
+                              cosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
         var state: Reading?
         var line = 0
         try BundleFile.readLines(url) { bytes in
@@ -27,7 +36,7 @@ public enum BundleVerifier {
                 try reading.add(bytes, line: line)
                 state = reading
             } else {
-                state = try Reading(header: bytes, resolve: resolve, cosigners: cosigners)
+                state = try Reading(header: bytes, trust: trust, resolve: resolve, cosigners: cosigners)
             }
         }
         guard let state else { throw InspectionError.verification("the bundle is empty") }
@@ -39,11 +48,13 @@ public enum BundleVerifier {
         let checkpoint: VerifiedCheckpoint
         let suite: Suite
         let receipts: [String]
+        let logKeys: [String]
+        let latestSize: UInt64
         var records: [BundleRecord] = []
         var scan: LogScan
         var frontier = MerkleFrontier()
 
-        init(header bytes: ArraySlice<UInt8>, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver) throws {
+        init(header bytes: ArraySlice<UInt8>, trust: InspectionTrust, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver) throws {
             let value = try Reading.canonical(bytes, what: "the header (line 1)")
             do {
                 header = try BundleHeader(json: value)
@@ -55,21 +66,78 @@ public enum BundleVerifier {
                 throw InspectionError.verification("the checkpoint names an unknown suite (\(plan.checkpoint.extensions.joined(separator: "; ")))")
             }
             suite = resolve(suiteID)
+            let origin = plan.checkpoint.origin
+            let trusted = try trust.keyHistory(origin: origin, suite: suite)
+            let enrolled = trusted.keys.filter { $0.fromSize <= plan.checkpoint.size }
+            // A bundle that carries other keys than HQ enrolled was made with them: name the first.
+            for (carried, expected) in zip(header.logKeys, enrolled) where carried.verifierKey != expected.verifierKey || carried.fromSize != expected.fromSize {
+                throw InspectionError(.trust, "the bundle's log key \(Reading.describe(carried.verifierKey)) is not the key HQ enrolled for \(origin) (\(Reading.describe(expected.verifierKey)))",
+                                      hint: "this bundle was not made from the enrolled province's log; do not use it")
+            }
+            guard header.logKeys.count == enrolled.count else {
+                throw InspectionError(.trust, "the bundle carries \(header.logKeys.count) log keys of \(origin); HQ enrolled \(enrolled.count) up to size \(plan.checkpoint.size)",
+                                      hint: "this bundle was not made from the enrolled province's log; do not use it")
+            }
+            logKeys = enrolled.map { Reading.describe($0.verifierKey) }
             do {
-                let keys = try LogKeyHistory(header.logKeys.map { ($0.verifierKey, $0.fromSize) }, suite: suite)
-                checkpoint = try keys.verify(UnverifiedCheckpoint(parsing: plan.checkpointText), suite: suiteID)
+                checkpoint = try trusted.verify(UnverifiedCheckpoint(parsing: plan.checkpointText), suite: suiteID)
             } catch {
-                throw InspectionError.verification("the checkpoint does not verify with the log's keys in the bundle: \(error.message)")
+                throw InspectionError(.trust, "the checkpoint does not verify with the log key HQ enrolled for \(origin): \(error.message)",
+                                      hint: "this bundle was not made from the enrolled province's log; do not use it")
             }
             guard header.entries == checkpoint.size else {
                 throw InspectionError.verification("the bundle says it holds \(header.entries) log entries; the checkpoint is of size \(checkpoint.size)")
             }
+            let latest = try Reading.latest(header.latest, plan: checkpoint, keys: trusted, suite: suite)
+            latestSize = latest.size
+            guard !header.receipts.isEmpty else {
+                throw InspectionError(.trust, "the bundle holds no HQ receipt: nothing shows HQ mirrored this log up to the plan's checkpoint",
+                                      hint: "make the bundle from a checkpoint HQ has cosigned (sync first), with --trust or --hq-key")
+            }
             var names: [String] = []
             for (number, receipt) in header.receipts.enumerated() {
-                names.append(try Reading.verify(receipt, number: number + 1, checkpoint: checkpoint, cosigners: cosigners))
+                guard trust.cosignerKeys.contains(receipt.cosignerKey) else {
+                    throw InspectionError(.trust, "HQ receipt \(number + 1) is by \(Reading.describe(receipt.cosignerKey)), which is not one of HQ's keys in the trust file",
+                                          hint: "this bundle's receipts were not made by HQ; do not use it")
+                }
+                names.append(try Reading.verify(receipt, number: number + 1, checkpoint: latest, cosigners: cosigners))
             }
             receipts = names
             scan = LogScan(tracking: Set(plan.sample.map(\.uscc)))
+        }
+
+        static func describe(_ key: String) -> String {
+            (try? VerifierKey(parsing: key))?.described ?? "\"\(key.prefix(80))\""
+        }
+
+        /// The checkpoint HQ's receipts cosign: the plan's or a later one of the same log,
+        /// consistent with it.
+        static func latest(_ latest: BundleHeader.Latest, plan: VerifiedCheckpoint, keys: LogKeyHistory, suite: Suite) throws -> VerifiedCheckpoint {
+            let verified: VerifiedCheckpoint
+            do {
+                verified = try keys.verify(UnverifiedCheckpoint(parsing: latest.checkpoint), suite: suite.id)
+            } catch {
+                throw InspectionError(.trust, "the latest checkpoint in the bundle does not verify with the log key HQ enrolled: \(error.message)",
+                                      hint: "this bundle was not made from the enrolled province's log; do not use it")
+            }
+            guard verified.checkpoint.origin == plan.checkpoint.origin else {
+                throw InspectionError.verification("the latest checkpoint is of \(verified.checkpoint.origin), not \(plan.checkpoint.origin)")
+            }
+            guard verified.size >= plan.size else {
+                throw InspectionError(.trust, "stale: the checkpoint HQ cosigned (size \(verified.size)) is older than the plan's (size \(plan.size))",
+                                      hint: "HQ has not vouched for the log the sample was drawn from; bundle again once HQ has cosigned the plan's checkpoint")
+            }
+            let hashes = try latest.consistency.map { text in
+                guard let hash = Hash(base64: text) else { throw InspectionError.verification("the consistency proof holds \"\(text.prefix(60))\", not a base64 hash") }
+                return hash
+            }
+            do {
+                try ConsistencyProof(oldSize: plan.size, newSize: verified.size, hashes: hashes)
+                    .verify(oldRoot: plan.root, newRoot: verified.root, hasher: suite.treeHasher)
+            } catch {
+                throw InspectionError.verification("the plan's checkpoint (size \(plan.size)) is not consistent with the checkpoint HQ cosigned (size \(verified.size)): \(error.message)")
+            }
+            return verified
         }
 
         static func verify(_ receipt: BundleHeader.Receipt, number: Int, checkpoint: VerifiedCheckpoint, cosigners: CosignerResolver) throws -> String {
@@ -83,9 +151,9 @@ public enum BundleVerifier {
                 let signatures = try SignedNote.parseSignatureLines(receipt.signature)
                 guard signatures.count == 1, let signature = signatures.first, signature.name == verifier.name, signature.keyID == verifier.keyID,
                       verifier.verify(signature.signature, for: Array(checkpoint.note.text.utf8)) else {
-                    throw InspectionError.verification("HQ receipt \(number) (\(verifier.name)) does not verify for the checkpoint")
+                    throw InspectionError.verification("HQ receipt \(number) (\(describe(receipt.cosignerKey))) does not verify for the checkpoint of size \(checkpoint.size)")
                 }
-                return verifier.name
+                return describe(receipt.cosignerKey)
             } catch let error as LedgerCoreError {
                 throw InspectionError.verification("HQ receipt \(number) is malformed: \(error.message)")
             }
@@ -176,7 +244,8 @@ public enum BundleVerifier {
                     ?? "the records are out of order"
                 throw InspectionError.verification("the bundle's records are not the sampled entities' current records: \(detail)")
             }
-            return VerifiedBundle(plan: plan, checkpoint: checkpoint, suite: suite.id, records: records, receipts: receipts, entries: frontier.size)
+            return VerifiedBundle(plan: plan, checkpoint: checkpoint, suite: suite.id, records: records, receipts: receipts, logKeys: logKeys,
+                                  latestSize: latestSize, entries: frontier.size)
         }
     }
 }

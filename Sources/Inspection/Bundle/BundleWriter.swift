@@ -12,9 +12,10 @@ public enum BundleWriter {
         public var bytes: UInt64
     }
 
-    /// `hqKey`: HQ's cosigner verifier key; HQ's receipts for the checkpoint by that key go in
-    /// the bundle (verified first). Without it, none do.
-    public static func write(plan: InspectionPlan, log: any InspectedLog, hqKey: String?, cosigners: CosignerResolver = CosignerKeys.ed25519,
+    /// `hqKeys`: HQ's cosigner verifier keys. The newest checkpoint HQ cosigned (at least the
+    /// plan's) goes in the bundle with a consistency proof from the plan's, and HQ's receipts for
+    /// it by those keys (verified first).
+    public static func write(plan: InspectionPlan, log: any InspectedLog, hqKeys: [String], cosigners: CosignerResolver = CosignerKeys.ed25519,
                              to url: URL) async throws -> Summary {
         let checkpoint = try await log.verifyCheckpoint(plan.checkpointText)
         let size = checkpoint.size
@@ -34,8 +35,8 @@ public enum BundleWriter {
         }
         let history = try await log.keyHistory()
         let logKeys = history.keys.filter { $0.fromSize <= size }.map { BundleHeader.LogKey(verifierKey: $0.verifierKey, fromSize: $0.fromSize) }
-        let receipts = try await self.receipts(log: log, checkpoint: checkpoint, hqKey: hqKey, cosigners: cosigners)
-        let header = BundleHeader(plan: plan, logKeys: logKeys, receipts: receipts, records: UInt64(records.count), entries: size)
+        let (latest, receipts) = try await self.latest(log: log, plan: checkpoint, hqKeys: hqKeys, cosigners: cosigners)
+        let header = BundleHeader(plan: plan, logKeys: logKeys, latest: latest, receipts: receipts, records: UInt64(records.count), entries: size)
 
         let writer = try BundleFile.Writer(url: url)
         do {
@@ -51,20 +52,35 @@ public enum BundleWriter {
         return Summary(records: records.count, entries: size, receipts: receipts.count, bytes: bytes)
     }
 
-    static func receipts(log: any InspectedLog, checkpoint: VerifiedCheckpoint, hqKey: String?,
-                         cosigners: CosignerResolver) async throws -> [BundleHeader.Receipt] {
-        guard let hqKey else { return [] }
-        let verifier: any NoteVerifier
-        do {
-            verifier = try cosigners(hqKey)
-        } catch {
-            throw InspectionError(.usage, "--hq-key is not HQ's cosigner verifier key: \(error)",
-                                  hint: "give HQ's cosigner.pub, the key provinces configure as hq_key")
+    /// The newest checkpoint at least as new as the plan's that HQ cosigned by one of `hqKeys`,
+    /// with its receipts and the consistency proof to it; the plan's own checkpoint and no
+    /// receipt when there is none (the verifier refuses such a bundle, naming why).
+    static func latest(log: any InspectedLog, plan: VerifiedCheckpoint, hqKeys: [String],
+                       cosigners: CosignerResolver) async throws -> (BundleHeader.Latest, [BundleHeader.Receipt]) {
+        var verifiers: [(key: String, verifier: any NoteVerifier)] = []
+        for key in hqKeys {
+            do {
+                verifiers.append((try VerifierKey(parsing: key).string, try cosigners(key)))
+            } catch {
+                throw InspectionError(.usage, "\(key.prefix(80)) is not HQ's cosigner verifier key: \(error)",
+                                      hint: "give HQ's trust file (--trust, from `creditsync hq keys export`) or HQ's cosigner.pub (--hq-key)")
+            }
         }
-        let message = Array(checkpoint.note.text.utf8)
-        return try await log.receipts(size: checkpoint.size)
-            .filter { $0.name == verifier.name && $0.keyID == verifier.keyID && verifier.verify($0.signature, for: message) }
-            .map { BundleHeader.Receipt(cosignerKey: try VerifierKey(parsing: hqKey).string, signature: $0.line) }
+        for size in Set(try await log.cosignedSizes()).sorted(by: >) where size >= plan.size {
+            guard let text = try await log.checkpointText(size: size) else { continue }
+            let checkpoint = try await log.verifyCheckpoint(text)
+            let message = Array(checkpoint.note.text.utf8)
+            var receipts: [BundleHeader.Receipt] = []
+            for signature in try await log.receipts(size: size) {
+                if let match = verifiers.first(where: { $0.verifier.name == signature.name && $0.verifier.keyID == signature.keyID && $0.verifier.verify(signature.signature, for: message) }) {
+                    receipts.append(BundleHeader.Receipt(cosignerKey: match.key, signature: signature.line))
+                }
+            }
+            guard !receipts.isEmpty else { continue }
+            let proof = size == plan.size ? [] : try await log.consistencyProof(from: plan.size, to: size).hashes.map(\.base64)
+            return (BundleHeader.Latest(checkpoint: checkpoint.text, consistency: proof), receipts)
+        }
+        return (BundleHeader.Latest(checkpoint: plan.text, consistency: []), [])
     }
 }
 

@@ -11,6 +11,11 @@ public protocol InspectedLog: Sendable {
     func inclusionProof(index: UInt64, treeSize: UInt64) async throws -> InclusionProof
     /// HQ's receipts (cosignature lines) for the checkpoint of `size`.
     func receipts(size: UInt64) async throws -> [NoteSignature]
+    /// The sizes of the checkpoints HQ has cosigned, newest first.
+    func cosignedSizes() async throws -> [UInt64]
+    /// The stored signed checkpoint of exactly `size`, verbatim.
+    func checkpointText(size: UInt64) async throws -> String?
+    func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof
 }
 
 /// Builds a verifier for one of HQ's cosigner keys from its verifier key string. Inspection knows
@@ -37,6 +42,11 @@ public struct LedgerLog: InspectedLog {
         try await store.inclusionProof(index: index, treeSize: treeSize)
     }
     public func receipts(size: UInt64) async throws -> [NoteSignature] { try await store.receipts(size: size).map(\.signature) }
+    public func cosignedSizes() async throws -> [UInt64] { try await store.receipts().map(\.size) }
+    public func checkpointText(size: UInt64) async throws -> String? { try await store.checkpoint(size: size)?.text }
+    public func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof {
+        try await store.consistencyProof(from: oldSize, to: newSize)
+    }
 }
 
 extension InspectedLog {

@@ -15,7 +15,7 @@ struct HQCommand: AsyncParsableCommand {
         commandName: "hq",
         abstract: "The headquarters node: enrolment, the mTLS sync server, status, revocation, the central register and audits.",
         subcommands: [HQInit.self, HQEnroll.self, HQServe.self, HQStatusCommand.self, HQRevoke.self, HQDatabaseCommand.self,
-                      HQRegisterCommand.self, HQAuditCommand.self, HQVerifyCommand.self, HQRiskCommand.self]
+                      HQRegisterCommand.self, HQAuditCommand.self, HQVerifyCommand.self, HQRiskCommand.self, HQKeysCommand.self]
     )
 }
 

@@ -24,17 +24,24 @@ struct InspectBundle: OperatorCommand {
     @Option(help: "HQ's cosigner verifier key (the string, or a file holding it): HQ's receipts by it go in the bundle.")
     var hqKey: String?
 
+    @Option(help: "HQ's trust file (`creditsync hq keys export`): HQ's receipts by its keys go in the bundle.")
+    var trust: String?
+
     @Option(help: "Where to write the bundle.")
     var out: String
 
     func execute() async throws {
         let plan = try InspectionPlan(json: InspectFiles.readJSON(self.plan, option: "--plan"))
-        let hqKey = try InputText.key(hqKey, option: "--hq-key")
+        var hqKeys = try InputText.key(hqKey, option: "--hq-key").map { [$0] } ?? []
+        if let trust { hqKeys += try InspectionTrust.read(URL(fileURLWithPath: trust)).cosignerKeys }
+        guard !hqKeys.isEmpty else {
+            throw ValidationError("give --trust FILE (from `creditsync hq keys export`) or --hq-key KEY: a bundle without HQ's receipts does not verify")
+        }
         let summary = try await source.with { log in
-            try await BundleWriter.write(plan: plan, log: log, hqKey: hqKey, cosigners: Cosignatures.verifier(forKey:), to: URL(fileURLWithPath: out))
+            try await BundleWriter.write(plan: plan, log: log, hqKeys: hqKeys, cosigners: Cosignatures.verifier(forKey:), to: URL(fileURLWithPath: out))
         }
         Output.line("wrote \(out): \(plan.sample.count) entities, \(summary.records) records with proofs, \(summary.entries) log entries, \(summary.receipts) HQ receipts, \(summary.bytes) bytes")
-        if hqKey != nil, summary.receipts == 0 {
+        if summary.receipts == 0 {
             Output.error("note: HQ has no receipt by that key for this checkpoint; sync first or sample at a checkpoint HQ has cosigned")
         }
     }

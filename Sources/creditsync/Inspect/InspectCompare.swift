@@ -21,6 +21,9 @@ struct InspectCompare: OperatorCommand {
     @Argument(help: "The bundle file.")
     var file: String
 
+    @Option(help: "HQ's trust file (`creditsync hq keys export`): the only keys the bundle is verified against.")
+    var trust: String
+
     @Option(help: "The archive findings CSV.")
     var archive: String
 
@@ -36,7 +39,7 @@ struct InspectCompare: OperatorCommand {
     func execute() async throws {
         guard let language = ReportLanguage(rawValue: lang) else { throw ValidationError("--lang is zh or en") }
         let url = URL(fileURLWithPath: file)
-        let bundle = try BundleVerifier.verify(url, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        let bundle = try BundleVerifier.verify(url, trust: try InspectionTrust.read(URL(fileURLWithPath: trust)), resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         guard let archiveBytes = FileManager.default.contents(atPath: archive) else {
             throw InspectionError(.usage, "cannot read --archive \(archive)", hint: "check the file name and its permissions")
         }

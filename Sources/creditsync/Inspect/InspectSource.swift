@@ -66,6 +66,11 @@ struct MirrorLog: InspectedLog {
         try await mirror.inclusionProof(index: index, treeSize: treeSize)
     }
     func receipts(size: UInt64) async throws -> [NoteSignature] { try await mirror.receipts(size: size).map(\.signature) }
+    func cosignedSizes() async throws -> [UInt64] { try await mirror.receipts(size: nil).map(\.size) }
+    func checkpointText(size: UInt64) async throws -> String? { try await mirror.checkpoint(size: size)?.note }
+    func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof {
+        try await mirror.consistencyProof(from: oldSize, to: newSize)
+    }
 }
 
 /// Reads a small text input file (a checkpoint, a key) for a command-line option.

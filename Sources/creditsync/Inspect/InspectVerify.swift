@@ -14,11 +14,16 @@ struct InspectVerify: OperatorCommand {
     @Argument(help: "The bundle file.")
     var file: String
 
+    @Option(help: "HQ's trust file (`creditsync hq keys export`): the only keys the bundle is verified against.")
+    var trust: String
+
     func execute() async throws {
-        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        let trust = try InspectionTrust.read(URL(fileURLWithPath: trust))
+        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         let plan = bundle.plan
         Output.line("ok: \(plan.checkpoint.origin) size \(plan.checkpoint.size) root \(plan.checkpoint.root.base64)")
-        Output.line("  checkpoint signed by the log's key; \(bundle.receipts.isEmpty ? "no HQ receipt" : "HQ receipts by \(bundle.receipts.joined(separator: ", "))")")
+        Output.line("  checkpoint signed by the log key HQ enrolled: \(bundle.logKeys.joined(separator: ", "))")
+        Output.line("  HQ receipts for size \(bundle.latestSize)\(bundle.latestSize == plan.checkpoint.size ? "" : " (consistent with the plan's)") by \(bundle.receipts.joined(separator: ", "))")
         Output.line("  \(bundle.entries) log entries hash to the checkpoint's root; \(bundle.records.count) records proved included")
         Output.line("  sample of \(plan.sample.count) drawn again from inspection \(plan.inspectionID), weights \(plan.weights.text): the same")
     }
