@@ -11,8 +11,8 @@ import Quality
 import Reports
 
 /// The inspection story: HQ's inspector draws a sample of Guangdong's entities nobody could
-/// choose, takes it offline, checks it, compares it with the archive and records the results in
-/// the province's own ledger.
+/// choose, takes it offline, checks it against HQ's exported keys, compares it with the archive
+/// and records the signed result at HQ as findings of Guangdong's bureau.
 struct InspectionStory {
     let root: URL
     let reports: URL
@@ -76,13 +76,12 @@ struct InspectionStory {
         let findings = try ArchiveCSV(bytes: Array(try Data(contentsOf: archiveURL)))
         let comparison = ArchiveComparison(bundle: bundle, archive: findings)
         let document = ComparisonDocument(bundle: bundle, bundleSHA256: SHA256Algorithm().hash(Array(try Data(contentsOf: bundleURL))).hex,
-                                          comparison: comparison, comparedOn: CivilDateText.day(Date()))
+                                          comparison: comparison, comparedOn: ChinaDay.of(Date()))
         let output = reports.appendingPathComponent("inspection")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let report = ComparisonReport(document: document, language: narrator.language == .zh ? .chinese : .english)
         try Data(report.csv()).write(to: output.appendingPathComponent("comparison.csv"))
         try Data(report.html().utf8).write(to: output.appendingPathComponent("report.html"))
-        try Data(CanonicalJSON.encode(document.json) + [0x0A]).write(to: output.appendingPathComponent("comparison.json"))
         let totals = ArchiveComparison.Kind.allCases.map { "\($0.rawValue) \(comparison.count($0))" }.joined(separator: ", ")
         narrator.say(zh: "结果：\(totals)", en: "results: \(totals)")
         for row in comparison.rows where row.kind == .differs || row.kind == .archiveOnly {
@@ -93,13 +92,28 @@ struct InspectionStory {
         narrator.say(zh: "比对报告：file://\(output.appendingPathComponent("report.html").path)",
                      en: "comparison report: file://\(output.appendingPathComponent("report.html").path)")
 
-        narrator.step(firstStep + 4, zh: "核查结果写回广东省账本：每户一条“抽查检查结果”（spot_check）记录，下次同步即送达总局",
-                      en: "Record the results in Guangdong's ledger: one spot_check record per entity, which reaches HQ in the next sync")
-        let results = try SpotCheckRecords(authority: "国家市场监督管理总局", authorityUSCC: Self.authorityUSCC, tables: try DomainTables.bundled())
-        let appended = try await ledger.store.append(try results.records(for: document, province: ledger.province, recordedAt: Date()),
-                                                     signer: ledger.signer, now: Date())
-        narrator.say(zh: "追加 \(appended.appended) 条，未发现问题 \(document.entities.filter(\.clean).count) 户，发现问题 \(document.entities.filter { !$0.clean }.count) 户；新检查点 \(appended.checkpoint.size)",
-                     en: "appended \(appended.appended); \(document.entities.filter(\.clean).count) entities without problems, \(document.entities.filter { !$0.clean }.count) with; new checkpoint \(appended.checkpoint.size)")
+        narrator.step(firstStep + 4, zh: "检查结果由总局检查密钥签名，在总局登记为广东省（被检查的省局）的问题，不写入任何企业名下",
+                      en: "The result, signed with HQ's inspection key, is recorded at HQ as findings of Guangdong's bureau, never against an enterprise")
+        let hqData = try await HQData.open(.directory(root.appendingPathComponent("hq")))
+        let signed = try SignedResult.sign(document, with: hqData.keys.inspection)
+        try Data(signed + [0x0A]).write(to: output.appendingPathComponent("comparison.json"))
+        let recorder = ResultRecorder(inspectionKey: hqData.keys.inspection.verifierKey, trust: trust, rules: try QualityRules.bundled(),
+                                      resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: hqData.storage.audits, now: Date())
+        try await hqData.storage.close()
+        narrator.say(zh: "登记检查 \(outcome.inspection.inspectionID)：广东省问题 \(outcome.inspection.findingCount) 条（规则版本 \(outcome.inspection.rulesVersion)），计入对该省的评价",
+                     en: "recorded inspection \(outcome.inspection.inspectionID): \(outcome.inspection.findingCount) findings of Guangdong (rules \(outcome.inspection.rulesVersion)), counted in its evaluation")
+        for (rule, count) in Dictionary(grouping: outcome.findings.findings, by: { $0.rule }).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+            narrator.show("\(rule): \(count)")
+        }
+        var edited = signed
+        if let at = edited.firstIndex(of: UInt8(ascii: "9")) { edited[at] = UInt8(ascii: "8") }
+        do {
+            _ = try SignedResult.verify(edited, inspectionKey: hqData.keys.inspection.verifierKey)
+            throw InspectionError(.result, "an edited result verified", hint: "report this as a bug")
+        } catch let error as InspectionError where error.codeValue == .result {
+            narrator.say(zh: "改动过的结果被拒绝：\(error.message)", en: "an edited result is refused: \(error.message)")
+        }
     }
 
     /// What the inspector saw: every current record in the files, one amount or name written
@@ -119,12 +133,4 @@ struct InspectionStory {
         text += "admin_penalty,PEN-440000-9999999,decision_no,粤市监罚〔2026〕999号,档案有处罚决定书，系统未见\r\n"
         return text
     }
-
-    /// A valid Unified Social Credit Code for the inspecting authority (synthetic: the demo's
-    /// data is generated, and a real authority's code is not ours to print).
-    static let authorityUSCC: String = {
-        let body = Array("MB000001")
-        let prefix = "11100000" + String(body) + String(USCC.organizationCheckCharacter(body) ?? "0")
-        return prefix + String(USCC.checkCharacter(forPrefix: prefix) ?? "0")
-    }()
 }

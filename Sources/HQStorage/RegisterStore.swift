@@ -63,6 +63,51 @@ public protocol AuditStore: Sendable {
     func latest(province: String, month: String) async throws -> StoredAudit?
     /// Every province's latest audit for `month`.
     func latest(month: String) async throws -> [StoredAudit]
+
+    /// Keeps a signed on-site inspection result with the province's findings from it (DESIGN
+    /// §9), decided in the transaction that stores it: true when stored now, false when this
+    /// very result was stored before; another result under a recorded inspection id is refused
+    /// (`HQStorageError.conflict`). Kept as recorded: never updated or deleted.
+    func recordInspection(_ inspection: StoredInspection) async throws -> Bool
+    /// Recorded inspections, of one province or of all, oldest first.
+    func inspections(province: String?) async throws -> [StoredInspection]
+}
+
+/// A signed inspection result as HQ keeps it, with the findings of the inspected province that
+/// HQ derived from it under the rules file.
+public struct StoredInspection: Sendable, Equatable {
+    public var inspectionID: String
+    public var province: String
+    public var origin: String
+    public var treeSize: UInt64
+    public var root: String
+    public var bundleSHA256: String
+    public var comparedOn: String
+    public var recordedAt: Date
+    public var rulesVersion: String
+    public var rulesSHA256: String
+    /// The signed result, verbatim.
+    public var result: String
+    /// How many findings, and the findings as a JSON array.
+    public var findingCount: Int
+    public var findings: String
+
+    public init(inspectionID: String, province: String, origin: String, treeSize: UInt64, root: String, bundleSHA256: String, comparedOn: String,
+                recordedAt: Date, rulesVersion: String, rulesSHA256: String, result: String, findingCount: Int, findings: String) {
+        self.inspectionID = inspectionID
+        self.province = province
+        self.origin = origin
+        self.treeSize = treeSize
+        self.root = root
+        self.bundleSHA256 = bundleSHA256
+        self.comparedOn = comparedOn
+        self.recordedAt = recordedAt
+        self.rulesVersion = rulesVersion
+        self.rulesSHA256 = rulesSHA256
+        self.result = result
+        self.findingCount = findingCount
+        self.findings = findings
+    }
 }
 
 /// One audit's summary as HQ keeps it: what it read and what it scored (the full report is
@@ -90,5 +135,14 @@ public struct StoredAudit: Sendable, Equatable {
         self.rulesVersion = rulesVersion
         self.rulesSHA256 = rulesSHA256
         self.summary = summary
+    }
+}
+
+/// The one refusal of a second, different result under a recorded inspection id, worded the
+/// same on every backend.
+public enum InspectionConflict {
+    public static func error(_ inspectionID: String) -> HQStorageError {
+        HQStorageError(.conflict, "inspection \(inspectionID) is recorded with another result; a recorded result is kept as it is",
+                       hint: "record a new inspection under a new inspection id")
     }
 }

@@ -72,9 +72,9 @@ struct CompareTests {
         }
     }
 
-    @Test("an archive that saw every record as the system holds it leaves every entity clean; results are valid spot_check records, recorded once")
+    @Test("an archive that saw every record as the system holds it leaves every entity clean; the result is signed, verifies with the inspection key only, and is no finding")
     func cleanResults() async throws {
-        let (fixture, bundle) = try await Self.scenario()
+        let (_, bundle) = try await Self.scenario()
         var csv = "category,record_id,field,value_seen,note\n"
         for record in bundle.records where record.value["op"]?.stringValue != "revoke" {
             csv += "\(record.category),\(record.id),entity.name,\(record.value["entity"]?["name"]?.stringValue ?? ""),\n"
@@ -84,25 +84,18 @@ struct CompareTests {
         let document = ComparisonDocument(bundle: bundle, bundleSHA256: String(repeating: "0", count: 64), comparison: comparison, comparedOn: "2026-11-30")
         #expect(try ComparisonDocument(json: JSONParser.parse(CanonicalJSON.encode(document.json))) == document)
 
-        let tables = try DomainTables.bundled()
-        let regulator = try #require(bundle.records.first?.value["source"]?["uscc"]?.stringValue)
-        let results = try SpotCheckRecords(authority: "国家市场监督管理总局", authorityUSCC: regulator, tables: tables)
-        let records = try results.records(for: document, province: "440000", recordedAt: Date())
-        #expect(records.count == bundle.plan.sample.count)
-        let rules = try QualityRules.bundled()
-        let checker = RecordChecker(rules: rules, calendar: try WorkingCalendar.bundled())
-        for record in records {
-            let value = try JSONParser.parse(record.canonicalBytes)
-            #expect(value["fields"]?["result"]?.stringValue == "未发现问题")
-            #expect(value["fields"]?["check_date"]?.stringValue == "2026-11-30")
-            let findings = checker.check(try AuditRecord(value: value, index: 0), period: try AuditPeriod("2026-11"))
-            #expect(findings.isEmpty, "\(findings)")
-        }
-        let first = try await fixture.ledger.store.append(records, signer: fixture.ledger.signer, now: Date())
-        let second = try await fixture.ledger.store.append(try results.records(for: document, province: "440000", recordedAt: Date()),
-                                                           signer: fixture.ledger.signer, now: Date())
-        #expect(first.appended == records.count && second.appended == 0 && second.duplicates == records.count)
-        #expect(throws: InspectionError.self) { try SpotCheckRecords(authority: "局", authorityUSCC: regulator, checkType: "随便查查", tables: tables) }
-        #expect(throws: InspectionError.self) { try SpotCheckRecords(authority: "局", authorityUSCC: "911100001000000000", tables: tables) }
+        // Signed with the inspection key: it verifies with that key only, and an edit is caught.
+        let key = try Ed25519NoteSigner.generate(name: "creditsync.samr/hq/inspection")
+        let signed = try SignedResult.sign(document, with: key)
+        #expect(try SignedResult.verify(signed, inspectionKey: key.verifierKey) == document)
+        let other = try Ed25519NoteSigner.generate(name: "creditsync.samr/hq/inspection")
+        #expect(performing: { try SignedResult.verify(signed, inspectionKey: other.verifierKey) },
+                throws: { ($0 as? InspectionError)?.codeValue == .result && ($0 as? InspectionError)?.message.contains("not signed by HQ's inspection key") == true })
+        let edited = Array(String(decoding: signed, as: UTF8.self).replacingOccurrences(of: "\"compared_on\":\"2026-11-30\"", with: "\"compared_on\":\"2026-12-01\"").utf8)
+        #expect(edited != signed)
+        #expect(performing: { try SignedResult.verify(edited, inspectionKey: key.verifierKey) },
+                throws: { ($0 as? InspectionError)?.message.contains("edited after `inspect compare` signed it") == true })
+        // A clean comparison is no finding of the province.
+        #expect(BureauFindings(document, rules: try QualityRules.bundled()).findings.isEmpty)
     }
 }

@@ -17,7 +17,7 @@ struct InspectCLITests {
         let demo = try await CLI.run(["demo", "--keep", path("demo"), "--lang", "en"])
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("Demo complete."))
-        #expect(demo.stdout.contains("spot_check"))
+        #expect(demo.stdout.contains("findings of Guangdong"))
 
         let planJSON = try Data(contentsOf: directory.appending("demo/inspection/plan.json"))
         let plan = try InspectionPlan(json: JSONParser.parse(Array(planJSON)))
@@ -61,7 +61,8 @@ struct InspectCLITests {
         archive += "registration,,entity.name,某公司,\r\n"
         try Data(archive.utf8).write(to: directory.appending("archive.csv"))
         let lines = archive.split(separator: "\r\n", omittingEmptySubsequences: false).count - 1
-        let compared = try await CLI.run(["inspect", "compare", path("hq.bundle"), "--trust", path("trust.json"), "--archive", path("archive.csv"), "--out", path("compared"), "--lang", "en"])
+        let compared = try await CLI.run(["inspect", "compare", path("hq.bundle"), "--trust", path("trust.json"),
+                                          "--key", path("demo/hq/inspection.key"), "--archive", path("archive.csv"), "--out", path("compared"), "--lang", "en"])
         #expect(compared.status == 3, "\(compared.stderr)")
         #expect(compared.stderr.contains("archive.csv:\(lines): a row needs a category and a record_id"), "\(compared.stderr)")
         #expect(compared.stdout.contains("differs 1") && compared.stdout.contains("archive_only 1"))
@@ -70,14 +71,16 @@ struct InspectCLITests {
         let html = try String(contentsOf: directory.appending("compared/report.html"), encoding: .utf8)
         #expect(html.contains("data-total-differs=\"1\"") && html.contains("lang=\"en\""))
 
-        // The demo recorded its comparison already: the same inspection again appends nothing.
-        let record = ["inspect", "record", "--ledger", path("demo/440000"), "--inspection", path("compared/comparison.json"),
-                      "--authority", "国家市场监督管理总局", "--authority-uscc", InspectCLITests.authorityUSCC]
-        let first = try await CLI.run(record)
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("recorded 0 spot_check records (5 already recorded)"), "\(first.stdout)")
-        let again = try await CLI.run(record)
-        #expect(again.stdout.contains("recorded 0 spot_check records (5 already recorded)"), "\(again.stdout)")
+        // The demo recorded its own result at HQ: the same again stores nothing; this comparison
+        // (of HQ's bundle) is another result under the same inspection id and is refused.
+        let again = try await CLI.run(["inspect", "record", "--data", path("demo/hq"), "--result", path("demo/reports/inspection/comparison.json"),
+                                       "--bundle", path("demo/inspection/2026-HQ-INSP-017.bundle")])
+        #expect(again.status == 0 && again.stdout.hasPrefix("already recorded: inspection 2026-HQ-INSP-017 of 440000"), "\(again.stdout)\(again.stderr)")
+        let second = try await CLI.run(["inspect", "record", "--data", path("demo/hq"), "--result", path("compared/comparison.json"), "--bundle", path("hq.bundle")])
+        #expect(second.status != 0 && second.stderr.contains("is recorded with another result"), "\(second.stderr)")
+        let foreign = try await CLI.run(["inspect", "record", "--data", path("demo/hq"), "--result", path("compared/comparison.json"),
+                                         "--bundle", path("demo/inspection/2026-HQ-INSP-017.bundle")])
+        #expect(foreign.status != 0 && foreign.stderr.contains("the result is of another bundle"), "\(foreign.stderr)")
 
         // HQ's mirror has not seen the ledger's newest checkpoint: refused, nothing written.
         let appended = try await CLI.run(["province", "append", "--ledger", path("demo/440000")], input: Data(TestRecords.ndjson(0..<1, province: "440000").utf8))

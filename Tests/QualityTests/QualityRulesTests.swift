@@ -16,7 +16,7 @@ struct QualityRulesTests {
         #expect(try QualityTestSupport.bytes("Sources/Quality/Resources/rules/calendar.json") == opsCalendar)
         #expect(rules.sha256 == SHA256Algorithm().hash(opsRules).hex)
         #expect(QualityTestSupport.calendar.sha256 == SHA256Algorithm().hash(opsCalendar).hex)
-        #expect(rules.version == "2026.8" && rules.bookkeeping == ["central_risk_ack"] && rules.pushDown == PushDownRule(categories: ["central_risk", "cross_province"], workingDays: 20))
+        #expect(rules.version == "2026.9" && rules.bookkeeping == ["central_risk_ack"] && rules.pushDown == PushDownRule(categories: ["central_risk", "cross_province"], workingDays: 20))
     }
 
     @Test("the central departments: bundled copy byte-identical to ops/, codes, kinds and lists checked, a bad file refused naming its key")

@@ -13,12 +13,16 @@ import SyncProtocol
 ///   the feeds (DESIGN §7), separate from the cosigner so a receipt can never pass for a feed
 ///   checkpoint. A feed's key name is its origin, so each province gets its own verifier key
 ///   string from the same key (`feedVerifierKey(province:suite:)`, printed by `hq enroll`).
+/// - `inspection.key` (Ed25519, mode 0600): signs on-site inspection results (`inspect compare
+///   --key`); inspectors carry a copy, `inspect record` verifies with this one.
 /// Every HQ process serving one storage must use the same key directory contents.
 public struct HQKeys: Sendable {
     public let cosigner: Cosigner
     public let sm2Cosigner: SM2Cosigner
     let feedSeed: Ed25519NoteSigner
     let feedSM2PEM: String
+    /// Signs inspection results (Protocol/inspection.md §5).
+    public let inspection: Ed25519NoteSigner
 
     public static let cosignerKeyFile = "cosigner.key"
     public static let cosignerPublicFile = "cosigner.pub"
@@ -26,6 +30,8 @@ public struct HQKeys: Sendable {
     public static let sm2CosignerPublicFile = "cosigner-sm2.pub"
     public static let feedKeyFile = "feed.key"
     public static let feedSM2KeyFile = "feed-sm2.key"
+    public static let inspectionKeyFile = "inspection.key"
+    public static let inspectionKeyName = "creditsync.samr/hq/inspection"
     public static let defaultName = "creditsync.samr/hq"
 
     /// Creates the keys in `directory` (created if missing); never overwrites a key.
@@ -35,7 +41,8 @@ public struct HQKeys: Sendable {
         try SecretFile.write(cosigner.privateKeyString + "\n", to: directory.appendingPathComponent(cosignerKeyFile).path)
         try Data((cosigner.verifierKey + "\n").utf8).write(to: directory.appendingPathComponent(cosignerPublicFile))
         let (seed, pem) = try loadOrCreateFeedKeys(in: directory)
-        return HQKeys(cosigner: cosigner, sm2Cosigner: try loadOrCreateSM2Cosigner(in: directory, name: name), feedSeed: seed, feedSM2PEM: pem)
+        return HQKeys(cosigner: cosigner, sm2Cosigner: try loadOrCreateSM2Cosigner(in: directory, name: name), feedSeed: seed, feedSM2PEM: pem,
+                      inspection: try loadOrCreateInspectionKey(in: directory))
     }
 
     public static func load(from directory: URL) throws -> HQKeys {
@@ -48,7 +55,23 @@ public struct HQKeys: Sendable {
         }
         let (seed, pem) = try loadOrCreateFeedKeys(in: directory)
         let cosigner = try Cosigner(privateKeyString: text)
-        return HQKeys(cosigner: cosigner, sm2Cosigner: try loadOrCreateSM2Cosigner(in: directory, name: cosigner.name), feedSeed: seed, feedSM2PEM: pem)
+        return HQKeys(cosigner: cosigner, sm2Cosigner: try loadOrCreateSM2Cosigner(in: directory, name: cosigner.name), feedSeed: seed, feedSM2PEM: pem,
+                      inspection: try loadOrCreateInspectionKey(in: directory))
+    }
+
+    /// The inspection key; a key directory from before it gets one on first load. It is not
+    /// among `publicKeys`: processes sharing a database need not agree on it (only `inspect
+    /// record` uses it), and directories recorded before it keep opening.
+    static func loadOrCreateInspectionKey(in directory: URL) throws -> Ed25519NoteSigner {
+        let path = directory.appendingPathComponent(inspectionKeyFile).path
+        if !FileManager.default.fileExists(atPath: path) {
+            try SecretFile.write(try Ed25519NoteSigner.generate(name: inspectionKeyName).privateKeyString + "\n", to: path)
+        }
+        do {
+            return try Ed25519NoteSigner(privateKeyString: try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw HQError(.dataDirectory, "cannot read HQ's inspection key \(path): \(error)", hint: "restore inspection.key from the key backup")
+        }
     }
 
     /// The SM2 receipt key; a key directory from before it gets one on first load.

@@ -31,6 +31,48 @@ struct PostgresAudits: AuditStore {
             """)
     }
 
+    func recordInspection(_ inspection: StoredInspection) async throws -> Bool {
+        // One statement decides: the row is inserted, or the id's kept result is returned to
+        // compare; a concurrent recorder of the same id waits on the primary key.
+        let query: PostgresQuery = """
+            WITH inserted AS (
+                INSERT INTO inspection (inspection_id, province, origin, tree_size, root, bundle_sha256, compared_on, recorded_at, rules_version,
+                                        rules_sha256, result, finding_count, findings)
+                VALUES (\(inspection.inspectionID), \(inspection.province), \(inspection.origin), \(try PostgresValue.bigint(inspection.treeSize)),
+                        \(inspection.root), \(inspection.bundleSHA256), \(inspection.comparedOn), \(PostgresValue.seconds(inspection.recordedAt)),
+                        \(inspection.rulesVersion), \(inspection.rulesSHA256), \(inspection.result), \(inspection.findingCount), \(inspection.findings))
+                ON CONFLICT (inspection_id) DO NOTHING
+                RETURNING true
+            )
+            SELECT true, NULL::text FROM inserted
+            UNION ALL
+            SELECT false, result FROM inspection WHERE inspection_id = \(inspection.inspectionID) AND NOT EXISTS (SELECT 1 FROM inserted)
+            """
+        for try await (stored, kept) in try await client.query(query, logger: logger).decode((Bool, String?).self) {
+            if stored { return true }
+            guard kept == inspection.result else { throw InspectionConflict.error(inspection.inspectionID) }
+            return false
+        }
+        throw HQStorageError(.unavailable, "recording inspection \(inspection.inspectionID) returned no row", hint: "try again")
+    }
+
+    func inspections(province: String?) async throws -> [StoredInspection] {
+        var kept: [StoredInspection] = []
+        let rows = try await client.query("""
+            SELECT inspection_id, province, origin, tree_size, root, bundle_sha256, compared_on, recorded_at, rules_version, rules_sha256, result,
+                   finding_count, findings
+            FROM inspection WHERE \(province)::text IS NULL OR province = \(province) ORDER BY recorded_at, inspection_id
+            """, logger: logger)
+        for try await row in rows {
+            let (id, code, origin, size, root, sha, on, at, version, rulesSHA, result, count, findings) =
+                try row.decode((String, String, String, Int64, String, String, String, Int64, String, String, String, Int32, String).self)
+            kept.append(StoredInspection(inspectionID: id, province: code, origin: origin, treeSize: try PostgresValue.size(size), root: root,
+                                         bundleSHA256: sha, comparedOn: on, recordedAt: PostgresValue.date(at), rulesVersion: version,
+                                         rulesSHA256: rulesSHA, result: result, findingCount: Int(count), findings: findings))
+        }
+        return kept
+    }
+
     private func audits(_ query: PostgresQuery) async throws -> [StoredAudit] {
         var audits: [StoredAudit] = []
         for try await (province, month, created, size, root, register, version, sha, summary) in try await client.query(query, logger: logger)

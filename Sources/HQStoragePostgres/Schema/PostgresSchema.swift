@@ -318,6 +318,26 @@ enum PostgresSchema {
                 size bigint NOT NULL CHECK (size >= 0)
             );
             """),
+        Migration(version: 6, name: "inspection results", sql: """
+            -- On-site inspection results (issue 27, item 5): the bureau's findings, kept as recorded.
+            CREATE TABLE inspection (
+                inspection_id text COLLATE "C" PRIMARY KEY,
+                province text NOT NULL,
+                origin text NOT NULL,
+                tree_size bigint NOT NULL CHECK (tree_size >= 0),
+                root text NOT NULL,
+                bundle_sha256 text NOT NULL CHECK (length(bundle_sha256) = 64),
+                compared_on text NOT NULL CHECK (length(compared_on) = 10),
+                recorded_at bigint NOT NULL,
+                rules_version text NOT NULL,
+                rules_sha256 text NOT NULL,
+                result text NOT NULL,
+                finding_count integer NOT NULL CHECK (finding_count >= 0),
+                findings text NOT NULL
+            );
+            CREATE INDEX inspection_by_province ON inspection (province, recorded_at);
+            CREATE TRIGGER inspection_kept BEFORE UPDATE OR DELETE ON inspection FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -33,6 +33,37 @@ struct SQLiteAudits: AuditStore {
         }
     }
 
+    func recordInspection(_ inspection: StoredInspection) async throws -> Bool {
+        let size = try SQLiteInteger.from(inspection.treeSize)
+        return try await pool.write { db in
+            if let kept = try String.fetchOne(db, sql: "SELECT result FROM inspection WHERE inspection_id = ?", arguments: [inspection.inspectionID]) {
+                guard kept == inspection.result else { throw InspectionConflict.error(inspection.inspectionID) }
+                return false
+            }
+            try db.execute(sql: """
+                INSERT INTO inspection (inspection_id, province, origin, tree_size, root, bundle_sha256, compared_on, recorded_at, rules_version,
+                                        rules_sha256, result, finding_count, findings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [inspection.inspectionID, inspection.province, inspection.origin, size, inspection.root, inspection.bundleSHA256,
+                                 inspection.comparedOn, Int64(inspection.recordedAt.timeIntervalSince1970), inspection.rulesVersion,
+                                 inspection.rulesSHA256, inspection.result, inspection.findingCount, inspection.findings])
+            return true
+        }
+    }
+
+    func inspections(province: String?) async throws -> [StoredInspection] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM inspection WHERE ?1 IS NULL OR province = ?1 ORDER BY recorded_at, inspection_id",
+                             arguments: [province]).map { row in
+                StoredInspection(inspectionID: row["inspection_id"], province: row["province"], origin: row["origin"],
+                                 treeSize: try SQLiteInteger.size(row["tree_size"]), root: row["root"], bundleSHA256: row["bundle_sha256"],
+                                 comparedOn: row["compared_on"], recordedAt: Date(timeIntervalSince1970: Double(row["recorded_at"] as Int64)),
+                                 rulesVersion: row["rules_version"], rulesSHA256: row["rules_sha256"], result: row["result"],
+                                 findingCount: row["finding_count"], findings: row["findings"])
+            }
+        }
+    }
+
     static func audit(_ row: Row) throws -> StoredAudit {
         StoredAudit(province: row["province"], month: row["month"], createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
                     mirrorSize: try SQLiteInteger.size(row["mirror_size"]), mirrorRoot: row["mirror_root"],

@@ -135,6 +135,31 @@ enum SQLiteRegistrySchema {
                 );
                 """)
         }
+        // On-site inspection results (issue 27, item 5): the bureau's findings, kept as recorded.
+        migrator.registerMigration("v6-inspections") { db in
+            try db.execute(sql: """
+                CREATE TABLE inspection (
+                    inspection_id TEXT PRIMARY KEY NOT NULL,
+                    province TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    tree_size INTEGER NOT NULL CHECK (tree_size >= 0),
+                    root TEXT NOT NULL,
+                    bundle_sha256 TEXT NOT NULL CHECK (length(bundle_sha256) = 64),
+                    compared_on TEXT NOT NULL CHECK (length(compared_on) = 10),
+                    recorded_at INTEGER NOT NULL,
+                    rules_version TEXT NOT NULL,
+                    rules_sha256 TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    finding_count INTEGER NOT NULL CHECK (finding_count >= 0),
+                    findings TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX inspection_by_province ON inspection (province, recorded_at);
+                CREATE TRIGGER inspection_kept_update BEFORE UPDATE ON inspection
+                BEGIN SELECT RAISE(ABORT, 'inspection results are kept as recorded'); END;
+                CREATE TRIGGER inspection_kept_delete BEFORE DELETE ON inspection
+                BEGIN SELECT RAISE(ABORT, 'inspection results are kept as recorded'); END;
+                """)
+        }
         return migrator
     }
 }

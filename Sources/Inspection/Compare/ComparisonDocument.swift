@@ -1,3 +1,4 @@
+public import Foundation
 public import LedgerCore
 
 /// `comparison.json`: what `inspect compare` found, per sampled entity and per row, with the
@@ -38,6 +39,9 @@ public struct ComparisonDocument: Sendable, Equatable {
         }
         rows = comparison.rows
     }
+
+    /// The SHA-256 (hex) of a bundle file, as a document names its bundle.
+    public static func bundleSHA256(_ url: URL) throws -> String { try BundleFile.sha256(url) }
 
     public var json: JSONValue {
         .object([

@@ -9,7 +9,7 @@ extension QualityRules {
         _ = try root.members(allowed: [
             "schema", "version", "description", "dimensions", "rules", "envelope", "decision_date", "categories", "codes",
             "amounts", "long_term", "deadlines", "uscc_prefix", "groupings", "relations", "identical", "bookkeeping", "audit_scope",
-            "push_down",
+            "push_down", "inspection",
         ])
         let schemaNode = try root.required("schema")
         guard try schemaNode.string() == Self.schema else {
@@ -75,6 +75,20 @@ extension QualityRules {
         } else {
             pushDown = nil
         }
+        var inspection: [String: String] = [:]
+        if let node = root.optional("inspection") {
+            for (kind, entry) in try node.members() where kind != "description" {
+                guard InspectionKinds.all.contains(kind) else {
+                    throw entry.error("unknown inspection kind; expected one of \(InspectionKinds.all.joined(separator: ", "))")
+                }
+                let id = try entry.string()
+                guard let rule = catalogue.first(where: { $0.id == id }), rule.scope == .caller else {
+                    throw entry.error("\"\(id)\" is not a caller rule under rules")
+                }
+                inspection[kind] = id
+            }
+        }
+        self.inspection = inspection
         func category(_ node: ConfigNode) throws(QualityError) -> String {
             let name = try node.string()
             guard categoryIndex[name] != nil else { throw node.error("unknown category \"\(name)\"; declare it under categories") }

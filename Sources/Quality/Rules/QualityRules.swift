@@ -45,6 +45,9 @@ public struct QualityRules: Sendable {
     /// How soon a province must publish what HQ's feed delivered (`timeliness.push_down_publicity`);
     /// nil: not checked.
     public let pushDown: PushDownRule?
+    /// On-site inspection: the rule of each kind of inconsistency (`InspectionKinds`), whose
+    /// findings are the inspected province's (DESIGN §9). Empty when the file has none.
+    public let inspection: [String: String]
 
     public func rule(_ id: String) -> RuleDefinition? { ruleIndex[id].map { catalogue[$0] } }
 

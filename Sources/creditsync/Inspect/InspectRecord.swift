@@ -1,53 +1,51 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
+import HQNode
+import HQStorage
 import Inspection
 import LedgerCore
-import LedgerStore
-import ProvinceNode
+import NationalCrypto
 import Quality
 
 struct InspectRecord: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Append an inspection's results to the province ledger as spot_check records.",
+        abstract: "Keep a signed inspection result at HQ as findings of the inspected province.",
         discussion: """
-            One spot_check record per sampled entity, from comparison.json: result "未发现问题" when the \
-            archive agreed with the system, the discrepancy result otherwise. Recording the same \
-            comparison again appends nothing; the records reach HQ in the next sync.
+            The result (comparison.json from `inspect compare --key`) must verify with HQ's inspection \
+            key, name the given bundle by its SHA-256, and the bundle must verify against HQ's own \
+            enrolment. Each inconsistency becomes a finding of the province under the rules file's \
+            `inspection` rules. Nothing is written to any ledger or against any enterprise. Recording \
+            the same result again stores nothing; another result under the same inspection id is refused.
             """
     )
 
-    @OptionGroup var options: LedgerOptions
+    @OptionGroup var storage: HQDataOptions
 
-    @Option(help: "The comparison.json that `inspect compare` wrote.")
-    var inspection: String
+    @Option(help: "The signed comparison.json that `inspect compare --key` wrote.")
+    var result: String
 
-    @Option(help: "The inspecting authority (检查实施机关).")
-    var authority: String
+    @Option(help: "The bundle the result compared.")
+    var bundle: String
 
-    @Option(help: "The inspecting authority's Unified Social Credit Code (the records' source.uscc).")
-    var authorityUSCC: String
-
-    @Option(help: "check_type code (default 双随机抽查).")
-    var checkType: String = SpotCheckRecords.defaultCheckType
-
-    @Option(help: "check_result code for an entity whose records differ from the archive.")
-    var discrepancyResult: String = SpotCheckRecords.defaultDiscrepancyResult
+    @Option(help: "Quality rules file (default: the rules shipped with this build, = ops/rules/quality-rules.json).")
+    var rules: String?
 
     func execute() async throws {
-        let document = try ComparisonDocument(json: InspectFiles.readJSON(inspection, option: "--inspection"))
-        let results = try SpotCheckRecords(authority: authority, authorityUSCC: authorityUSCC, checkType: checkType, discrepancyResult: discrepancyResult,
-                                           tables: try DomainTables.bundled())
-        let ledger = try await ProvinceLedger.open(directory: options.directory)
-        guard ledger.store.metadata.origin == document.origin else {
-            throw InspectionError(.usage, "the inspection sampled \(document.origin); this ledger is \(ledger.store.metadata.origin)",
-                                  hint: "record the results into the ledger of the province that was inspected")
+        let rulesFile = try rules.map { try QualityRules.load(contentsOf: URL(fileURLWithPath: $0)) } ?? QualityRules.bundled()
+        let text = try InputText.read(result, option: "--result", limit: SignedResult.maximumBytes)
+        let outcome = try await storage.with { data in
+            let trust = InspectionTrust(enrolments: try await data.registry.enrolments(),
+                                        cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) }, now: Date())
+            let recorder = ResultRecorder(inspectionKey: data.keys.inspection.verifierKey, trust: trust, rules: rulesFile, resolve: Suites.named,
+                                          cosigners: Cosignatures.verifier(forKey:))
+            return try await recorder.record(result: Array(text.utf8), bundle: URL(fileURLWithPath: bundle), into: data.storage.audits, now: Date())
         }
-        let records = try results.records(for: document, province: ledger.province, recordedAt: Date())
-        let result = try await ledger.store.append(records, signer: ledger.signer, now: Date())
-        let discrepant = document.entities.filter { !$0.clean }.count
-        Output.line("recorded \(result.appended) spot_check records (\(result.duplicates) already recorded): \(document.entities.count - discrepant) without problems, \(discrepant) with discrepancies")
-        Output.line("checkpoint size \(result.checkpoint.size) root \(result.checkpoint.root.base64)")
+        let inspection = outcome.inspection
+        Output.line("\(outcome.recorded ? "recorded" : "already recorded"): inspection \(inspection.inspectionID) of \(inspection.province) at size \(inspection.treeSize), \(inspection.findingCount) findings of the province (rules \(inspection.rulesVersion))")
+        for (rule, count) in Dictionary(grouping: outcome.findings.findings, by: { $0.rule }).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+            Output.line("  \(rule): \(count)")
+        }
     }
 }

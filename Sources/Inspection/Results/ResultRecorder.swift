@@ -1,0 +1,58 @@
+public import Foundation
+public import HQStorage
+public import LedgerCore
+public import Quality
+
+/// `creditsync inspect record`: keeps a signed result at HQ as findings of the inspected
+/// province. The result must verify with HQ's own inspection key, name the bundle given by its
+/// SHA-256, and that bundle must verify against HQ's own enrolment; nothing is appended to any
+/// ledger (DESIGN §9).
+public struct ResultRecorder: Sendable {
+    public struct Outcome: Sendable {
+        public var inspection: StoredInspection
+        public var findings: BureauFindings
+        /// False when this very result was recorded before.
+        public var recorded: Bool
+    }
+
+    public let inspectionKey: String
+    public let trust: InspectionTrust
+    public let rules: QualityRules
+    public let resolve: @Sendable (SuiteID) -> Suite
+    public let cosigners: CosignerResolver
+
+    public init(inspectionKey: String, trust: InspectionTrust, rules: QualityRules, resolve: @escaping @Sendable (SuiteID) -> Suite,
+                cosigners: @escaping CosignerResolver) {
+        self.inspectionKey = inspectionKey
+        self.trust = trust
+        self.rules = rules
+        self.resolve = resolve
+        self.cosigners = cosigners
+    }
+
+    public func record(result bytes: [UInt8], bundle url: URL, into store: any AuditStore, now: Date) async throws -> Outcome {
+        let document = try SignedResult.verify(bytes, inspectionKey: inspectionKey)
+        let digest = try BundleFile.sha256(url)
+        guard digest == document.bundleSHA256 else {
+            throw InspectionError(.result, "the result is of another bundle: it names SHA-256 \(document.bundleSHA256), \(url.lastPathComponent) has \(digest)",
+                                  hint: "give the bundle this result compared")
+        }
+        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: resolve, cosigners: cosigners)
+        guard bundle.plan.inspectionID == document.inspectionID, bundle.checkpoint.checkpoint.origin == document.origin,
+              bundle.checkpoint.size == document.treeSize, bundle.checkpoint.root.base64 == document.root else {
+            throw InspectionError(.result, "the result's inspection, origin or checkpoint is not its bundle's", hint: "the result was not made from this bundle")
+        }
+        guard let province = trust.province(origin: document.origin)?.province else {
+            throw InspectionError(.trust, "\(document.origin) is not enrolled at HQ", hint: "only an enrolled province's inspection is recorded")
+        }
+        let findings = BureauFindings(document, rules: rules)
+        let stored = StoredInspection(inspectionID: document.inspectionID, province: province, origin: document.origin, treeSize: document.treeSize,
+                                      root: document.root, bundleSHA256: document.bundleSHA256, comparedOn: document.comparedOn,
+                                      recordedAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
+                                      rulesVersion: rules.version, rulesSHA256: rules.sha256,
+                                      result: String(decoding: bytes.last == 0x0A ? Array(bytes.dropLast()) : bytes, as: UTF8.self),
+                                      findingCount: findings.findings.count, findings: String(decoding: CanonicalJSON.encode(findings.json), as: UTF8.self))
+        let recorded = try await store.recordInspection(stored)
+        return Outcome(inspection: stored, findings: findings, recorded: recorded)
+    }
+}

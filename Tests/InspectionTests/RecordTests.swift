@@ -1,0 +1,92 @@
+import Foundation
+import HQNode
+import HQStorage
+import HQTestSupport
+import Inspection
+import LedgerCore
+import NationalCrypto
+import Quality
+import Synthetic
+import Testing
+import TestSupport
+@testable import creditsync
+
+/// `inspect record` keeps a signed result at HQ as findings of the inspected province, on both
+/// storage backends, and refuses what is not HQ's own signed result of the bundle given.
+@Suite("Inspection results at HQ")
+struct RecordTests {
+    @Test("a signed result becomes the province's findings once; edited, foreign-bundle and second results are refused", arguments: StorageBackend.allCases)
+    func record(backend: StorageBackend) async throws {
+        var generator = RecordGenerator(province: "440000", seed: 13, tables: try DomainTables.bundled())
+        let records = try (0..<300).map { _ in try ChangeRecord(parsing: generator.next(), province: "440000") }
+        let fixture = try await StorageFixture(backend, records: records)
+        try await fixture.mirrorLog(to: 300)
+        let mirror = try await fixture.mirror()
+        let cosigner = fixture.data.keys.cosigner
+        _ = try await mirror.receipt(size: 300, cosigner: cosigner.name, keyID: cosigner.keyID, now: Date()) { try cosigner.cosign($0, time: 1_764_547_200) }
+        let log = MirrorLog(mirror: mirror, keys: try fixture.keys)
+        let trust = InspectionTrust(enrolments: try await fixture.data.registry.enrolments(),
+                                    cosignerKeys: SuiteID.allCases.map { fixture.data.keys.cosignerKey(for: $0) }, now: Date())
+        let checkpoint = try fixture.log.checkpoint(300)
+        let plan = try await Planner.plan(log: log, checkpointText: checkpoint.text, inspectionID: "2026-HQ-INSP-031", sampleSize: 3, weights: .standard)
+        let bundleURL = fixture.directory.appending("insp.bundle")
+        _ = try await BundleWriter.write(plan: plan, log: log, hqKeys: trust.cosignerKeys, cosigners: Cosignatures.verifier(forKey:), to: bundleURL)
+        let bundle = try BundleVerifier.verify(bundleURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+
+        // The archive shows one name differently and holds one decision the system lacks.
+        let first = try #require(bundle.records.first { $0.value["op"]?.stringValue == "upsert" })
+        let csv = "category,record_id,field,value_seen,note\n\(first.category),\(first.id),entity.name,另一家公司,\nadmin_penalty,PEN-440000-0000001,,,档案有\n"
+        let comparison = ArchiveComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
+        let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(bundleURL), comparison: comparison,
+                                          comparedOn: "2026-12-07")
+        let signed = try SignedResult.sign(document, with: fixture.data.keys.inspection)
+        let rules = try QualityRules.bundled()
+        let recorder = ResultRecorder(inspectionKey: fixture.data.keys.inspection.verifierKey, trust: trust, rules: rules, resolve: Suites.named,
+                                      cosigners: Cosignatures.verifier(forKey:))
+        let audits = fixture.storage.audits
+
+        func refused(_ result: [UInt8], bundle url: URL, code: InspectionErrorCode, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+            do {
+                _ = try await recorder.record(result: result, bundle: url, into: audits, now: Date())
+                Issue.record("recorded", sourceLocation: sourceLocation)
+            } catch let error as InspectionError {
+                #expect(error.codeValue == code && error.message.contains(message), "\(error.message)", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record("\(error)", sourceLocation: sourceLocation)
+            }
+        }
+        // Edited after signing, and signed by a key that is not HQ's: nothing stored.
+        let edited = Array(String(decoding: signed, as: UTF8.self).replacingOccurrences(of: "另一家公司", with: "另一家企业").utf8)
+        await refused(edited, bundle: bundleURL, code: .result, "edited after `inspect compare` signed it")
+        let stranger = try SignedResult.sign(document, with: try Ed25519NoteSigner.generate(name: HQKeys.inspectionKeyName))
+        await refused(stranger, bundle: bundleURL, code: .result, "not signed by HQ's inspection key creditsync.samr/hq/inspection (key id")
+        // Given with another bundle: another file than the one the result names.
+        let otherURL = fixture.directory.appending("other.bundle")
+        try Data(try Data(contentsOf: bundleURL).dropLast() + [0]).write(to: otherURL)
+        await refused(signed, bundle: otherURL, code: .result, "the result is of another bundle")
+        #expect(try await audits.inspections(province: nil).isEmpty)
+
+        let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: audits, now: Date())
+        #expect(outcome.recorded)
+        let rulesHit = Set(outcome.findings.findings.map(\.rule))
+        #expect(rulesHit == ["accuracy.inspection_archive_differs", "comprehensiveness.inspection_not_in_system", "accuracy.inspection_not_in_archive"])
+        #expect(outcome.findings.findings.filter { $0.rule == "accuracy.inspection_archive_differs" }.count == 1)
+        let kept = try await audits.inspections(province: "440000")
+        #expect(kept.count == 1 && kept[0] == outcome.inspection && kept[0].findingCount == outcome.findings.findings.count)
+        #expect(kept[0].rulesVersion == rules.version && kept[0].province == "440000")
+
+        // The same result again stores nothing; another result under the same id is refused.
+        #expect(try await recorder.record(result: signed, bundle: bundleURL, into: audits, now: Date()).recorded == false)
+        var later = document
+        later.comparedOn = "2026-12-08"
+        let second = try SignedResult.sign(later, with: fixture.data.keys.inspection)
+        do {
+            _ = try await recorder.record(result: second, bundle: bundleURL, into: audits, now: Date())
+            Issue.record("a second result was recorded")
+        } catch let error as HQStorageError {
+            #expect(error.codeValue == .conflict && error.message.contains("is recorded with another result"), "\(error.message)")
+        }
+        #expect(try await audits.inspections(province: nil) == kept)
+        try await fixture.storage.close()
+    }
+}
