@@ -220,6 +220,7 @@ let package = Package(
         .target(
             name: "Inspection",
             dependencies: ["LedgerCore", "LedgerStore", "HQStorage", "Quality", "Reports", "Gzip", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/checklist.json")],
             swiftSettings: swiftSettings
         ),
 

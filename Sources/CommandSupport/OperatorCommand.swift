@@ -74,7 +74,8 @@ public enum ExitCodes {
             configuration
         case AuditError.Code.input.rawValue, InspectionError.Code.archive.rawValue:
             inputRejected
-        case InspectionError.Code.verification.rawValue, InspectionError.Code.corrupt.rawValue:
+        case InspectionError.Code.verification.rawValue, InspectionError.Code.corrupt.rawValue, InspectionError.Code.trust.rawValue,
+             InspectionError.Code.order.rawValue, InspectionError.Code.result.rawValue:
             verificationFailed
         case InspectionError.Code.usage.rawValue, InspectionError.Code.checkpoint.rawValue:
             configuration

@@ -20,7 +20,7 @@ public struct Demo: Sendable {
         try await SyncStory(root: root, narrator: narrator, provinces: provinces).run(firstStep: 9)
         try await AuditStory(root: root, reports: reports, narrator: narrator).run(firstStep: 13)
         try await InspectionStory(root: root, reports: reports, narrator: narrator).run(firstStep: 15)
-        try await FeedStory(root: root, narrator: narrator).run(firstStep: 20)
+        try await FeedStory(root: root, narrator: narrator).run(firstStep: 21)
         narrator.say(zh: "", en: "")
         narrator.say(zh: "演示完成。", en: "Demo complete.")
     }

@@ -128,7 +128,9 @@ struct FeedStory {
                                     feedKey: try guangdong.suite.signatures.verifier(name: FeedOrigin.of(province: "440000"), publicKey: signer.publicKey))
         let latest = try await feed.latestCheckpoint()
         var entries = try await feed.entries(from: 0, to: latest.size)
-        entries[0] = Array(String(decoding: entries[0], as: UTF8.self).replacingOccurrences(of: "认定", with: "撤销").utf8)
+        // The first central item (Guangdong's feed may start with an inspection notice).
+        let altered = entries.firstIndex { String(decoding: $0, as: UTF8.self).contains("认定") } ?? 0
+        entries[altered] = Array(String(decoding: entries[altered], as: UTF8.self).replacingOccurrences(of: "认定", with: "撤销").utf8)
         let header = FeedDeliveryHeader(origin: feed.origin, from: 0, size: latest.size, latest: latest.size, checkpoint: latest.note, consistency: [])
         let before = (try await guangdong.store.feedCursor(origin: feed.origin), try await guangdong.store.size())
         narrate(refusal: Result { () throws(FeedError) in try verifier.verify(header: header, entries: entries, cursor: nil) }, zh: "✓ 整批拒绝", en: "✓ refused whole")

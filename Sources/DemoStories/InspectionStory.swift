@@ -9,10 +9,13 @@ import NationalCrypto
 import ProvinceNode
 import Quality
 import Reports
+import Synthetic
 
-/// The inspection story: HQ's inspector draws a sample of Guangdong's entities nobody could
-/// choose, takes it offline, checks it against HQ's exported keys, compares it with the archive
-/// and records the signed result at HQ as findings of Guangdong's bureau.
+/// The inspection story (DESIGN §9): HQ announces an inspection of Guangdong's bureau in its feed
+/// (strata and a commitment to a secret), the province acknowledges it at its daily sync, the
+/// sample of the bureau's records is drawn at the first checkpoint HQ cosigns after, the bundle is
+/// verified offline against HQ's exported keys, compared three ways plus the checklist, and the
+/// signed result becomes findings of Guangdong's bureau at HQ.
 struct InspectionStory {
     let root: URL
     let reports: URL
@@ -21,43 +24,72 @@ struct InspectionStory {
 
     func run(firstStep: Int) async throws {
         let ledger = try await ProvinceLedger.open(directory: root.appendingPathComponent("440000"))
-        // What HQ exports for inspectors (`hq keys export`): the only keys the bundle is verified against.
-        let hq = try await HQData.open(.directory(root.appendingPathComponent("hq")))
-        let trust = InspectionTrust(enrolments: try await hq.registry.enrolments(),
-                                    cosignerKeys: SuiteID.allCases.map { hq.keys.cosignerKey(for: $0) }, now: Date())
-        try await hq.storage.close()
-        // Sample at the newest checkpoint HQ has cosigned: its receipt travels in the bundle.
-        guard let receipt = try await ledger.store.receipts().first, let checkpoint = try await ledger.store.checkpoint(size: receipt.size) else {
-            throw InspectionError(.checkpoint, "Guangdong holds no HQ receipt", hint: "the sync story should have run first")
-        }
-        let log = LedgerLog(store: ledger.store)
-        narrator.step(firstStep, zh: "总局检查员在广东省检查点 \(checkpoint.size) 上按风险分类抽取 5 户企业（A=1,B=2,C=4,D=8）",
-                      en: "HQ's inspector samples 5 of Guangdong's entities at checkpoint \(checkpoint.size), weighted by risk class (A=1,B=2,C=4,D=8)")
-        let plan = try await Planner.plan(log: log, checkpointText: checkpoint.text, inspectionID: Self.inspectionID, sampleSize: 5, weights: .standard)
-        narrator.say(zh: "种子 = SHA-256(检查点 ‖ 任务编号 \(Self.inspectionID))：省里和总局都无法事先挑选；任何人可重算",
-                     en: "seed = SHA-256(checkpoint ‖ inspection id \(Self.inspectionID)): neither the province nor HQ can choose it; anyone can recompute it")
-        narrator.say(zh: "企业总数 \(plan.population)（A \(plan.populationByClass["A"] ?? 0) · B \(plan.populationByClass["B"] ?? 0) · C \(plan.populationByClass["C"] ?? 0) · D \(plan.populationByClass["D"] ?? 0)）",
-                     en: "population \(plan.population) (A \(plan.populationByClass["A"] ?? 0) · B \(plan.populationByClass["B"] ?? 0) · C \(plan.populationByClass["C"] ?? 0) · D \(plan.populationByClass["D"] ?? 0))")
-        for entity in plan.sample { narrator.show("\(entity.rank). \(entity.uscc) \(entity.name) [\(entity.riskClass)]") }
-
-        narrator.step(firstStep + 1, zh: "生成离线核查包：抽中企业的现行记录 + 包含证明（C2SP tlog-proof）+ 签名检查点 + 总局回执 + 截至检查点的全部日志",
-                      en: "Write the offline bundle: the sampled entities' current records with inclusion proofs (C2SP tlog-proof), the signed checkpoint, HQ's receipt and the log up to it")
+        let data = try await HQData.open(.directory(root.appendingPathComponent("hq")))
         let directory = root.appendingPathComponent("inspection")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rules = try QualityRules.bundled()
+
+        narrator.step(firstStep, zh: "总局先行公告检查（写入广东省推送日志并签名）：按类别分层的抽样数量（四大类加权）、规则版本，以及对一个秘密值的承诺",
+                      en: "HQ announces the inspection first, in Guangdong's signed feed: strata by category (the four key categories weigh most), the rules version, and a commitment to a secret")
+        let secretURL = directory.appendingPathComponent("\(Self.inspectionID).secret")
+        var secret = [UInt8](repeating: 0, count: 32)
+        var random = SystemRandomNumberGenerator()
+        for index in secret.indices { secret[index] = UInt8.random(in: 0...255, using: &random) }
+        try? FileManager.default.removeItem(at: secretURL)
+        try Announcement.writeSecret(secret, to: secretURL)
+        let today = ChinaDay.of(Date())
+        let notice = try InspectionNotice(inspectionID: Self.inspectionID, province: "440000", strata: Announcement.defaultStrata(rules: rules, size: 24),
+                                          fixedClaims: [], scopeFrom: Announcement.scopeFrom(rules: rules, day: today), rulesVersion: rules.version,
+                                          rulesSHA256: rules.sha256, commitment: InspectionNotice.commitment(secret: secret), announcedOn: today)
+        let feed = try await data.feed(province: "440000")
+        let index = try await Announcement.append(notice, to: feed, signer: try data.keys.feedSigner(province: "440000", suite: .sha256Ed25519), now: Date())
+        narrator.say(zh: "推送日志第 \(index) 条；分层 \(notice.strata.map { "\($0.name)=\($0.count)" }.joined(separator: ","))；范围：\(notice.scopeFrom) 起（近三年）；承诺 \(notice.commitment.prefix(16))…",
+                     en: "feed entry \(index); strata \(notice.strata.map { "\($0.name)=\($0.count)" }.joined(separator: ",")); in scope from \(notice.scopeFrom) (three years); commitment \(notice.commitment.prefix(16))…")
+
+        narrator.step(firstStep + 1, zh: "广东省日常同步：收到公告并会签推送检查点（记下看到公告的时间）；次日同步，总局为其新检查点出具回执",
+                      en: "Guangdong's daily sync: it receives the notice and cosigns the feed checkpoint (dating when it saw it); at the next day's sync HQ receipts its new checkpoint")
+        let hq = try await DemoHQ.start(root: root, data: data)
+        defer { hq.server.cancel() }
+        let client = try hq.client("440000", feed: true)
+        _ = try await DailySync(client: client).run(ledger.store, signer: ledger.signer)
+        // Cosignature times are whole seconds: the next day's checkpoint is cosigned in a later one.
+        let acknowledged = Date().timeIntervalSince1970.rounded(.down)
+        while Date().timeIntervalSince1970 < acknowledged + 1 { try await Task.sleep(for: .milliseconds(50)) }
+        var generator = RecordGenerator(province: "440000", seed: 2027, tables: try DomainTables.bundled())
+        let todays = try (0..<20).map { _ in try ChangeRecord(parsing: generator.next(), province: "440000") }
+        _ = try await ledger.store.append(todays, signer: ledger.signer, now: Date())
+        _ = try await DailySync(client: client).run(ledger.store, signer: ledger.signer)
+        try await hq.stop()
+
+        narrator.step(firstStep + 2, zh: "总局在该检查点上抽样并公开秘密值：种子 = SHA-256(公告 ‖ 秘密值 ‖ 检查点)；总局无法事后挑选，省里不知秘密值也无法操纵",
+                      en: "HQ draws at that checkpoint and reveals the secret: seed = SHA-256(notice ‖ secret ‖ checkpoint); HQ cannot choose after seeing the data, and the province cannot steer without the secret")
+        let mirror = try await data.storage.mirror(province: "440000")
+        guard let enrolment = try await data.registry.enrolment(province: "440000") else {
+            throw DemoError(.unexpected, "Guangdong is not enrolled")
+        }
+        let log = MirrorLog(mirror: mirror, keys: try enrolment.keyHistory(suite: mirror.suite), province: "440000", register: data.storage.register)
+        let plan = try await Planner.plan(inspectionID: Self.inspectionID, secret: secret, feed: feed, log: log, receipts: try await mirror.receipts(size: nil))
+        let total = plan.population.values.reduce(0, +)
+        narrator.say(zh: "在检查点 \(plan.checkpoint.size) 上从近三年的 \(total) 条现行记录中抽取 \(plan.sample.count) 条",
+                     en: "at checkpoint \(plan.checkpoint.size), \(plan.sample.count) of \(total) current records of the last three years")
+        for item in plan.sample.prefix(8) { narrator.show("\(item.stratum) \(item.rank). \(item.category) \(item.id) \(item.name)") }
+        if plan.sample.count > 8 { narrator.show("…") }
+
+        narrator.step(firstStep + 3, zh: "生成离线核查包（抽中记录 + 包含证明 + 总局登记库中的同一记录 + 截至检查点的全部日志），现场只信任总局导出的密钥离线验证",
+                      en: "Write the offline bundle (the sampled records with proofs, the central register's copy of each, the log up to the checkpoint) and verify it on site against HQ's exported keys only")
+        let trust = try InspectionTrust(enrolments: try await data.registry.enrolments(), cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) },
+                                        feedKey: { try data.keys.feedVerifierKey(province: $0, suite: $1) }, now: Date())
         try Data(CanonicalJSON.encode(trust.json) + [0x0A]).write(to: directory.appendingPathComponent("trust.json"))
         try Data(plan.canonicalBytes + [0x0A]).write(to: directory.appendingPathComponent("plan.json"))
         let bundleURL = directory.appendingPathComponent("\(Self.inspectionID).bundle")
+        try? FileManager.default.removeItem(at: bundleURL)
         let summary = try await BundleWriter.write(plan: plan, log: log, hqKeys: trust.cosignerKeys, cosigners: Cosignatures.verifier(forKey:), to: bundleURL)
         narrator.say(zh: "\(summary.records) 条记录，\(summary.entries) 条日志，\(summary.receipts) 个总局回执，\(summary.bytes) 字节：\(bundleURL.path)",
                      en: "\(summary.records) records, \(summary.entries) log entries, \(summary.receipts) HQ receipt(s), \(summary.bytes) bytes: \(bundleURL.path)")
-
-        narrator.step(firstStep + 2, zh: "现场离线验证核查包（无需网络）；改动其中任何一个字节都会被发现",
-                      en: "Verify the bundle on site, offline; a change to any byte of it is caught")
-        let bundle = try BundleVerifier.verify(bundleURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
-        narrator.say(zh: "只信任总局导出的密钥（trust.json）：日志密钥 \(bundle.logKeys.joined(separator: ", "))；总局回执密钥 \(bundle.receipts.joined(separator: ", "))",
-                     en: "trusting only the keys HQ exported (trust.json): log key \(bundle.logKeys.joined(separator: ", ")); HQ receipt key \(bundle.receipts.joined(separator: ", "))")
-        narrator.say(zh: "通过：检查点签名、总局回执、\(bundle.records.count) 个包含证明、日志根哈希、重算的抽样名单全部一致",
-                     en: "ok: checkpoint signature, HQ receipt, \(bundle.records.count) inclusion proofs, the log's root and the redrawn sample all agree")
+        let bundle = try BundleVerifier.verify(bundleURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:),
+                                               logCosigners: LogKeyCosigning.verifier(forLogKey:))
+        narrator.say(zh: "通过：日志密钥 \(bundle.logKeys.joined(separator: ", "))；总局回执密钥 \(bundle.receipts.joined(separator: ", "))；公告→省里确认（\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.acknowledgedAt)))）→总局回执（\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.cosignedAt)))）顺序成立；秘密值与承诺一致；重算的抽样名单一致",
+                     en: "ok: log key \(bundle.logKeys.joined(separator: ", ")); HQ receipt key \(bundle.receipts.joined(separator: ", ")); notice → acknowledged (\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.acknowledgedAt)))) → receipted (\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.cosignedAt)))) in order; the secret matches the commitment; the redrawn sample is the same")
         var damaged = try Data(contentsOf: bundleURL)
         damaged[damaged.count / 2] ^= 0x01
         let damagedURL = directory.appendingPathComponent("damaged.bundle")
@@ -69,38 +101,44 @@ struct InspectionStory {
             narrator.say(zh: "改动一个字节的副本被拒绝：\(error.message)", en: "a copy with one byte changed is refused: \(error.message)")
         }
 
-        narrator.step(firstStep + 3, zh: "与地方档案比对：检查员记录的档案所见（CSV 模板，Excel 可编辑）",
-                      en: "Compare with the local archive: what the inspector saw in the files (the CSV template, editable in Excel)")
+        narrator.step(firstStep + 4, zh: "三方比对：总局系统与地方系统、地方系统与地方档案（档案所见 CSV）、地方档案与实际情况（现场核实 CSV），以及工作机制与数据应用检查清单",
+                      en: "Three comparisons: central vs local system, system vs archive (the archive CSV), archive vs reality (the on-site CSV), plus the checklist of working mechanisms and data use")
         let archiveURL = directory.appendingPathComponent("archive.csv")
         try Data(archive(bundle).utf8).write(to: archiveURL)
-        let findings = try ArchiveCSV(bytes: Array(try Data(contentsOf: archiveURL)))
-        let comparison = ArchiveComparison(bundle: bundle, archive: findings)
-        let document = ComparisonDocument(bundle: bundle, bundleSHA256: SHA256Algorithm().hash(Array(try Data(contentsOf: bundleURL))).hex,
-                                          comparison: comparison, comparedOn: ChinaDay.of(Date()))
+        try Data(onsite(bundle).utf8).write(to: directory.appendingPathComponent("onsite.csv"))
+        let checklist = try Checklist.bundled()
+        let answersText = "\u{FEFF}item,answer,note\r\n" + checklist.items.enumerated().map { offset, item in
+            offset == 1 ? "\(item.id),否,整改方案未明确责任人" : "\(item.id),是,"
+        }.joined(separator: "\r\n") + "\r\n"
+        try Data(answersText.utf8).write(to: directory.appendingPathComponent("checklist.csv"))
+        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(try Data(contentsOf: archiveURL))),
+                                              onsite: try OnsiteCSV(bytes: Array(try Data(contentsOf: directory.appendingPathComponent("onsite.csv")))))
+        let answers = try checklist.answers(Array(answersText.utf8)).answers
+        let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(bundleURL), comparison: comparison,
+                                          checklist: answers, comparedOn: ChinaDay.of(Date()))
         let output = reports.appendingPathComponent("inspection")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let report = ComparisonReport(document: document, language: narrator.language == .zh ? .chinese : .english)
         try Data(report.csv()).write(to: output.appendingPathComponent("comparison.csv"))
         try Data(report.html().utf8).write(to: output.appendingPathComponent("report.html"))
-        let totals = ArchiveComparison.Kind.allCases.map { "\($0.rawValue) \(comparison.count($0))" }.joined(separator: ", ")
+        let totals = InspectionComparison.Kind.allCases.filter { comparison.count($0) > 0 }.map { "\($0.rawValue) \(comparison.count($0))" }.joined(separator: ", ")
         narrator.say(zh: "结果：\(totals)", en: "results: \(totals)")
-        for row in comparison.rows where row.kind == .differs || row.kind == .archiveOnly {
+        for row in comparison.rows where [.differs, .archiveOnly, .centralDiffers, .centralMissing, .realityDiffers].contains(row.kind) {
             narrator.show(narrator.language == .zh
-                ? "\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field) 系统「\(row.systemValue)」档案「\(row.archiveValue)」"
-                : "\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field): system \"\(row.systemValue)\", archive \"\(row.archiveValue)\"")
+                ? "\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field) 地方「\(row.systemValue)」另一方「\(row.archiveValue)」\(row.note)"
+                : "\(row.kind.rawValue): \(row.category) \(row.recordID) \(row.field): local \"\(row.systemValue)\", other \"\(row.archiveValue)\" \(row.note)")
         }
         narrator.say(zh: "比对报告：file://\(output.appendingPathComponent("report.html").path)",
                      en: "comparison report: file://\(output.appendingPathComponent("report.html").path)")
 
-        narrator.step(firstStep + 4, zh: "检查结果由总局检查密钥签名，在总局登记为广东省（被检查的省局）的问题，不写入任何企业名下",
+        narrator.step(firstStep + 5, zh: "检查结果由总局检查密钥签名，在总局登记为广东省（被检查的省局）的问题，不写入任何企业名下",
                       en: "The result, signed with HQ's inspection key, is recorded at HQ as findings of Guangdong's bureau, never against an enterprise")
-        let hqData = try await HQData.open(.directory(root.appendingPathComponent("hq")))
-        let signed = try SignedResult.sign(document, with: hqData.keys.inspection)
+        let signed = try SignedResult.sign(document, with: data.keys.inspection)
         try Data(signed + [0x0A]).write(to: output.appendingPathComponent("comparison.json"))
-        let recorder = ResultRecorder(inspectionKey: hqData.keys.inspection.verifierKey, trust: trust, rules: try QualityRules.bundled(),
-                                      resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
-        let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: hqData.storage.audits, now: Date())
-        try await hqData.storage.close()
+        let recorder = ResultRecorder(inspectionKey: data.keys.inspection.verifierKey, trust: trust, rules: rules, resolve: Suites.named,
+                                      cosigners: Cosignatures.verifier(forKey:), logCosigners: LogKeyCosigning.verifier(forLogKey:))
+        let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: data.storage.audits, now: Date())
+        try await data.storage.close()
         narrator.say(zh: "登记检查 \(outcome.inspection.inspectionID)：广东省问题 \(outcome.inspection.findingCount) 条（规则版本 \(outcome.inspection.rulesVersion)），计入对该省的评价",
                      en: "recorded inspection \(outcome.inspection.inspectionID): \(outcome.inspection.findingCount) findings of Guangdong (rules \(outcome.inspection.rulesVersion)), counted in its evaluation")
         for (rule, count) in Dictionary(grouping: outcome.findings.findings, by: { $0.rule }).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
@@ -109,23 +147,31 @@ struct InspectionStory {
         var edited = signed
         if let at = edited.firstIndex(of: UInt8(ascii: "9")) { edited[at] = UInt8(ascii: "8") }
         do {
-            _ = try SignedResult.verify(edited, inspectionKey: hqData.keys.inspection.verifierKey)
+            _ = try SignedResult.verify(edited, inspectionKey: data.keys.inspection.verifierKey)
             throw InspectionError(.result, "an edited result verified", hint: "report this as a bug")
         } catch let error as InspectionError where error.codeValue == .result {
             narrator.say(zh: "改动过的结果被拒绝：\(error.message)", en: "an edited result is refused: \(error.message)")
         }
     }
 
-    /// What the inspector saw: every current record in the files, one amount or name written
-    /// differently in the archive, and one decision the system does not hold.
+    /// On site: every sampled record's file matched reality but one, and one could not be checked.
+    func onsite(_ bundle: VerifiedBundle) -> String {
+        var text = "\u{FEFF}category,record_id,finding,note\r\n"
+        for (offset, record) in bundle.records.enumerated() {
+            let finding = offset == 0 ? "不一致,实际经营地址与档案不符" : offset == 1 ? "无法核实,当事人已搬离，无法现场核实" : "一致,"
+            text += "\(record.category),\(record.id),\(finding)\r\n"
+        }
+        return text
+    }
+
+    /// What the inspector saw: every sampled record in the files, one name written differently
+    /// in the archive, and one decision the system does not hold.
     func archive(_ bundle: VerifiedBundle) -> String {
         var text = "\u{FEFF}category,record_id,field,value_seen,note\r\n"
-        var changed = false
-        for record in bundle.records where record.value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue {
+        for (offset, record) in bundle.records.enumerated() {
             let name = record.value["entity"]?["name"]?.stringValue ?? ""
-            if !changed, record.category == "registration", let legal = record.value["fields"]?["legal_rep"]?.stringValue {
-                text += "registration,\(record.id),legal_rep,\(legal)（已变更）,档案载明法定代表人已变更\r\n"
-                changed = true
+            if offset == bundle.records.count - 1 {
+                text += "\(record.category),\(record.id),entity.name,\(name)（已更名）,档案载明企业已更名\r\n"
             } else {
                 text += "\(record.category),\(record.id),entity.name,\(name),\r\n"
             }

@@ -14,6 +14,8 @@ public enum InspectionErrorCode: String, ErrorCode {
     case trust = "inspection.trust"
     /// A bundle failed verification: a signature, a proof, the log or the sample.
     case verification = "inspection.verification"
+    /// A plan's order of events fails: notice, acknowledgement, receipt, secret.
+    case order = "inspection.order"
     /// A signed result is unsigned, edited, signed by another key or of another bundle.
     case result = "inspection.result"
     /// The archive findings file has unusable rows (the rest was compared).

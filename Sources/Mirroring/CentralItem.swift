@@ -13,6 +13,11 @@ public enum CentralItem {
     /// The category of a feed entry that withdraws an item delivered to that feed earlier.
     public static let withdrawalCategory = "central_withdrawal"
 
+    /// The category of HQ's notice of an on-site inspection (Protocol/inspection.md §1.1): HQ's
+    /// own statement to the bureau, not a central item. It names no entity and no intake entry,
+    /// is stored by the province as delivered and published under no entity.
+    public static let inspectionNoticeCategory = "inspection_notice"
+
     /// The item as the intake log keeps it: without the routing members, with `v` 1 and `op`
     /// upsert where the department left them out.
     public static func normalized(_ value: JSONValue) -> JSONValue {

@@ -10,8 +10,9 @@ public import LedgerCore
 ///    the history it showed this province;
 /// 4. the entries, folded into the stored right edge of the feed's tree, give its signed root,
 ///    so no entry was changed, dropped, added or reordered;
-/// 5. every entry is a canonical record of this province with an entity code: a pushed-down
-///    item (`central_risk`, `cross_province`) or the withdrawal of one (`central_withdrawal`).
+/// 5. every entry is a canonical record of this province with origin `central`: a pushed-down
+///    item (`central_risk`, `cross_province`) or the withdrawal of one (`central_withdrawal`),
+///    with an entity code, or HQ's notice of an inspection (`inspection_notice`).
 public struct FeedVerifier: Sendable {
     /// The categories HQ pushes down: central departments' information and SAMR's own
     /// cross-province flows for entities that moved (Protocol/formats.md §9).
@@ -80,9 +81,14 @@ public struct FeedVerifier: Sendable {
             } catch {
                 throw FeedError.refused(.entryRejected, "feed entry \(index) is not a canonical record of \(province): \(error)")
             }
-            guard Self.pushedDown.contains(record.category) || record.category == CentralItem.withdrawalCategory,
-                  Self.member("origin", of: bytes) == "central", let uscc = Self.entityCode(bytes) else {
-                throw FeedError.refused(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk, cross_province or central_withdrawal record with origin central and an entity code")
+            let uscc: String
+            if record.category == CentralItem.inspectionNoticeCategory, Self.member("origin", of: bytes) == "central" {
+                uscc = ""  // the bureau's, not an entity's
+            } else if Self.pushedDown.contains(record.category) || record.category == CentralItem.withdrawalCategory,
+                      Self.member("origin", of: bytes) == "central", let code = Self.entityCode(bytes) {
+                uscc = code
+            } else {
+                throw FeedError.refused(.entryRejected, "feed entry \(index) (\(record.changeID)) is not a central_risk, cross_province, central_withdrawal or inspection_notice record with origin central (and an entity code)")
             }
             frontier.append(hasher.leafHash(bytes), hasher: hasher)
             records.append(record)

@@ -145,6 +145,8 @@ public struct IntakeAccounting: Sendable {
             return
         }
         let changeID = value["change_id"]?.stringValue ?? ""
+        // HQ's inspection notices are its own statements to the bureau, not central items.
+        if value["category"]?.stringValue == CentralItem.inspectionNoticeCategory, CentralItem.intakeIndex(of: bytes) == nil { return }
         guard let named = CentralItem.intakeIndex(of: bytes) else {
             report(.unlogged, changeID, "entry \(index) of the feed of \(province) names no intake entry")
             return

@@ -10,35 +10,37 @@ import TestSupport
 
 @Suite("Inspection bundles")
 struct BundleTests {
-    @Test("a bundle verifies offline: checkpoint, HQ receipt, every record's proofs, the log and the sample", arguments: [SuiteID.sha256Ed25519, .sm3SM2])
+    @Test("a bundle verifies offline: enrolled keys, HQ receipt, the order of the draw, every record's proofs, the log and the sample", arguments: [SuiteID.sha256Ed25519, .sm3SM2])
     func verifies(suite: SuiteID) async throws {
         let fixture = try await InspectionFixture.make(records: 600, suite: Suites.named(suite))
-        let plan = try await fixture.plan(size: 4)
+        let plan = try await fixture.plan()
         let bundle = try fixture.verify(try await fixture.bundle(plan))
         #expect(bundle.plan == plan)
         #expect(bundle.suite == suite)
         #expect(bundle.receipts == [try VerifierKey(parsing: fixture.hqKey).described])
         #expect(bundle.entries == fixture.checkpoint.size)
-        // Every record is the latest entry of its key and names a sampled entity; every sampled
-        // entity's registration is among them.
-        let sampled = Set(plan.sample.map(\.uscc))
+        #expect(bundle.order == DrawOrder.Verified(acknowledgedAt: InspectionFixture.acknowledgedAt, cosignedAt: InspectionFixture.cosignedAt))
+        // Every stratum drew its count, and every record is the latest entry of its key, current.
+        #expect(plan.sample.count == InspectionFixture.strata.reduce(0) { $0 + $1.count })
+        for stratum in InspectionFixture.strata {
+            #expect(plan.sample.filter { $0.stratum == stratum.name && $0.category == stratum.name }.map(\.rank) == Array(1...stratum.count))
+        }
+        #expect(bundle.records.map(\.index) == plan.sample.map(\.index))
         for record in bundle.records {
-            #expect(sampled.contains(record.uscc))
             let state = try #require(try await fixture.ledger.store.state(category: record.category, id: record.id))
             #expect(state.lastIndex == record.index)
             #expect(try await fixture.ledger.store.entry(at: record.index) == record.entry)
+            #expect(record.value["op"]?.stringValue == "upsert")
+            #expect(record.central == nil)  // a province's own ledger has no central register
             let tlog = try TLogProof(parsing: record.tlogProof)
             #expect(tlog.index == record.index && tlog.hashes == record.proof.hashes && tlog.checkpoint == plan.checkpointText)
-        }
-        for entity in plan.sample {
-            #expect(bundle.records.contains { $0.uscc == entity.uscc && $0.category == "registration" })
         }
     }
 
     @Test("one changed byte anywhere in the bundle file fails verification")
     func everyByte() async throws {
         let fixture = try await InspectionFixture.make(records: 40)
-        let url = try await fixture.bundle(try await fixture.plan(size: 2))
+        let url = try await fixture.bundle(try await fixture.plan())
         let original = try Data(contentsOf: url)
         _ = try fixture.verify(url)
         let damaged = fixture.directory.appending("damaged.bundle")
@@ -59,10 +61,10 @@ struct BundleTests {
         // Deflate has bits its decoder ignores: about one 6 KB bundle in four has a byte whose
         // change inflates to the same lines with a valid CRC. Find one, and check the trailing
         // digest refuses it.
-        let fixture = try await InspectionFixture.make(records: 40)
-        let damaged = fixture.directory.appending("slack.bundle")
         for attempt in 1...24 {
-            let url = try await fixture.bundle(try await fixture.plan("SLACK-\(attempt)", size: 2), name: "attempt.bundle")
+            let fixture = try await InspectionFixture.make(records: 40, seed: UInt64(attempt))
+            let damaged = fixture.directory.appending("slack.bundle")
+            let url = try await fixture.bundle(try await fixture.plan(), name: "attempt.bundle")
             let original = try Data(contentsOf: url)
             let content = try Self.inflate(original.dropLast(32))
             for offset in 10..<(original.count - 32) {
@@ -113,7 +115,7 @@ struct BundleTests {
     @Test("edited content, recompressed so gzip's checks pass, fails on what was edited")
     func editedContent() async throws {
         let fixture = try await InspectionFixture.make(records: 300)
-        let plan = try await fixture.plan(size: 3)
+        let plan = try await fixture.plan()
         let url = try await fixture.bundle(plan)
         let lines = try Self.lines(url)
         let header = try JSONParser.parse(lines[0])
@@ -122,37 +124,40 @@ struct BundleTests {
         let edited = fixture.directory.appending("edited.bundle")
         let name = plan.sample[0].name
         let firstEntry = String(decoding: lines[recordCount + 1], as: UTF8.self)
+        let otherSecret = String(repeating: "0", count: 64)
 
-        let cases: [(String, [[UInt8]], String)] = [
-            ("the sampled name", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: name, with: name + "分公司") }; return l }(),
-             "rank 1"),
-            ("a weight", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"weights\":{\"A\":1", with: "\"weights\":{\"A\":3") }; return l }(),
-             "members disagree"),  // the total weight no longer adds up
-            ("the inspection id", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "2026-HQ-INSP-001", with: "2026-HQ-INSP-002") }; return l }(),
-             "seed"),
+        let cases: [(String, [[UInt8]], InspectionErrorCode, String)] = [
+            ("the sampled name", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"name\":\"\(name)\"", with: "\"name\":\"\(name)分公司\"") }; return l }(),
+             .verification, "rank 1"),
+            ("the revealed secret", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: fixture.secret.hex, with: otherSecret) }; return l }(),
+             .verification, "does not match the notice's commitment"),
+            ("the inspection id, in the notice too", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "2026-HQ-INSP-001", with: "2026-HQ-INSP-002") }; return l }(),
+             .order, "is not entry 0 of HQ's feed checkpoint"),
+            ("a stratum's count, in the notice", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "{\\\"count\\\":2,\\\"stratum\\\":\\\"registration\\\"}", with: "{\\\"count\\\":3,\\\"stratum\\\":\\\"registration\\\"}") }; return l }(),
+             .order, "is not entry 0 of HQ's feed checkpoint"),
             ("a record's entry", { var l = lines; l[1] = Self.editing(l[1]) { $0 = $0.replacingOccurrences(of: "\\\"op\\\":\\\"upsert\\\"", with: "\\\"op\\\":\\\"revoke\\\"") }; return l }(),
-             "do not hash to the leaf"),
+             .verification, "do not hash to the leaf"),
             ("a log entry", { var l = lines; l[recordCount + 1] = Array(firstEntry.replacingOccurrences(of: "\"v\":1", with: "\"v\":2").utf8); return l }(),
-             "the log in the bundle has root"),
+             .verification, "the log in the bundle has root"),
             ("a record left out", { var l = lines; l.remove(at: 1); l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"records\":\(recordCount)", with: "\"records\":\(recordCount - 1)") }; return l }(),
-             "is missing"),
+             .verification, "not the plan's sampled record at this place"),
             ("the plan's tree size", { var l = lines; l[0] = Self.editing(l[0]) { $0 = $0.replacingOccurrences(of: "\"tree_size\":\(fixture.checkpoint.size)", with: "\"tree_size\":\(fixture.checkpoint.size + 1)") }; return l }(),
-             "members disagree"),
-            ("a log entry left out", { var l = lines; l.removeLast(); return l }(), "log entries"),
-            ("a line added", lines + [lines[lines.count - 1]], "more lines"),
-            ("non-canonical JSON", { var l = lines; l[0] = [0x20] + l[0]; return l }(), "not canonical JSON"),
+             .verification, "members disagree"),
+            ("a log entry left out", { var l = lines; l.removeLast(); return l }(), .verification, "log entries"),
+            ("a line added", lines + [lines[lines.count - 1]], .verification, "more lines"),
+            ("non-canonical JSON", { var l = lines; l[0] = [0x20] + l[0]; return l }(), .verification, "not canonical JSON"),
         ]
-        for (what, content, message) in cases {
+        for (what, content, code, message) in cases {
             #expect(content != lines, "\(what): the edit changed nothing")
             try Self.write(content, to: edited)
-            Self.expectFailure(fixture, edited, containing: message, what)
+            Self.expectFailure(fixture, edited, code: code, containing: message, what)
         }
     }
 
     @Test("a forged HQ receipt, a checkpoint signed by another key, or a plan drawn from another log is refused")
     func forgeries() async throws {
         let fixture = try await InspectionFixture.make(records: 200)
-        let plan = try await fixture.plan(size: 2)
+        let plan = try await fixture.plan()
         let url = try await fixture.bundle(plan)
         let lines = try Self.lines(url)
         let edited = fixture.directory.appending("forged.bundle")
@@ -184,13 +189,13 @@ struct BundleTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.appending("refused.bundle").path))
     }
 
-    static func expectFailure(_ fixture: InspectionFixture, _ url: URL, containing message: String, _ what: String,
+    static func expectFailure(_ fixture: InspectionFixture, _ url: URL, code: InspectionErrorCode = .verification, containing message: String, _ what: String,
                               sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             _ = try fixture.verify(url)
             Issue.record("\(what): the edited bundle verified", sourceLocation: sourceLocation)
         } catch let error as InspectionError {
-            #expect(error.codeValue == .verification && error.message.contains(message), "\(what): \(error.message)", sourceLocation: sourceLocation)
+            #expect(error.codeValue == code && error.message.contains(message), "\(what): \(error.codeValue) \(error.message)", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(what): \(error)", sourceLocation: sourceLocation)
         }
@@ -205,8 +210,7 @@ struct BundleTests {
     func foreignCheckpoint() async throws {
         let fixture = try await InspectionFixture.make(records: 50)
         let other = try await InspectionFixture.make(records: 60, seed: 8)
-        await #expect(performing: {
-            try await Planner.plan(log: fixture.log, checkpointText: other.checkpoint.text, inspectionID: "X", sampleSize: 2, weights: .standard)
-        }, throws: { ($0 as? InspectionError)?.codeValue == .checkpoint })
+        await #expect(performing: { try await fixture.log.verifyCheckpoint(other.checkpoint.text) },
+                      throws: { ($0 as? InspectionError)?.codeValue == .checkpoint })
     }
 }

@@ -26,25 +26,20 @@ struct CompareTests {
         #expect(throws: InspectionError.self) { try ArchiveCSV(bytes: [0xFF, 0xFE, 0x41]) }
     }
 
-    /// A plan whose sample has a revoked current record and an entity with several records.
+    /// A bundle of a province's own ledger (no central register) with records of three strata.
     static func scenario() async throws -> (InspectionFixture, VerifiedBundle) {
         let fixture = try await InspectionFixture.make(records: 1_500)
-        for attempt in 1...200 {
-            let plan = try await fixture.plan("2026-HQ-INSP-\(attempt)", size: 4)
-            let bundle = try fixture.verify(try await fixture.bundle(plan))
-            if bundle.records.contains(where: { $0.value["op"]?.stringValue == "revoke" }) { return (fixture, bundle) }
-        }
-        Issue.record("no sample with a revoked record")
-        throw CancellationError()
+        let bundle = try fixture.verify(try await fixture.bundle(try await fixture.plan()))
+        return (fixture, bundle)
     }
 
     static func field(_ record: BundleRecord, _ key: String) -> String? { record.value["fields"]?[key]?.stringValue }
 
-    @Test("compare classifies every case: match, differs, in the system only, in the archive only, revoked in the system")
+    @Test("compare classifies every case: match, differs, in the system only, in the archive only, reality differs or unverified")
     func classifies() async throws {
         let (_, bundle) = try await Self.scenario()
-        let revoked = try #require(bundle.records.first { $0.value["op"]?.stringValue == "revoke" })
-        let registration = try #require(bundle.records.first { $0.category == "registration" && $0.uscc != revoked.uscc } ?? bundle.records.first { $0.category == "registration" })
+        let registration = try #require(bundle.records.first { $0.category == "registration" && Self.field($0, "registered_capital") != nil })
+        let penalty = try #require(bundle.records.first { $0.category == "admin_penalty" })
         let name = try #require(registration.value["entity"]?["name"]?.stringValue)
         let capital = try #require(Self.field(registration, "registered_capital"))
         var csv = "category,record_id,field,value_seen,note\n"
@@ -53,35 +48,47 @@ struct CompareTests {
         csv += "registration,\(registration.id),legal_rep,某某某,档案记载不同\n"               // differs (a member of fields)
         csv += "registration,\(registration.id),,,\n"                                        // match: the archive holds it
         csv += "admin_penalty,NOT-IN-SYSTEM-1,decision_no,罚〔2026〕1号,\n"                    // archive only
-        csv += "\(revoked.category),\(revoked.id),,,档案仍有效\n"                               // revoked in the system
         let archive = try ArchiveCSV(bytes: Array(csv.utf8))
-        let comparison = ArchiveComparison(bundle: bundle, archive: archive)
+        let onsite = try OnsiteCSV(bytes: Array("""
+            类别,记录编号,核实结果,备注
+            registration,\(registration.id),不一致,实际经营地址与档案不符
+            \(penalty.category),\(penalty.id),无法核实,当事人已搬离
+            admin_penalty,NOT-SAMPLED-1,一致,
+            registration,X,也许,
+
+            """.utf8))
+        #expect(onsite.rows.count == 3 && onsite.rejections.map(\.line) == [5])
+        let comparison = InspectionComparison(bundle: bundle, archive: archive, onsite: onsite)
         let kinds = comparison.rows.map(\.kind)
-        #expect(Array(kinds.prefix(6)) == [.match, .match, .differs, .match, .archiveOnly, .revokedInSystem])
+        #expect(Array(kinds.prefix(5)) == [.match, .match, .differs, .match, .archiveOnly])
         #expect(comparison.rows[2].systemValue == Self.field(registration, "legal_rep"))
         #expect(comparison.rows[2].archiveValue == "某某某")
-        // Every other current, unrevoked record of the sample is in the system only, once.
-        let mentioned: Set<String> = [registration.category + "/" + registration.id, revoked.category + "/" + revoked.id]
-        let expectedSystemOnly = bundle.records.filter { !mentioned.contains($0.category + "/" + $0.id) && $0.value["op"]?.stringValue != "revoke" }
-        #expect(comparison.rows.dropFirst(6).map(\.kind) == Array(repeating: .systemOnly, count: expectedSystemOnly.count))
-        #expect(Set(comparison.rows.dropFirst(6).map(\.index)) == Set(expectedSystemOnly.map(\.index)))
-        #expect(ArchiveComparison.Kind.allCases.allSatisfy { comparison.count($0) > 0 })
-        // Per entity: clean only without any discrepancy.
-        for entity in comparison.entities {
-            #expect(entity.clean == !comparison.rows.contains { $0.uscc == entity.sampled.uscc && $0.kind.isDiscrepancy })
-        }
+        // Every other sampled record is in the system only, once.
+        let others = bundle.records.filter { $0.id != registration.id }
+        #expect(kinds.filter { $0 == .systemOnly }.count == others.count)
+        #expect(comparison.rows.contains { $0.kind == .realityDiffers && $0.recordID == registration.id && $0.note == "实际经营地址与档案不符" })
+        #expect(comparison.rows.contains { $0.kind == .realityUnverified && $0.recordID == penalty.id })
+        #expect(comparison.rejections.map(\.reason) == ["admin_penalty/NOT-SAMPLED-1 is not a sampled record"])
+        // No central register in a province's own bundle: not compared, never "consistent".
+        #expect(comparison.items.allSatisfy { $0.central == .notCompared })
+        let item = try #require(comparison.items.first { $0.sampled.id == registration.id })
+        #expect(item.archive == .inconsistent && item.reality == .inconsistent && !item.clean)
     }
 
-    @Test("an archive that saw every record as the system holds it leaves every entity clean; the result is signed, verifies with the inspection key only, and is no finding")
+    @Test("an archive that saw every record as the system holds it is clean; the result is signed, verifies with the inspection key only; a missing mechanism is a finding")
     func cleanResults() async throws {
         let (_, bundle) = try await Self.scenario()
         var csv = "category,record_id,field,value_seen,note\n"
-        for record in bundle.records where record.value["op"]?.stringValue != "revoke" {
+        for record in bundle.records {
             csv += "\(record.category),\(record.id),entity.name,\(record.value["entity"]?["name"]?.stringValue ?? ""),\n"
         }
-        let comparison = ArchiveComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
-        #expect(comparison.entities.filter { !$0.clean }.isEmpty)
-        let document = ComparisonDocument(bundle: bundle, bundleSHA256: String(repeating: "0", count: 64), comparison: comparison, comparedOn: "2026-11-30")
+        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
+        #expect(comparison.items.allSatisfy { $0.clean })
+        let checklist = try Checklist.bundled()
+        let allYes = try checklist.answers(Array(("item,answer,note\n" + checklist.items.map { "\($0.id),是," }.joined(separator: "\n")).utf8))
+        #expect(allYes.rejections.isEmpty && allYes.answers.allSatisfy { $0.answer == .yes })
+        let document = ComparisonDocument(bundle: bundle, bundleSHA256: String(repeating: "0", count: 64), comparison: comparison,
+                                          checklist: allYes.answers, comparedOn: "2026-11-30")
         #expect(try ComparisonDocument(json: JSONParser.parse(CanonicalJSON.encode(document.json))) == document)
 
         // Signed with the inspection key: it verifies with that key only, and an edit is caught.
@@ -95,7 +102,29 @@ struct CompareTests {
         #expect(edited != signed)
         #expect(performing: { try SignedResult.verify(edited, inspectionKey: key.verifierKey) },
                 throws: { ($0 as? InspectionError)?.message.contains("edited after `inspect compare` signed it") == true })
-        // A clean comparison is no finding of the province.
-        #expect(BureauFindings(document, rules: try QualityRules.bundled()).findings.isEmpty)
+        // A clean comparison is no finding of the province; a mechanism answered 否 is one.
+        let rules = try QualityRules.bundled()
+        #expect(BureauFindings(document, rules: rules).findings.isEmpty)
+        let oneNo = try checklist.answers(Array("检查项,结论,备注\nwork_team,否,未成立专班\nnot_an_item,是,\n".utf8))
+        #expect(oneNo.rejections.map(\.line) == [3])
+        #expect(oneNo.answers.filter { $0.answer == .unanswered }.count == checklist.items.count - 1)
+        var lacking = document
+        lacking.checklist = ComparisonDocument(bundle: bundle, bundleSHA256: document.bundleSHA256, comparison: comparison, checklist: oneNo.answers,
+                                               comparedOn: "2026-11-30").checklist
+        let findings = BureauFindings(lacking, rules: rules).findings
+        #expect(findings.map(\.rule) == ["accuracy.inspection_mechanism"] && findings.first?.recordID == "work_team" && findings.first?.note == "未成立专班")
+    }
+
+    @Test("the on-site and checklist templates parse, and the bundled checklist is ops/inspection/checklist.json")
+    func templates() throws {
+        let ops = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ops/inspection")
+        let onsite = try OnsiteCSV(bytes: Array(try Data(contentsOf: ops.appendingPathComponent("onsite-template.csv"))))
+        #expect(onsite.rows.count == 2 && onsite.rejections.isEmpty)
+        let checklist = try Checklist(bytes: Array(try Data(contentsOf: ops.appendingPathComponent("checklist.json"))))
+        #expect(try Checklist.bundled() == checklist)
+        let answers = try checklist.answers(Array(try Data(contentsOf: ops.appendingPathComponent("checklist-template.csv"))))
+        #expect(answers.rejections.isEmpty && answers.answers.filter { $0.answer != .unanswered }.count == 2)
+        #expect(throws: InspectionError.self) { try OnsiteCSV(bytes: Array("a,b\n".utf8)) }
     }
 }

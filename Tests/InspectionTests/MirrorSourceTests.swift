@@ -11,42 +11,60 @@ import Testing
 import TestSupport
 @testable import creditsync
 
-/// HQ's mirror as the inspection's log, on both storage backends: the same plan as the
-/// province's own log gives, and a bundle, with HQ's receipt, that verifies.
+/// The inspection drawn at HQ, on both storage backends: the notice in HQ's feed, the
+/// province's acknowledgement, HQ's receipt after it, and a bundle with the central register's
+/// records that verifies against HQ's exported keys.
 @Suite("Inspection from HQ's mirror")
 struct MirrorSourceTests {
-    @Test("plan and bundle from HQ's mirror", arguments: StorageBackend.allCases)
+    @Test("plan at the first checkpoint HQ cosigned after the acknowledgement, and a bundle with the central register's records", arguments: StorageBackend.allCases)
     func fromMirror(backend: StorageBackend) async throws {
-        var generator = RecordGenerator(province: "440000", seed: 11, tables: try DomainTables.bundled())
-        let records = try (0..<400).map { _ in try ChangeRecord(parsing: generator.next(), province: "440000") }
-        let fixture = try await StorageFixture(backend, records: records)
-        try await fixture.mirrorLog(to: 400)
-        let mirror = try await fixture.mirror()
-        let cosigner = fixture.data.keys.cosigner
-        _ = try await mirror.receipt(size: 400, cosigner: cosigner.name, keyID: cosigner.keyID, now: Date()) { checkpoint in
-            try cosigner.cosign(checkpoint, time: 1_764_547_200)
+        let scenario = try await HQScenario.make(backend)
+        // The central register holds one sampled record differently, and not another.
+        let plan = try await scenario.plan()
+        #expect(plan.checkpoint.size == 300 && plan.sample.count == 4)
+        #expect(plan.evidence.noticeIndex == 0)
+        let registration = try #require(plan.sample.first { $0.category == "registration" })
+        let penalty = try #require(plan.sample.first { $0.category == "admin_penalty" })
+        let entry = try #require(try await scenario.mirror.entries(from: registration.index, to: registration.index + 1).first)
+        let changed = String(decoding: entry, as: UTF8.self).replacingOccurrences(of: registration.name, with: registration.name + "（总局）")
+        _ = try await scenario.fixture.storage.register.importChanges(province: try ProvinceCode("440000"), [
+            try ChangeRecord(parsing: Array(changed.replacingOccurrences(of: "\"change_id\":\"", with: "\"change_id\":\"central-").utf8), province: "440000"),
+        ], now: Date())
+
+        let url = scenario.fixture.directory.appending("mirror.bundle")
+        let bundle = try await scenario.bundle(plan, to: url)
+        #expect(bundle.order == DrawOrder.Verified(acknowledgedAt: HQScenario.acknowledgedAt, cosignedAt: HQScenario.cosignedAt))
+        #expect(bundle.registerSize == 1)
+        #expect(bundle.records.first { $0.id == registration.id }?.central != nil)
+        #expect(bundle.records.first { $0.id == penalty.id }?.central == nil)
+
+        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array("category,record_id,field,value_seen,note\n".utf8)))
+        #expect(comparison.rows.contains { $0.kind == .centralDiffers && $0.recordID == registration.id && $0.field == "entity.name" })
+        #expect(comparison.rows.contains { $0.kind == .centralMissing && $0.recordID == penalty.id })
+        #expect(comparison.items.first { $0.sampled.id == registration.id }?.central == .inconsistent)
+        try await scenario.fixture.storage.close()
+    }
+
+    @Test("HQ cannot plan before the province acknowledged, without a later receipt, or with another secret", arguments: StorageBackend.allCases)
+    func refusals(backend: StorageBackend) async throws {
+        func refused(_ body: () async throws -> InspectionPlan, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+            do {
+                _ = try await body()
+                Issue.record("planned", sourceLocation: sourceLocation)
+            } catch let error as InspectionError {
+                #expect(error.codeValue == .order && error.message.contains(message), "\(error.message)", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record("\(error)", sourceLocation: sourceLocation)
+            }
         }
-        let log = MirrorLog(mirror: mirror, keys: try fixture.keys)
-        let checkpoint = try fixture.log.checkpoint(400)
+        let unacknowledged = try await HQScenario.make(backend, records: 60, acknowledge: false)
+        await refused({ try await unacknowledged.plan() }, "has not acknowledged the notice")
+        try await unacknowledged.fixture.storage.close()
 
-        // What the province's own log gives: drawn from its entries directly.
-        var scan = LogScan()
-        for entry in fixture.log.entries { try scan.add(entry) }
-        let expected = try InspectionPlan.draw(checkpoint: checkpoint, inspectionID: "2026-HQ-INSP-009", sampleSize: 4, weights: .standard,
-                                               members: scan.members())
-        let plan = try await Planner.plan(log: log, checkpointText: checkpoint.text, inspectionID: "2026-HQ-INSP-009", sampleSize: 4, weights: .standard)
-        #expect(plan.canonicalBytes == expected.canonicalBytes)
-        #expect(plan.sample.count == 4)
-
-        let url = fixture.directory.appending("mirror.bundle")
-        let summary = try await BundleWriter.write(plan: plan, log: log, hqKeys: [cosigner.verifierKey], cosigners: Cosignatures.verifier(forKey:), to: url)
-        #expect(summary.receipts == 1 && summary.entries == 400)
-        // Verified against HQ's exported trust, as an inspector does.
-        let trust = InspectionTrust(enrolments: try await fixture.data.registry.enrolments(),
-                                    cosignerKeys: SuiteID.allCases.map { fixture.data.keys.cosignerKey(for: $0) }, now: Date())
-        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
-        #expect(bundle.receipts == [try VerifierKey(parsing: cosigner.verifierKey).described])
-        #expect(bundle.records.count == summary.records)
-        try await fixture.storage.close()
+        // HQ's only receipt is older than the acknowledgement: the data existed before the notice.
+        let early = try await HQScenario.make(backend, records: 60, receipt: HQScenario.acknowledgedAt - 1)
+        await refused({ try await early.plan() }, "HQ has not cosigned a checkpoint of 440000 since the province acknowledged")
+        await refused({ try await early.plan(secret: [UInt8](repeating: 1, count: 32)) }, "does not match the commitment")
+        try await early.fixture.storage.close()
     }
 }

@@ -11,24 +11,28 @@ struct SampleTests {
 
     struct VectorFile: Decodable {
         struct Case: Decodable {
-            struct Member: Decodable {
-                var uscc: String
-                var risk_class: String
-            }
             struct Expected: Decodable {
+                var commitment: String
                 var seed: String
+                var population: [String: Int]
                 var keys: [String: String]
                 var sample: [String]
             }
             var name: String
+            var notice: String
+            var secret: String
             var note_text: String
-            var inspection_id: String
-            var weights: [String: UInt64]
-            var size: Int
-            var population: [Member]
+            var log: [String]
             var expected: Expected
         }
         var cases: [Case]
+    }
+
+    /// The population of `log` for `notice`, as `RecordScan` reads it.
+    static func members(_ notice: InspectionNotice, _ log: [String]) throws -> [RecordScan.Member] {
+        var scan = RecordScan(notice: notice)
+        for entry in log { try scan.add(Array(entry.utf8)) }
+        return scan.members()
     }
 
     @Test("the vectors of Protocol/inspection.md, computed by an independent implementation, are what Swift computes")
@@ -36,16 +40,21 @@ struct SampleTests {
         let file = try JSONDecoder().decode(VectorFile.self, from: Data(contentsOf: Self.vectors))
         #expect(file.cases.count >= 5)
         for vector in file.cases {
-            let seed = SampleRanking.seed(noteText: vector.note_text, inspectionID: vector.inspection_id)
+            let notice = try InspectionNotice(entry: Array(vector.notice.utf8))
+            let secret = try #require([UInt8](hex: vector.secret))
+            #expect(InspectionNotice.commitment(secret: secret) == vector.expected.commitment, "\(vector.name): commitment")
+            #expect(notice.commitment == vector.expected.commitment, "\(vector.name): the notice commits to the secret")
+            let seed = StratifiedSample.seed(notice: Array(vector.notice.utf8), secret: secret, noteText: vector.note_text)
             #expect(seed.hex == vector.expected.seed, "\(vector.name): seed")
-            let weights = try RiskWeights(parsing: vector.weights.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))
-            let ranked = vector.population.map { member in
-                SampleRanking.Ranked(uscc: member.uscc, key: SampleRanking.key(seed: seed, uscc: member.uscc), weight: weights.weight(of: member.risk_class))
+            let members = try Self.members(notice, vector.log)
+            for member in members {
+                let key = StratifiedSample.key(seed: seed, category: member.category, id: member.id)
+                #expect(UInt64(vector.expected.keys["\(member.category)/\(member.id)"] ?? "", radix: 16) == key, "\(vector.name): key of \(member.id)")
             }
-            for member in ranked {
-                #expect(UInt64(String(vector.expected.keys[member.uscc] ?? ""), radix: 16) == member.key, "\(vector.name): key of \(member.uscc)")
-            }
-            #expect(SampleRanking.sample(ranked, size: vector.size).map(\.uscc) == vector.expected.sample, "\(vector.name): sample")
+            #expect(members.count == vector.expected.keys.count, "\(vector.name): population")
+            let (sample, population) = StratifiedSample.draw(notice: notice, seed: seed, members: members)
+            #expect(population == vector.expected.population, "\(vector.name): population per stratum")
+            #expect(sample.map { "\($0.stratum) \($0.rank) \($0.category)/\($0.id) \($0.index)" } == vector.expected.sample, "\(vector.name): sample")
         }
     }
 
@@ -57,72 +66,79 @@ struct SampleTests {
         #expect(result.output.contains("5 of 5 cases agree"))
     }
 
-    static func members(_ count: Int) -> [LogScan.Member] {
-        (0..<count).map { LogScan.Member(uscc: String(format: "9144%014d", $0), name: "企业\($0)", riskClass: RiskWeights.classes[$0 % 4]) }
+    static func notice(strata: [InspectionNotice.Stratum] = [.init(name: "admin_penalty", count: 10)], secret: [UInt8] = [UInt8](repeating: 7, count: 32)) throws -> InspectionNotice {
+        try InspectionNotice(inspectionID: "INSP-1", province: "440000", strata: strata, fixedClaims: [], scopeFrom: "2023-12-08",
+                             rulesVersion: "2026.9", rulesSHA256: String(repeating: "a", count: 64),
+                             commitment: InspectionNotice.commitment(secret: secret), announcedOn: "2026-12-07")
     }
 
-    static func checkpoint(size: UInt64, signer: Ed25519NoteSigner) throws -> VerifiedCheckpoint {
-        try VerifiedCheckpoint.sign(Checkpoint(origin: signer.name, size: size, root: Hash([UInt8](repeating: UInt8(size % 251), count: 32))), with: signer)
+    static func population(_ count: Int, category: String = "admin_penalty") -> [RecordScan.Member] {
+        (0..<count).map { RecordScan.Member(category: category, id: "PEN-\($0)", index: UInt64($0), stratum: category) }
     }
 
-    @Test("the same inputs draw the same sample; another checkpoint or inspection id draws another")
+    @Test("the same inputs draw the same sample; another secret or checkpoint draws another")
     func determinism() throws {
-        let signer = try Ed25519NoteSigner.generate(name: "creditsync.samr/province/440000")
-        let members = Self.members(200)
-        let first = try Self.checkpoint(size: 1_000, signer: signer)
-        let a = try InspectionPlan.draw(checkpoint: first, inspectionID: "INSP-1", sampleSize: 10, weights: .standard, members: members)
-        let again = try InspectionPlan.draw(checkpoint: first, inspectionID: "INSP-1", sampleSize: 10, weights: .standard, members: members.reversed())
-        #expect(a.canonicalBytes == again.canonicalBytes)
-        let otherID = try InspectionPlan.draw(checkpoint: first, inspectionID: "INSP-2", sampleSize: 10, weights: .standard, members: members)
-        let otherCheckpoint = try InspectionPlan.draw(checkpoint: try Self.checkpoint(size: 1_001, signer: signer), inspectionID: "INSP-1",
-                                                      sampleSize: 10, weights: .standard, members: members)
-        #expect(otherID.sample.map(\.uscc) != a.sample.map(\.uscc))
-        #expect(otherCheckpoint.sample.map(\.uscc) != a.sample.map(\.uscc))
-        #expect(a.sample.map(\.rank) == Array(1...10))
-        #expect(a.population == 200 && a.populationByClass == ["A": 50, "B": 50, "C": 50, "D": 50])
+        let notice = try Self.notice()
+        let bytes = notice.canonicalBytes
+        let members = Self.population(200)
+        let secret = [UInt8](repeating: 7, count: 32)
+        let seed = StratifiedSample.seed(notice: bytes, secret: secret, noteText: "o\n1000\nAAAA\n")
+        let a = StratifiedSample.draw(notice: notice, seed: seed, members: members).sample
+        #expect(StratifiedSample.draw(notice: notice, seed: seed, members: members.reversed()).sample == a)
+        let otherSecret = StratifiedSample.seed(notice: bytes, secret: [UInt8](repeating: 8, count: 32), noteText: "o\n1000\nAAAA\n")
+        let otherCheckpoint = StratifiedSample.seed(notice: bytes, secret: secret, noteText: "o\n1001\nAAAA\n")
+        #expect(StratifiedSample.draw(notice: notice, seed: otherSecret, members: members).sample.map(\.id) != a.map(\.id))
+        #expect(StratifiedSample.draw(notice: notice, seed: otherCheckpoint, members: members).sample.map(\.id) != a.map(\.id))
+        #expect(a.map(\.rank) == Array(1...10))
     }
 
-    @Test("k ÷ w is compared exactly in 128 bits, ties broken by the USCC's bytes")
-    func exactOrder() {
-        // 2^63 ÷ 2 and (2^62 + 1) ÷ 1 differ by 1 ÷ 1 at 2^62: a float comparison calls them equal.
-        let a = SampleRanking.Ranked(uscc: "B", key: 1 << 63, weight: 2)
-        let b = SampleRanking.Ranked(uscc: "A", key: (1 << 62) + 1, weight: 1)
-        #expect(SampleRanking.precedes(a, b))
-        #expect(!SampleRanking.precedes(b, a))
-        let tie1 = SampleRanking.Ranked(uscc: "91440000000000000B", key: 6, weight: 3)
-        let tie2 = SampleRanking.Ranked(uscc: "91440000000000000A", key: 4, weight: 2)
-        #expect(SampleRanking.sample([tie1, tie2], size: 2).map(\.uscc) == ["91440000000000000A", "91440000000000000B"])
-    }
-
-    @Test("over many inspections each class is sampled in proportion to its weight")
-    func inclusionFollowsWeights() async throws {
-        // 400 entities, 100 per class, samples of 20 over 3,000 inspection ids. Sequential Poisson
-        // sampling includes entity i with probability ≈ N·w_i ÷ Σw while that is small (here at
-        // most 0.107), so class c's expected count is runs·N·100·w_c ÷ Σw (A 4,000 … D 32,000).
-        // Tolerance 8%: about four standard deviations of class A's count, the noisiest.
-        let members = Self.members(400)
-        let weights = RiskWeights.standard
-        let totalWeight = Double(members.reduce(0) { $0 + weights.weight(of: $1.riskClass) })
-        let (runs, size) = (3_000, 20)
+    @Test("over many inspections every record of a stratum is drawn equally often")
+    func uniformWithinStratum() async throws {
+        // 100 records, samples of 10 over 3,000 seeds: each record is drawn with probability 0.1,
+        // 300 times expected; the tolerance is four standard deviations (√(3000·0.1·0.9) ≈ 16.4).
+        let notice = try Self.notice()
+        let members = Self.population(100)
         var counts: [String: Int] = [:]
-        for run in 0..<runs {
-            if run % 100 == 0 { await Task.yield() }  // a long loop: let the suite's other tests run
-            let seed = SampleRanking.seed(noteText: "creditsync.samr/province/440000\n1000\nAAAA\n", inspectionID: "statistics-\(run)")
-            let ranked = members.map { SampleRanking.Ranked(uscc: $0.uscc, key: SampleRanking.key(seed: seed, uscc: $0.uscc), weight: weights.weight(of: $0.riskClass)) }
-            for chosen in SampleRanking.sample(ranked, size: size) { counts[members[Int(chosen.uscc.suffix(14))!].riskClass, default: 0] += 1 }
+        for run in 0..<3_000 {
+            if run % 200 == 0 { await Task.yield() }
+            let seed = StratifiedSample.seed(notice: notice.canonicalBytes, secret: [UInt8](repeating: 7, count: 32), noteText: "run \(run)\n")
+            for item in StratifiedSample.draw(notice: notice, seed: seed, members: members).sample { counts[item.id, default: 0] += 1 }
         }
-        for riskClass in RiskWeights.classes {
-            let expected = Double(runs * size * 100) * Double(weights.weight(of: riskClass)) / totalWeight
-            let observed = Double(counts[riskClass] ?? 0)
-            #expect(abs(observed - expected) / expected < 0.08, "class \(riskClass): \(observed) sampled, \(expected) expected")
+        for member in members {
+            let observed = counts[member.id] ?? 0
+            #expect(abs(observed - 300) < 66, "\(member.id): drawn \(observed) times, 300 expected")
         }
     }
 
-    @Test("weights: classes left out keep their standard weight; zero, unknown classes and junk are refused")
-    func weights() throws {
-        #expect(try RiskWeights(parsing: "D=20").text == "A=1,B=2,C=4,D=20")
-        for bad in ["A=0", "E=1", "A=1.5", "A=-1", "A", "A=1,,B=2", "A=1000001", "A=１"] {
-            #expect(throws: InspectionError.self, "\(bad)") { try RiskWeights(parsing: bad) }
+    @Test("a notice refuses what is not one: bad id, strata, counts, claims, dates and hashes")
+    func noticeValidation() throws {
+        let good = try Self.notice()
+        #expect(try InspectionNotice(entry: good.canonicalBytes) == good)
+        let cases: [(String, () throws -> InspectionNotice)] = [
+            ("no strata", { try Self.notice(strata: []) }),
+            ("a zero count", { try Self.notice(strata: [.init(name: "admin_penalty", count: 0)]) }),
+            ("a count over the limit", { try Self.notice(strata: [.init(name: "admin_penalty", count: 10_001)]) }),
+            ("a stratum twice", { try Self.notice(strata: [.init(name: "a", count: 1), .init(name: "a", count: 2)]) }),
+            ("an upper-case stratum", { try Self.notice(strata: [.init(name: "Admin", count: 1)]) }),
+            ("a claim without a slash", {
+                try InspectionNotice(inspectionID: "X", province: "440000", strata: good.strata, fixedClaims: ["PEN-1"], scopeFrom: "2023-12-08",
+                                     rulesVersion: "v", rulesSHA256: good.rulesSHA256, commitment: good.commitment, announcedOn: "2026-12-07")
+            }),
+            ("a bad scope date", {
+                try InspectionNotice(inspectionID: "X", province: "440000", strata: good.strata, fixedClaims: [], scopeFrom: "2023-12",
+                                     rulesVersion: "v", rulesSHA256: good.rulesSHA256, commitment: good.commitment, announcedOn: "2026-12-07")
+            }),
+            ("a short commitment", {
+                try InspectionNotice(inspectionID: "X", province: "440000", strata: good.strata, fixedClaims: [], scopeFrom: "2023-12-08",
+                                     rulesVersion: "v", rulesSHA256: good.rulesSHA256, commitment: "abc", announcedOn: "2026-12-07")
+            }),
+        ]
+        for (what, make) in cases {
+            #expect(throws: InspectionError.self, "\(what)") { _ = try make() }
         }
+        // The feed entry read back must be exactly the notice: an extra member is refused.
+        var text = String(decoding: good.canonicalBytes, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"x\":1")
+        #expect(throws: InspectionError.self) { _ = try InspectionNotice(entry: Array(text.utf8)) }
     }
 }

@@ -26,7 +26,7 @@ struct TrustTests {
         let genuine = try await InspectionFixture.make(records: 120)
         let forger = try await InspectionFixture.make(records: 120, seed: 9)
         #expect(forger.checkpoint.checkpoint.origin == genuine.checkpoint.checkpoint.origin)
-        let url = try await forger.bundle(try await forger.plan(size: 2))
+        let url = try await forger.bundle(try await forger.plan())
         // It verifies against the keys it carries (what a forger would show) …
         _ = try forger.verify(url)
         // … and not against HQ's.
@@ -42,7 +42,7 @@ struct TrustTests {
         // The genuine log with receipts by a key that is not HQ's in the trust file.
         var otherHQ = genuine.trust
         otherHQ.cosignerKeys = [forger.hqKey]
-        let genuineBundle = try await genuine.bundle(try await genuine.plan(size: 2))
+        let genuineBundle = try await genuine.bundle(try await genuine.plan())
         Self.expect({ _ = try genuine.verify(genuineBundle, trust: otherHQ) }, trustError: "which is not one of HQ's keys in the trust file")
 
         // A log HQ never enrolled.
@@ -54,40 +54,35 @@ struct TrustTests {
     @Test("a bundle without an HQ receipt is refused")
     func missingReceipt() async throws {
         let fixture = try await InspectionFixture.make(records: 80)
-        let url = try await fixture.bundle(try await fixture.plan(size: 2), withReceipt: false)
+        let url = try await fixture.bundle(try await fixture.plan(), withReceipt: false)
         Self.expect({ _ = try fixture.verify(url) }, trustError: "holds no HQ receipt")
     }
 
-    @Test("a plan at a checkpoint HQ has not cosigned verifies through a later cosigned one; an older cosigned one is stale")
+    @Test("a bundle's receipts may cosign a later checkpoint, consistent with the plan's; an older cosigned one is stale")
     func laterAndStale() async throws {
         let fixture = try await InspectionFixture.make(records: 100)
-        let hq = try Cosigner.generate(name: "creditsync.samr/hq")
-        var trust = fixture.trust
-        trust.cosignerKeys = [hq.verifierKey]
-        // Checkpoints 100 (the fixture's), 130 (the plan's) and 160, HQ cosigning 100 and 160.
+        // Checkpoints 100 (the fixture's, cosigned), 130 (the plan's) and 160 (cosigned).
         let middle = try await fixture.ledger.store.append(try TestRecords.records(1_000..<1_030), signer: fixture.ledger.signer, now: Date()).checkpoint
         let newest = try await fixture.ledger.store.append(try TestRecords.records(1_030..<1_060), signer: fixture.ledger.signer, now: Date()).checkpoint
-        for checkpoint in [fixture.checkpoint, newest] {
-            try await fixture.ledger.store.storeReceipt(size: checkpoint.size, signature: try hq.cosign(checkpoint.checkpoint, time: 1_764_600_000), time: 1_764_600_000)
-        }
-        let plan = try await Planner.plan(log: fixture.log, checkpointText: middle.text, inspectionID: "2026-HQ-INSP-003", sampleSize: 2, weights: .standard)
+        try await fixture.ledger.store.storeReceipt(size: newest.size, signature: try fixture.hqCosign(newest.checkpoint, 1_764_600_000), time: 1_764_600_000)
+        let plan = try await fixture.plan(at: middle)
         let url = fixture.directory.appending("later.bundle")
-        let summary = try await BundleWriter.write(plan: plan, log: fixture.log, hqKeys: [hq.verifierKey], cosigners: Cosignatures.verifier(forKey:), to: url)
+        let summary = try await BundleWriter.write(plan: plan, log: fixture.log, hqKeys: [fixture.hqKey], cosigners: Cosignatures.verifier(forKey:), to: url)
         #expect(summary.receipts == 1)
-        let bundle = try fixture.verify(url, trust: trust)
+        let bundle = try fixture.verify(url)
         #expect(bundle.latestSize == newest.size && bundle.checkpoint.size == middle.size)
 
         // The same bundle claiming HQ's receipt of the older checkpoint 100 instead: stale.
         let lines = try BundleTests.lines(url)
-        let older = try #require(try await fixture.ledger.store.receipts(size: fixture.checkpoint.size).first { $0.cosigner == hq.name })
-        let newer = try #require(try await fixture.ledger.store.receipts(size: newest.size).first { $0.cosigner == hq.name })
+        let older = try #require(try await fixture.ledger.store.receipts(size: fixture.checkpoint.size).first)
+        let newer = try #require(try await fixture.ledger.store.receipts(size: newest.size).first)
         var header = try JSONParser.parse(lines[0])
         header = try Self.replacing(header, "latest", with: .object([.init("checkpoint", .string(fixture.checkpoint.text)), .init("consistency", .array([]))]))
         var text = String(decoding: CanonicalJSON.encode(header), as: UTF8.self)
         text = text.replacingOccurrences(of: BundleTests.jsonString(newer.signature.line), with: BundleTests.jsonString(older.signature.line))
         let stale = fixture.directory.appending("stale.bundle")
         try BundleTests.write([Array(text.utf8)] + lines.dropFirst(), to: stale)
-        Self.expect({ _ = try fixture.verify(stale, trust: trust) }, trustError: "stale: the checkpoint HQ cosigned (size 100) is older than the plan's (size 130)")
+        Self.expect({ _ = try fixture.verify(stale) }, trustError: "stale: the checkpoint HQ cosigned (size 100) is older than the plan's (size 130)")
     }
 
     static func replacing(_ value: JSONValue, _ key: String, with member: JSONValue) throws -> JSONValue {
@@ -101,7 +96,8 @@ struct TrustTests {
         let fixtureKey = try Ed25519NoteSigner.generate(name: "creditsync.samr/province/440000").verifierKey
         let trust = InspectionTrust(exportedAt: "2026-12-01T00:00:00Z", cosignerKeys: [try Cosigner.generate(name: "creditsync.samr/hq").verifierKey],
                                     provinces: [.init(province: "440000", origin: "creditsync.samr/province/440000", suite: .sha256Ed25519,
-                                                      logKeys: [.init(verifierKey: fixtureKey, fromSize: 0)])])
+                                                      logKeys: [.init(verifierKey: fixtureKey, fromSize: 0)],
+                                                      feedKey: try Ed25519NoteSigner.generate(name: "creditsync.samr/hq/feed/440000").verifierKey)])
         let url = directory.appending("trust.json")
         try Data(CanonicalJSON.encode(trust.json)).write(to: url)
         #expect(try InspectionTrust.read(url) == trust)

@@ -32,10 +32,8 @@ enum BundleFile {
 
         init(url: URL) throws {
             self.url = url
-            temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil), let handle = FileHandle(forWritingAtPath: temporary.path) else {
-                throw InspectionError(.output, "cannot create \(url.path)", hint: "check that the directory exists and is writable")
-            }
+            let (temporary, handle) = try ExclusiveFile.create(besides: url)
+            self.temporary = temporary
             self.handle = handle
             compressor = try GzipCompressor(level: BundleFile.level)
             pending.reserveCapacity(1 << 20)

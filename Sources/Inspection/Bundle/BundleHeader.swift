@@ -3,7 +3,7 @@ import LedgerCore
 /// The first line of a bundle: the plan, the keys that verify its checkpoint, HQ's receipts,
 /// and how many record and log lines follow.
 struct BundleHeader: Equatable {
-    static let format = "creditsync/inspection-bundle/v1"
+    static let format = "creditsync/inspection-bundle/v2"
 
     struct LogKey: Equatable {
         var verifierKey: String
@@ -30,6 +30,9 @@ struct BundleHeader: Equatable {
     var receipts: [Receipt]
     var records: UInt64
     var entries: UInt64
+    /// The size of HQ's central register of the province the `central` members were read at;
+    /// nil when the bundle was made without it (from a province's own ledger).
+    var registerSize: UInt64?
 
     var json: JSONValue {
         .object([
@@ -40,10 +43,12 @@ struct BundleHeader: Equatable {
             .init("receipts", .array(receipts.map { .object([.init("cosigner_key", .string($0.cosignerKey)), .init("signature", .string($0.signature))]) })),
             .init("records", .number(Double(records))),
             .init("entries", .number(Double(entries))),
+            .init("register_size", registerSize.map { .number(Double($0)) } ?? .null),
         ])
     }
 
-    init(plan: InspectionPlan, logKeys: [LogKey], latest: Latest, receipts: [Receipt], records: UInt64, entries: UInt64) {
+    init(plan: InspectionPlan, logKeys: [LogKey], latest: Latest, receipts: [Receipt], records: UInt64, entries: UInt64, registerSize: UInt64?) {
+        self.registerSize = registerSize
         self.plan = plan
         self.logKeys = logKeys
         self.latest = latest
@@ -67,5 +72,6 @@ struct BundleHeader: Equatable {
         receipts = try reader.array("receipts").map { Receipt(cosignerKey: try $0.string("cosigner_key"), signature: try $0.string("signature")) }
         records = try reader.integer("records")
         entries = try reader.integer("entries")
+        registerSize = try reader.member("register_size") == .null ? nil : try reader.integer("register_size")
     }
 }

@@ -6,7 +6,7 @@ public struct VerifiedBundle: Sendable {
     public var plan: InspectionPlan
     public var checkpoint: VerifiedCheckpoint
     public var suite: SuiteID
-    /// The sampled entities' current records, by rank then log index.
+    /// The sampled records, in the plan's order.
     public var records: [BundleRecord]
     /// HQ's keys whose receipts verified, as name and key id.
     public var receipts: [String]
@@ -14,20 +14,25 @@ public struct VerifiedBundle: Sendable {
     public var logKeys: [String]
     /// The size of the newest checkpoint HQ cosigned, which the plan's is consistent with.
     public var latestSize: UInt64
+    /// The times that order the draw after the notice.
+    public var order: DrawOrder.Verified
+    /// The size of HQ's central register the records' `central` members were read at (nil: none).
+    public var registerSize: UInt64?
     public var entries: UInt64
 }
 
 /// `creditsync inspect verify`: checks a bundle offline, in one streaming pass. The checkpoint's
-/// signature by the log's key, HQ's receipts, every record's inclusion proof and tlog-proof, the
-/// root of the log's entries, and the plan drawn again from those entries must all hold; the
-/// first that fails is the error, named.
+/// signature by the enrolled log key, HQ's receipts, the order of the draw after the notice, every
+/// record's inclusion proof and tlog-proof, the root of the log's entries, and the plan drawn
+/// again from those entries must all hold; the first that fails is the error, named.
 public enum BundleVerifier {
     /// `trust`: the keys HQ exported. The checkpoint must verify with the log keys HQ enrolled for
     /// its origin and the bundle must carry exactly those; at least one receipt by an HQ key of
     /// the trust file must cosign a checkpoint at least as new as the plan's, with a consistency
     /// proof from the plan's to it. Keys the bundle carries are compared, never trusted.
     public static func verify(_ url: URL, trust: InspectionTrust, resolve: (SuiteID) -> Suite,
-                              cosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
+                              cosigners: CosignerResolver = CosignerKeys.ed25519,
+                              logCosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
         var state: Reading?
         var line = 0
         try BundleFile.readLines(url) { bytes in
@@ -36,7 +41,7 @@ public enum BundleVerifier {
                 try reading.add(bytes, line: line)
                 state = reading
             } else {
-                state = try Reading(header: bytes, trust: trust, resolve: resolve, cosigners: cosigners)
+                state = try Reading(header: bytes, trust: trust, resolve: resolve, cosigners: cosigners, logCosigners: logCosigners)
             }
         }
         guard let state else { throw InspectionError.verification("the bundle is empty") }
@@ -50,11 +55,13 @@ public enum BundleVerifier {
         let receipts: [String]
         let logKeys: [String]
         let latestSize: UInt64
+        let order: DrawOrder.Verified
         var records: [BundleRecord] = []
-        var scan: LogScan
+        var scan: RecordScan
         var frontier = MerkleFrontier()
 
-        init(header bytes: ArraySlice<UInt8>, trust: InspectionTrust, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver) throws {
+        init(header bytes: ArraySlice<UInt8>, trust: InspectionTrust, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver,
+             logCosigners: CosignerResolver) throws {
             let value = try Reading.canonical(bytes, what: "the header (line 1)")
             do {
                 header = try BundleHeader(json: value)
@@ -103,7 +110,8 @@ public enum BundleVerifier {
                 names.append(try Reading.verify(receipt, number: number + 1, checkpoint: latest, cosigners: cosigners))
             }
             receipts = names
-            scan = LogScan(tracking: Set(plan.sample.map(\.uscc)))
+            order = try DrawOrder.verify(plan, checkpoint: checkpoint, trust: trust, suite: suite, cosigners: cosigners, logCosigners: logCosigners)
+            scan = RecordScan(notice: plan.notice)
         }
 
         static func describe(_ key: String) -> String {
@@ -208,8 +216,13 @@ public enum BundleVerifier {
             }
             let value = record.value
             guard value["category"]?.stringValue == record.category, value["id"]?.stringValue == record.id,
-                  value["entity"]?["uscc"]?.stringValue == record.uscc else {
+                  (value["entity"]?["uscc"]?.stringValue ?? "") == record.uscc else {
                 throw InspectionError.verification("\(name): the entry is not the record the line names")
+            }
+            let sample = header.plan.sample
+            guard records.count < sample.count, case let item = sample[records.count], item.stratum == record.stratum, item.rank == record.rank,
+                  item.category == record.category, item.id == record.id, item.index == record.index else {
+                throw InspectionError.verification("\(name): not the plan's sampled record at this place (record lines follow the plan's sample, in order)")
             }
             records.append(record)
         }
@@ -226,26 +239,17 @@ public enum BundleVerifier {
                 throw InspectionError.verification("the log in the bundle has root \(root.base64); the checkpoint's root is \(checkpoint.root.base64)")
             }
             let plan = header.plan
-            let drawn = try InspectionPlan.draw(checkpoint: checkpoint, inspectionID: plan.inspectionID, sampleSize: plan.sampleSize,
-                                                weights: plan.weights, members: scan.members())
+            var drawn = try InspectionPlan.draw(noticeBytes: plan.noticeBytes, evidence: plan.evidence, checkpoint: checkpoint, secret: plan.secret,
+                                                members: scan.members())
+            drawn.name(from: Dictionary(records.map { ($0.index, $0.entry) }, uniquingKeysWith: { first, _ in first }))
             if let difference = plan.difference(from: drawn) {
-                throw InspectionError.verification("the sample does not follow from the checkpoint and the log: \(difference)")
+                throw InspectionError.verification("the sample does not follow from the notice, the secret, the checkpoint and the log: \(difference)")
             }
             guard plan.canonicalBytes == drawn.canonicalBytes else {
                 throw InspectionError.verification("the plan in the bundle is not the plan drawn again from its log")
             }
-            let expected = BundleOrder.sorted(scan.records(), plan: plan)
-            let held = records.map(\.ref)
-            if held != expected {
-                let missing = expected.first { !held.contains($0) }
-                let extra = held.first { !expected.contains($0) }
-                let detail = missing.map { "the current record \($0.category) \($0.id) (entry \($0.index)) of \($0.uscc) is missing" }
-                    ?? extra.map { "\($0.category) \($0.id) (entry \($0.index)) is not a current record of \($0.uscc)" }
-                    ?? "the records are out of order"
-                throw InspectionError.verification("the bundle's records are not the sampled entities' current records: \(detail)")
-            }
             return VerifiedBundle(plan: plan, checkpoint: checkpoint, suite: suite.id, records: records, receipts: receipts, logKeys: logKeys,
-                                  latestSize: latestSize, entries: frontier.size)
+                                  latestSize: latestSize, order: order, registerSize: header.registerSize, entries: frontier.size)
         }
     }
 }

@@ -2,8 +2,8 @@ public import Foundation
 public import LedgerCore
 
 /// Writes the offline bundle of a plan (`creditsync inspect bundle`): header, the sampled
-/// entities' current records with proofs, then the log's entries [0, n) so the sample can be
-/// drawn again with no network (Protocol/inspection.md).
+/// records with proofs (and the central register's record of each, at HQ), then the log's
+/// entries [0, n) so the sample can be drawn again with no network (Protocol/inspection.md §3).
 public enum BundleWriter {
     public struct Summary: Sendable {
         public var records: Int
@@ -20,23 +20,23 @@ public enum BundleWriter {
         let checkpoint = try await log.verifyCheckpoint(plan.checkpointText)
         let size = checkpoint.size
         // Draw again from the log: a plan that does not follow from it is refused, not bundled.
-        let scan = try await log.scan(size: size, tracking: Set(plan.sample.map(\.uscc)))
-        let drawn = try InspectionPlan.draw(checkpoint: checkpoint, inspectionID: plan.inspectionID, sampleSize: plan.sampleSize,
-                                            weights: plan.weights, members: scan.members())
+        let drawn = try await Planner.draw(log: log, noticeBytes: plan.noticeBytes, evidence: plan.evidence, checkpoint: checkpoint, secret: plan.secret)
         if let difference = plan.difference(from: drawn) {
             throw InspectionError(.malformed, "the plan does not follow from this log and checkpoint: \(difference)",
                                   hint: "draw the plan again with `creditsync inspect plan` from this log")
         }
+        let central = try await log.centralRecords(keys: Set(plan.sample.map { "\($0.category)/\($0.id)" }))
         var records: [BundleRecord] = []
-        for ref in BundleOrder.sorted(scan.records(), plan: plan) {
-            let entry = try await log.entries(from: ref.index, to: ref.index + 1)[0]
-            let proof = try await log.inclusionProof(index: ref.index, treeSize: size)
-            records.append(BundleRecord(ref, entry: entry, proof: proof, checkpointText: plan.checkpointText))
+        for item in plan.sample {
+            let proof = try await log.inclusionProof(index: item.index, treeSize: size)
+            records.append(BundleRecord(item, entry: try await log.entries(from: item.index, to: item.index + 1).first ?? [], proof: proof, checkpointText: plan.checkpointText,
+                                        central: central?.records["\(item.category)/\(item.id)"]))
         }
         let history = try await log.keyHistory()
         let logKeys = history.keys.filter { $0.fromSize <= size }.map { BundleHeader.LogKey(verifierKey: $0.verifierKey, fromSize: $0.fromSize) }
         let (latest, receipts) = try await self.latest(log: log, plan: checkpoint, hqKeys: hqKeys, cosigners: cosigners)
-        let header = BundleHeader(plan: plan, logKeys: logKeys, latest: latest, receipts: receipts, records: UInt64(records.count), entries: size)
+        let header = BundleHeader(plan: plan, logKeys: logKeys, latest: latest, receipts: receipts, records: UInt64(records.count), entries: size,
+                                  registerSize: central?.size)
 
         let writer = try BundleFile.Writer(url: url)
         do {
@@ -81,13 +81,5 @@ public enum BundleWriter {
             return (BundleHeader.Latest(checkpoint: checkpoint.text, consistency: proof), receipts)
         }
         return (BundleHeader.Latest(checkpoint: plan.text, consistency: []), [])
-    }
-}
-
-/// The order of records in a bundle: by the entity's rank, then by log index.
-enum BundleOrder {
-    static func sorted(_ records: [LogScan.RecordRef], plan: InspectionPlan) -> [LogScan.RecordRef] {
-        let rank = Dictionary(plan.sample.map { ($0.uscc, $0.rank) }, uniquingKeysWith: min)
-        return records.sorted { (rank[$0.uscc] ?? .max, $0.index) < (rank[$1.uscc] ?? .max, $1.index) }
     }
 }

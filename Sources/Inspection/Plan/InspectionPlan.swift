@@ -1,62 +1,82 @@
 public import LedgerCore
 
-/// A drawn sample and everything it was drawn from (`plan.json`). It is a function of the
-/// checkpoint, the inspection id, the sample size, the weights and the log: `draw` is the only
-/// way to make one, and a bundle's verifier draws it again and requires the same bytes.
+/// A drawn sample and everything it was drawn from (`plan.json`, Protocol/inspection.md §2): the
+/// notice HQ put in the province's feed, the evidence of the order (the province's cosignature of
+/// a feed checkpoint holding the notice, then HQ's receipt of the checkpoint drawn at), the
+/// revealed secret, and the sample. `draw` is the only way to make one; a bundle's verifier draws
+/// it again from the log and requires the same bytes.
 public struct InspectionPlan: Sendable, Equatable {
-    public static let format = "creditsync/inspection-plan/v1"
+    public static let format = "creditsync/inspection-plan/v2"
 
-    public struct Sampled: Sendable, Equatable {
-        public var rank: Int
-        public var uscc: String
-        public var name: String
-        public var riskClass: String
-        public var weight: UInt64
-        public var key: UInt64
+    /// What dates the draw after the notice (verified against trusted keys by `DrawOrder`).
+    public struct Evidence: Sendable, Equatable {
+        /// The notice's index in the province's feed.
+        public var noticeIndex: UInt64
+        /// HQ's signed feed checkpoint the province cosigned, which holds the notice.
+        public var feedCheckpoint: String
+        /// The notice's inclusion proof in that checkpoint.
+        public var noticeProof: [Hash]
+        /// The province's cosignature line of that feed checkpoint (its time: when it saw the notice).
+        public var acknowledgement: String
+        /// HQ's receipt line of the checkpoint drawn at (its time: when HQ first saw that checkpoint).
+        public var receipt: String
+
+        public init(noticeIndex: UInt64, feedCheckpoint: String, noticeProof: [Hash], acknowledgement: String, receipt: String) {
+            self.noticeIndex = noticeIndex
+            self.feedCheckpoint = feedCheckpoint
+            self.noticeProof = noticeProof
+            self.acknowledgement = acknowledgement
+            self.receipt = receipt
+        }
     }
 
-    /// The signed checkpoint, verbatim as given (cosignatures included).
+    public var notice: InspectionNotice
+    public var noticeBytes: [UInt8]
+    public var evidence: Evidence
+    /// The signed checkpoint drawn at, verbatim as given.
     public var checkpointText: String
     public var checkpoint: Checkpoint
-    public var inspectionID: String
-    public var sampleSize: Int
-    public var weights: RiskWeights
+    public var secret: [UInt8]
     public var seed: [UInt8]
-    public var populationByClass: [String: Int]
-    public var sample: [Sampled]
+    /// Members per stratum.
+    public var population: [String: Int]
+    public var sample: [StratifiedSample.Item]
 
-    public var population: Int { populationByClass.values.reduce(0, +) }
-    public var totalWeight: UInt64 { populationByClass.reduce(0) { $0 + UInt64($1.value) * weights.weight(of: $1.key) } }
+    public var inspectionID: String { notice.inspectionID }
 
-    /// Draws the sample of `sampleSize` from `members` (the population of the checkpoint's log).
-    public static func draw(checkpoint: VerifiedCheckpoint, inspectionID: String, sampleSize: Int, weights: RiskWeights,
-                            members: [LogScan.Member]) throws(InspectionError) -> InspectionPlan {
-        try validate(inspectionID: inspectionID, sampleSize: sampleSize)
-        let seed = SampleRanking.seed(noteText: checkpoint.note.text, inspectionID: inspectionID)
-        var byUSCC: [String: LogScan.Member] = [:]
-        var byClass = Dictionary(uniqueKeysWithValues: RiskWeights.classes.map { ($0, 0) })
-        var ranked: [SampleRanking.Ranked] = []
-        ranked.reserveCapacity(members.count)
-        for member in members {
-            byUSCC[member.uscc] = member
-            byClass[member.riskClass, default: 0] += 1
-            ranked.append(.init(uscc: member.uscc, key: SampleRanking.key(seed: seed, uscc: member.uscc), weight: weights.weight(of: member.riskClass)))
+    /// Draws the sample at `checkpoint` from `members` (the population of its log), after checking
+    /// that `secret` is the one the notice committed to. The records' entities are named after,
+    /// from their entries (`name(from:)`).
+    public static func draw(noticeBytes: [UInt8], evidence: Evidence, checkpoint: VerifiedCheckpoint, secret: [UInt8],
+                            members: [RecordScan.Member]) throws -> InspectionPlan {
+        let notice = try InspectionNotice(entry: noticeBytes)
+        guard secret.count == 32, InspectionNotice.commitment(secret: secret) == notice.commitment else {
+            throw InspectionError(.verification, "the revealed secret does not match the notice's commitment \(notice.commitment.prefix(16))…",
+                                  hint: "give the secret file `inspect announce` wrote for inspection \(notice.inspectionID)")
         }
-        let sample = SampleRanking.sample(ranked, size: sampleSize).enumerated().map { offset, ranked in
-            let member = byUSCC[ranked.uscc]!
-            return Sampled(rank: offset + 1, uscc: member.uscc, name: member.name, riskClass: member.riskClass, weight: ranked.weight, key: ranked.key)
-        }
-        return InspectionPlan(checkpointText: checkpoint.text, checkpoint: checkpoint.checkpoint, inspectionID: inspectionID, sampleSize: sampleSize,
-                              weights: weights, seed: seed, populationByClass: byClass, sample: sample)
+        let seed = StratifiedSample.seed(notice: noticeBytes, secret: secret, noteText: checkpoint.note.text)
+        let (sample, population) = StratifiedSample.draw(notice: notice, seed: seed, members: members)
+        return InspectionPlan(notice: notice, noticeBytes: noticeBytes, evidence: evidence, checkpointText: checkpoint.text,
+                              checkpoint: checkpoint.checkpoint, secret: secret, seed: seed, population: population, sample: sample)
     }
 
-    static func validate(inspectionID: String, sampleSize: Int) throws(InspectionError) {
+    /// Names each drawn record's entity from its entry (`entries` by log index).
+    public mutating func name(from entries: [UInt64: [UInt8]]) {
+        for offset in sample.indices {
+            (sample[offset].uscc, sample[offset].name) = Self.entity(of: entries[sample[offset].index] ?? [])
+        }
+    }
+
+    /// The entity a record's entry names: `entity.uscc` and `entity.name` ("" when absent).
+    public static func entity(of entry: [UInt8]) -> (uscc: String, name: String) {
+        let value = try? JSONParser.parse(entry)
+        return (value?["entity"]?["uscc"]?.stringValue ?? "", value?["entity"]?["name"]?.stringValue ?? "")
+    }
+
+    static func validate(inspectionID: String) throws(InspectionError) {
         guard !inspectionID.isEmpty, inspectionID.utf8.count <= 200, !inspectionID.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw InspectionError(.usage, "the inspection id must be 1–200 bytes of text without control characters",
                                   hint: "use the inspection task's number, e.g. --inspection-id 2026-HQ-INSP-017")
-        }
-        guard sampleSize > 0, sampleSize <= 100_000 else {
-            throw InspectionError(.usage, "the sample size \(sampleSize) is not between 1 and 100000", hint: "give --size N, the number of entities to inspect")
         }
     }
 
@@ -65,28 +85,31 @@ public struct InspectionPlan: Sendable, Equatable {
     public var json: JSONValue {
         .object([
             .init("format", .string(Self.format)),
+            .init("inspection_id", .string(inspectionID)),
+            .init("notice", .string(String(decoding: noticeBytes, as: UTF8.self))),
+            .init("notice_index", .number(Double(evidence.noticeIndex))),
+            .init("feed_checkpoint", .string(evidence.feedCheckpoint)),
+            .init("notice_proof", .array(evidence.noticeProof.map { .string($0.base64) })),
+            .init("acknowledgement", .string(evidence.acknowledgement)),
             .init("checkpoint", .string(checkpointText)),
+            .init("receipt", .string(evidence.receipt)),
             .init("origin", .string(checkpoint.origin)),
             .init("tree_size", .number(Double(checkpoint.size))),
             .init("root", .string(checkpoint.root.base64)),
             .init("suite", .string((checkpoint.suite ?? .sha256Ed25519).rawValue)),
-            .init("inspection_id", .string(inspectionID)),
-            .init("sample_size", .number(Double(sampleSize))),
-            .init("weights", .object(RiskWeights.classes.map { .init($0, .number(Double(weights.weight(of: $0)))) })),
+            .init("secret", .string(secret.hex)),
             .init("seed", .string(seed.hex)),
-            .init("population", .object([
-                .init("entities", .number(Double(population))),
-                .init("by_class", .object(RiskWeights.classes.map { .init($0, .number(Double(populationByClass[$0] ?? 0))) })),
-                .init("total_weight", .number(Double(totalWeight))),
-            ])),
-            .init("sample", .array(sample.map { entry in
+            .init("population", .object(notice.strata.map { .init($0.name, .number(Double(population[$0.name] ?? 0))) })),
+            .init("sample", .array(sample.map { item in
                 .object([
-                    .init("rank", .number(Double(entry.rank))),
-                    .init("uscc", .string(entry.uscc)),
-                    .init("name", .string(entry.name)),
-                    .init("risk_class", .string(entry.riskClass)),
-                    .init("weight", .number(Double(entry.weight))),
-                    .init("key", .string(String(entry.key, radix: 16).leftPadded(to: 16))),
+                    .init("stratum", .string(item.stratum)),
+                    .init("rank", .number(Double(item.rank))),
+                    .init("category", .string(item.category)),
+                    .init("id", .string(item.id)),
+                    .init("index", .number(Double(item.index))),
+                    .init("key", .string(String(item.key, radix: 16).leftPadded(to: 16))),
+                    .init("uscc", .string(item.uscc)),
+                    .init("name", .string(item.name)),
                 ])
             })),
         ])
@@ -94,76 +117,85 @@ public struct InspectionPlan: Sendable, Equatable {
 
     public var canonicalBytes: [UInt8] { CanonicalJSON.encode(json) }
 
-    /// Reads a plan's inputs and sample back. Checks shape only: trust comes from drawing it
-    /// again (`BundleVerifier`, `inspect bundle`).
+    /// Reads a plan back. Checks shape and that its derived members agree; trust comes from
+    /// `DrawOrder` and from drawing it again (`BundleVerifier`, `inspect bundle`).
     public init(json value: JSONValue) throws {
         let reader = JSONReader(value: value, what: "plan")
         guard try reader.string("format") == Self.format else {
             throw InspectionError(.malformed, "not a \(Self.format) document", hint: "give the plan.json that `creditsync inspect plan` wrote")
         }
+        noticeBytes = Array(try reader.string("notice").utf8)
+        notice = try InspectionNotice(entry: noticeBytes)
+        let proof = try reader.array("notice_proof").map { item throws(InspectionError) -> Hash in
+            guard case .string(let text) = item.value, let hash = Hash(base64: text) else { throw item.malformed("holds a hash that is not base64") }
+            return hash
+        }
+        evidence = Evidence(noticeIndex: try reader.integer("notice_index"), feedCheckpoint: try reader.string("feed_checkpoint"), noticeProof: proof,
+                            acknowledgement: try reader.string("acknowledgement"), receipt: try reader.string("receipt"))
         checkpointText = try reader.string("checkpoint")
         do {
             checkpoint = try UnverifiedCheckpoint(parsing: checkpointText).checkpoint
         } catch {
             throw InspectionError(.malformed, "the plan's checkpoint is not a signed checkpoint: \(error.message)", hint: "the plan file is damaged")
         }
-        inspectionID = try reader.string("inspection_id")
-        sampleSize = Int(try reader.integer("sample_size"))
-        let weightsObject = try reader.object("weights")
-        weights = try RiskWeights(parsing: try RiskWeights.classes.map { "\($0)=\(try weightsObject.integer($0))" }.joined(separator: ","))
-        guard let seed = [UInt8](hex: try reader.string("seed")), seed.count == 32 else {
-            throw InspectionError(.malformed, "the plan's seed is not 64 hex digits", hint: "the plan file is damaged")
+        guard let secret = [UInt8](hex: try reader.string("secret")), secret.count == 32,
+              let seed = [UInt8](hex: try reader.string("seed")), seed.count == 32 else {
+            throw InspectionError(.malformed, "the plan's secret and seed are not 64 hex digits each", hint: "the plan file is damaged")
         }
+        self.secret = secret
         self.seed = seed
-        let byClass = try reader.object("population").object("by_class")
-        populationByClass = Dictionary(uniqueKeysWithValues: try RiskWeights.classes.map { ($0, Int(try byClass.integer($0))) })
+        let populationReader = try reader.object("population")
+        var population: [String: Int] = [:]
+        for stratum in notice.strata { population[stratum.name] = Int(try populationReader.integer(stratum.name)) }
+        self.population = population
         sample = try reader.array("sample").map { item in
             guard let key = UInt64(try item.string("key"), radix: 16) else {
-                throw InspectionError(.malformed, "a sampled entity's key is not 16 hex digits", hint: "the plan file is damaged")
+                throw InspectionError(.malformed, "a sampled record's key is not 16 hex digits", hint: "the plan file is damaged")
             }
-            return Sampled(rank: Int(try item.integer("rank")), uscc: try item.string("uscc"), name: try item.string("name"),
-                           riskClass: try item.string("risk_class"), weight: try item.integer("weight"), key: key)
+            return StratifiedSample.Item(stratum: try item.string("stratum"), rank: Int(try item.integer("rank")), category: try item.string("category"),
+                                         id: try item.string("id"), index: try item.integer("index"), key: key, uscc: try item.string("uscc"),
+                                         name: try item.string("name"))
         }
-        // Members derived from the others (origin, tree size, root, suite, totals) must agree
-        // with them: the plan reads back to exactly what it says.
+        // Members derived from the others (the id, origin, tree size, root, suite) must agree.
         guard CanonicalJSON.encode(value) == canonicalBytes else {
-            throw InspectionError(.malformed, "the plan's members disagree with each other (its origin, tree size, root, suite or totals are not those of its checkpoint and population)",
+            throw InspectionError(.malformed, "the plan's members disagree with each other (its inspection id, origin, tree size, root or suite are not those of its notice and checkpoint)",
                                   hint: "the plan file was edited; draw it again with `creditsync inspect plan`")
         }
     }
 
-    init(checkpointText: String, checkpoint: Checkpoint, inspectionID: String, sampleSize: Int, weights: RiskWeights, seed: [UInt8],
-         populationByClass: [String: Int], sample: [Sampled]) {
+    init(notice: InspectionNotice, noticeBytes: [UInt8], evidence: Evidence, checkpointText: String, checkpoint: Checkpoint, secret: [UInt8],
+         seed: [UInt8], population: [String: Int], sample: [StratifiedSample.Item]) {
+        self.notice = notice
+        self.noticeBytes = noticeBytes
+        self.evidence = evidence
         self.checkpointText = checkpointText
         self.checkpoint = checkpoint
-        self.inspectionID = inspectionID
-        self.sampleSize = sampleSize
-        self.weights = weights
+        self.secret = secret
         self.seed = seed
-        self.populationByClass = populationByClass
+        self.population = population
         self.sample = sample
     }
 
     /// The first thing in which `other` (a plan drawn again) differs from this one, for an
     /// error that names it; nil if they are the same.
     public func difference(from other: InspectionPlan) -> String? {
+        if noticeBytes != other.noticeBytes { return "the notice" }
         if checkpointText != other.checkpointText { return "the checkpoint" }
-        if inspectionID != other.inspectionID { return "the inspection id" }
-        if seed != other.seed { return "the seed (it is not SHA-256 of the checkpoint and the inspection id)" }
-        if weights != other.weights { return "the weights" }
-        if sampleSize != other.sampleSize { return "the sample size" }
-        if populationByClass != other.populationByClass {
-            return "the population: \(describe(populationByClass)) in the plan, \(describe(other.populationByClass)) in the log"
+        if secret != other.secret { return "the secret" }
+        if seed != other.seed { return "the seed (it is not SHA-256 of the notice, the secret and the checkpoint)" }
+        if population != other.population {
+            return "the population: \(describe(population)) in the plan, \(describe(other.population)) in the log"
         }
         for (mine, theirs) in zip(sample, other.sample) where mine != theirs {
-            return "rank \(mine.rank): \(mine.uscc) \(mine.name) (\(mine.riskClass)) in the plan, \(theirs.uscc) \(theirs.name) (\(theirs.riskClass)) drawn from the log"
+            return "\(mine.stratum) rank \(mine.rank): \(mine.category) \(mine.id) (entry \(mine.index)) \(mine.name) in the plan, \(theirs.category) \(theirs.id) (entry \(theirs.index)) \(theirs.name) drawn from the log"
         }
-        if sample.count != other.sample.count { return "the sample has \(sample.count) entities, the log gives \(other.sample.count)" }
+        if sample.count != other.sample.count { return "the sample has \(sample.count) records, the log gives \(other.sample.count)" }
+        if evidence != other.evidence { return "the evidence of the order" }
         return nil
     }
 
-    func describe(_ byClass: [String: Int]) -> String {
-        RiskWeights.classes.map { "\($0) \(byClass[$0] ?? 0)" }.joined(separator: ", ")
+    func describe(_ population: [String: Int]) -> String {
+        notice.strata.map { "\($0.name) \(population[$0.name] ?? 0)" }.joined(separator: ", ")
     }
 }
 

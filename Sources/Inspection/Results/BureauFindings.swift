@@ -21,13 +21,14 @@ public struct BureauFindings: Sendable, Equatable {
     public var findings: [Finding]
 
     /// The rules file's kind for each comparison kind (Protocol/inspection.md §5).
-    static func kind(_ kind: ArchiveComparison.Kind) -> String? {
+    static func kind(_ kind: InspectionComparison.Kind) -> String? {
         switch kind {
-        case .match: nil
+        case .match, .realityUnverified: nil
         case .differs: "archive_differs"
         case .systemOnly: "not_in_archive"
         case .archiveOnly: "not_in_system"
-        case .revokedInSystem: "revoked_in_system"
+        case .centralDiffers, .centralMissing: "central_differs"
+        case .realityDiffers: "reality_differs"
         }
     }
 
@@ -36,6 +37,13 @@ public struct BureauFindings: Sendable, Equatable {
             guard let kind = Self.kind(row.kind), let id = rules.inspection[kind], let rule = rules.rule(id) else { return nil }
             return Finding(rule: id, dimension: rule.dimension.rawValue, kind: kind, category: row.category, recordID: row.recordID, uscc: row.uscc,
                            field: row.field, systemValue: row.systemValue, archiveValue: row.archiveValue, note: row.note)
+        }
+        // A mechanism the checklist found missing is a finding of the bureau too.
+        if let id = rules.inspection["mechanism"], let rule = rules.rule(id) {
+            for answer in document.checklist where answer.answer == Checklist.Answer.no.rawValue {
+                findings.append(Finding(rule: id, dimension: rule.dimension.rawValue, kind: "mechanism", category: "", recordID: answer.id, uscc: "",
+                                        field: answer.zh, systemValue: "", archiveValue: answer.answer, note: answer.note))
+            }
         }
     }
 

@@ -16,6 +16,13 @@ public protocol InspectedLog: Sendable {
     /// The stored signed checkpoint of exactly `size`, verbatim.
     func checkpointText(size: UInt64) async throws -> String?
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof
+    /// The central register's current records of `keys` ("category/id"), with the register's size
+    /// read at; nil where there is no register (a province's own ledger).
+    func centralRecords(keys: Set<String>) async throws -> (size: UInt64, records: [String: [UInt8]])?
+}
+
+extension InspectedLog {
+    public func centralRecords(keys: Set<String>) async throws -> (size: UInt64, records: [String: [UInt8]])? { nil }
 }
 
 /// Builds a verifier for one of HQ's cosigner keys from its verifier key string. Inspection knows
@@ -83,9 +90,9 @@ extension InspectedLog {
         return checkpoint
     }
 
-    /// One pass over [0, size): the population and the current records of `tracking`.
-    public func scan(size: UInt64, tracking: Set<String> = []) async throws -> LogScan {
-        var scan = LogScan(tracking: tracking)
+    /// One pass over [0, size): the population of `notice`.
+    public func scan(size: UInt64, notice: InspectionNotice) async throws -> RecordScan {
+        var scan = RecordScan(notice: notice)
         try await forEachEntry(size: size) { try scan.add($0) }
         return scan
     }

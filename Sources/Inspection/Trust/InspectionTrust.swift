@@ -26,12 +26,15 @@ public struct InspectionTrust: Sendable, Equatable {
         public var suite: SuiteID
         /// Oldest first, as enrolled (rotations included).
         public var logKeys: [LogKey]
+        /// HQ's feed verifier key for this province (its suite, named by the feed's origin).
+        public var feedKey: String
 
-        public init(province: String, origin: String, suite: SuiteID, logKeys: [LogKey]) {
+        public init(province: String, origin: String, suite: SuiteID, logKeys: [LogKey], feedKey: String) {
             self.province = province
             self.origin = origin
             self.suite = suite
             self.logKeys = logKeys
+            self.feedKey = feedKey
         }
     }
 
@@ -62,6 +65,7 @@ public struct InspectionTrust: Sendable, Equatable {
                     .init("log_keys", .array(province.logKeys.map {
                         .object([.init("verifier_key", .string($0.verifierKey)), .init("from_size", .number(Double($0.fromSize)))])
                     })),
+                    .init("feed_key", .string(province.feedKey)),
                 ])
             })),
         ])
@@ -82,7 +86,7 @@ public struct InspectionTrust: Sendable, Equatable {
             return Province(province: try item.string("province"), origin: try item.string("origin"), suite: suite,
                             logKeys: try item.array("log_keys").map { key throws(InspectionError) in
                                 LogKey(verifierKey: try key.string("verifier_key"), fromSize: try key.integer("from_size"))
-                            })
+                            }, feedKey: try item.string("feed_key"))
         }
         for key in cosignerKeys {
             guard (try? VerifierKey(parsing: key)) != nil else {

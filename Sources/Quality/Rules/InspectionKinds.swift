@@ -2,5 +2,5 @@
 /// local system, local system vs local archive, local archive vs reality, and the working
 /// mechanisms), as the rules file's `inspection` section names them.
 public enum InspectionKinds {
-    public static let all = ["central_differs", "archive_differs", "not_in_system", "not_in_archive", "revoked_in_system", "reality_differs", "mechanism"]
+    public static let all = ["central_differs", "archive_differs", "not_in_system", "not_in_archive", "reality_differs", "mechanism"]
 }

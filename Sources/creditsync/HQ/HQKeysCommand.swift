@@ -28,8 +28,8 @@ struct HQKeysExport: OperatorCommand {
 
     func execute() async throws {
         let trust = try await storage.with { data in
-            InspectionTrust(enrolments: try await data.registry.enrolments(),
-                            cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) }, now: Date())
+            try InspectionTrust(enrolments: try await data.registry.enrolments(), cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) },
+                                feedKey: { try data.keys.feedVerifierKey(province: $0, suite: $1) }, now: Date())
         }
         try InspectFiles.write(CanonicalJSON.encode(trust.json) + [0x0A], to: out)
         Output.line("wrote \(out): \(trust.provinces.count) enrolled provinces")

@@ -9,10 +9,10 @@ struct InspectBundle: OperatorCommand {
         commandName: "bundle",
         abstract: "Write one self-contained file for offline inspection of a plan's sample.",
         discussion: """
-            The bundle holds the plan, each sampled entity's current records with inclusion proofs \
-            (also as C2SP tlog-proofs), the signed checkpoint, HQ's receipts for it, the verifier \
-            keys and the log's entries up to the checkpoint, so `inspect verify` can check \
-            everything, the sample included, with no network.
+            The bundle holds the plan, each sampled record with its inclusion proof (also as a C2SP \
+            tlog-proof) and, made at HQ, the central register's copy of it, the signed checkpoint, \
+            HQ's receipts, the verifier keys and the log's entries up to the checkpoint, so \
+            `inspect verify` can check everything, the sample included, with no network.
             """
     )
 
@@ -40,7 +40,7 @@ struct InspectBundle: OperatorCommand {
         let summary = try await source.with { log in
             try await BundleWriter.write(plan: plan, log: log, hqKeys: hqKeys, cosigners: Cosignatures.verifier(forKey:), to: URL(fileURLWithPath: out))
         }
-        Output.line("wrote \(out): \(plan.sample.count) entities, \(summary.records) records with proofs, \(summary.entries) log entries, \(summary.receipts) HQ receipts, \(summary.bytes) bytes")
+        Output.line("wrote \(out): \(summary.records) sampled records with proofs, \(summary.entries) log entries, \(summary.receipts) HQ receipts, \(summary.bytes) bytes")
         if summary.receipts == 0 {
             Output.error("note: HQ has no receipt by that key for this checkpoint; sync first or sample at a checkpoint HQ has cosigned")
         }

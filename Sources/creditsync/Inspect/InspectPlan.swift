@@ -1,46 +1,62 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
+import HQNode
+import HQStorage
 import Inspection
 import LedgerCore
 
 struct InspectPlan: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Draw a risk-weighted random sample of entities at a signed checkpoint (plan.json).",
+        abstract: "Draw the announced inspection's stratified sample of the bureau's records (plan.json), revealing the secret.",
         discussion: """
-            The sample follows from the checkpoint, the inspection id, the size, the weights and the \
-            log alone (Protocol/inspection.md): anyone holding them draws the same list.
+            At HQ, after the province acknowledged the notice (its cosignature of a feed checkpoint \
+            holding it) and HQ cosigned a checkpoint of its log after that: the sample is drawn there, \
+            from the notice, the secret and that checkpoint alone (Protocol/inspection.md §1).
             """
     )
 
-    @OptionGroup var source: InspectSourceOptions
+    @Option(help: "HQ's data directory (embedded SQLite).")
+    var data: String?
 
-    @Option(help: "The signed checkpoint to sample at (a file, e.g. from `province checkpoint`).")
-    var checkpoint: String
+    @Option(help: "HQ's PostgreSQL database, postgres://USER@HOST:PORT/DB.")
+    var database: String?
 
-    @Option(help: "The inspection task's id (UTF-8 text).")
+    @Option(help: "The province's division code.")
+    var province: String
+
+    @Option(help: "The inspection's id, as announced.")
     var inspectionID: String
 
-    @Option(help: "How many entities to sample.")
-    var size: Int
-
-    @Option(help: "Weights per risk class, e.g. A=1,B=2,C=4,D=8 (the default).")
-    var weights: String = RiskWeights.standard.text
+    @Option(help: "The secret file `inspect announce --secret-out` wrote.")
+    var secret: String
 
     @Option(help: "Where to write the plan.")
     var out: String = "plan.json"
 
+    func validate() throws {
+        guard (data == nil) != (database == nil) else { throw ValidationError("give exactly one of --data DIR and --database URL") }
+    }
+
     func execute() async throws {
-        let weights = try RiskWeights(parsing: weights)
-        let text = try InputText.read(checkpoint, option: "--checkpoint")
-        let plan = try await source.with { log in
-            try await Planner.plan(log: log, checkpointText: text, inspectionID: inspectionID, sampleSize: size, weights: weights)
+        let secret = try Announcement.readSecret(URL(fileURLWithPath: secret))
+        let location: HQData.Location = database.map { .database($0) } ?? .directory(URL(fileURLWithPath: data ?? "."))
+        let plan = try await HQInspectionSource.with(location, province: province) { source in
+            guard let feed = try await source.storage.existingFeed(province: source.enrolment.province) else {
+                throw InspectionError(.usage, "HQ has no feed of \(province) yet", hint: "announce the inspection first with `creditsync inspect announce`")
+            }
+            return try await Planner.plan(inspectionID: inspectionID, secret: secret, feed: feed, log: source.log,
+                                          receipts: try await source.log.mirror.receipts(size: nil))
         }
         try InspectFiles.write(plan.canonicalBytes + [0x0A], to: out)
-        Output.line("sampled \(plan.sample.count) of \(plan.population) entities at \(plan.checkpoint.origin) size \(plan.checkpoint.size) (seed \(plan.seed.hex.prefix(16))…)")
-        for entity in plan.sample {
-            Output.line("  \(entity.rank). \(entity.uscc) \(entity.name) [\(entity.riskClass)]")
+        let total = plan.population.values.reduce(0, +)
+        Output.line("sampled \(plan.sample.count) of \(total) records at \(plan.checkpoint.origin) size \(plan.checkpoint.size) (seed \(plan.seed.hex.prefix(16))…)")
+        for stratum in plan.notice.strata {
+            Output.line("  \(stratum.name): \(plan.sample.filter { $0.stratum == stratum.name }.count) of \(plan.population[stratum.name] ?? 0)")
+        }
+        for item in plan.sample {
+            Output.line("  \(item.stratum) \(item.rank). \(item.category) \(item.id) \(item.uscc) \(item.name)")
         }
         Output.line("wrote \(out)")
     }

@@ -36,10 +36,10 @@ struct InspectRecord: OperatorCommand {
         let rulesFile = try rules.map { try QualityRules.load(contentsOf: URL(fileURLWithPath: $0)) } ?? QualityRules.bundled()
         let text = try InputText.read(result, option: "--result", limit: SignedResult.maximumBytes)
         let outcome = try await storage.with { data in
-            let trust = InspectionTrust(enrolments: try await data.registry.enrolments(),
-                                        cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) }, now: Date())
+            let trust = try InspectionTrust(enrolments: try await data.registry.enrolments(), cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) },
+                                            feedKey: { try data.keys.feedVerifierKey(province: $0, suite: $1) }, now: Date())
             let recorder = ResultRecorder(inspectionKey: data.keys.inspection.verifierKey, trust: trust, rules: rulesFile, resolve: Suites.named,
-                                          cosigners: Cosignatures.verifier(forKey:))
+                                          cosigners: Cosignatures.verifier(forKey:), logCosigners: LogKeyCosigning.verifier(forLogKey:))
             return try await recorder.record(result: Array(text.utf8), bundle: URL(fileURLWithPath: bundle), into: data.storage.audits, now: Date())
         }
         let inspection = outcome.inspection

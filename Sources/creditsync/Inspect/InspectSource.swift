@@ -36,40 +36,33 @@ struct InspectSourceOptions: ParsableArguments {
             return try await body(LedgerLog(store: store))
         }
         let location: HQData.Location = database.map { .database($0) } ?? .directory(URL(fileURLWithPath: data ?? "."))
+        return try await HQInspectionSource.with(location, province: province ?? "") { source in try await body(source.log) }
+    }
+}
+
+/// HQ's view of a province for an inspection: its feed (the notice, the province's
+/// cosignatures), its mirror (the log drawn from, with HQ's receipts) and the central register.
+struct HQInspectionSource {
+    let storage: any HQStorage
+    let enrolment: Enrolment
+    let log: MirrorLog
+
+    static func with<T>(_ location: HQData.Location, province: String, _ body: (HQInspectionSource) async throws -> T) async throws -> T {
         let storage = try await HQStorageDrivers.open(location)
         do {
-            let code = try ProvinceCode(province ?? "").rawValue
+            let code = try ProvinceCode(province).rawValue
             guard let enrolment = try await storage.registry.enrolment(province: code) else {
                 throw HQStorageError(.notEnrolled, "province \(code) is not enrolled at HQ", hint: "check the code, or draw from the province's own ledger")
             }
             let mirror = try await storage.mirror(province: code)
-            let result = try await body(MirrorLog(mirror: mirror, keys: try enrolment.keyHistory(suite: mirror.suite)))
+            let log = MirrorLog(mirror: mirror, keys: try enrolment.keyHistory(suite: mirror.suite), province: code, register: storage.register)
+            let result = try await body(HQInspectionSource(storage: storage, enrolment: enrolment, log: log))
             try await storage.close()
             return result
         } catch {
             try? await storage.close()
             throw error
         }
-    }
-}
-
-/// HQ's mirror of a province as the inspection's log.
-struct MirrorLog: InspectedLog {
-    let mirror: any MirrorStore
-    let keys: LogKeyHistory
-
-    var suite: Suite { mirror.suite }
-    func keyHistory() async throws -> LogKeyHistory { keys }
-    func entries(from start: UInt64, to end: UInt64) async throws -> [[UInt8]] { try await mirror.entries(from: start, to: end) }
-    func root(size: UInt64) async throws -> Hash { try await mirror.root(size: size) }
-    func inclusionProof(index: UInt64, treeSize: UInt64) async throws -> InclusionProof {
-        try await mirror.inclusionProof(index: index, treeSize: treeSize)
-    }
-    func receipts(size: UInt64) async throws -> [NoteSignature] { try await mirror.receipts(size: size).map(\.signature) }
-    func cosignedSizes() async throws -> [UInt64] { try await mirror.receipts(size: nil).map(\.size) }
-    func checkpointText(size: UInt64) async throws -> String? { try await mirror.checkpoint(size: size)?.note }
-    func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof {
-        try await mirror.consistencyProof(from: oldSize, to: newSize)
     }
 }
 
