@@ -352,7 +352,7 @@ let package = Package(
             name: "SyncTests",
             dependencies: [
                 "HQNode", "HQStorage", "Mirroring", "HQStorageDrivers", "ProvinceNode", "SyncProtocol", "LedgerStore", "LedgerCore", "NationalCrypto",
-                "PKI", "Gzip", "LineInput", "TestSupport", "Quality", "Synthetic", "HQAudit",
+                "PKI", "Gzip", "LineInput", "TestSupport", "Quality", "Synthetic", "HQAudit", "Inspection",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -127,4 +127,19 @@ struct CompareTests {
         #expect(answers.rejections.isEmpty && answers.answers.filter { $0.answer != .unanswered }.count == 2)
         #expect(throws: InspectionError.self) { try OnsiteCSV(bytes: Array("a,b\n".utf8)) }
     }
+
+    @Test("an inspector's file larger than the limit is refused before it is read")
+    func oversized() throws {
+        let directory = try TemporaryDirectory("oversized")
+        let url = directory.appending("archive.csv")
+        // A sparse file: the size without the disk.
+        #expect(FileManager.default.createFile(atPath: url.path, contents: Data("category,record_id\n".utf8)))
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(InspectorFile.maximumBytes + 1))
+        try handle.close()
+        #expect(performing: { try InspectorFile.read(url.path, option: "--archive") }, throws: { error in
+            guard let error = error as? InspectionError else { return false }
+            return error.codeValue == .archive && error.message.contains("is larger than \(InspectorFile.maximumBytes) bytes")
+        })
+    }
 }

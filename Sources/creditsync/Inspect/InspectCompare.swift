@@ -91,9 +91,6 @@ struct InspectCompare: OperatorCommand {
     }
 
     static func bytes(_ path: String, option: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InspectionError(.usage, "cannot read \(option) \(path)", hint: "check the file name and its permissions")
-        }
-        return Array(data)
+        try InspectorFile.read(path, option: option)
     }
 }
