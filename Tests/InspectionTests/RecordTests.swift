@@ -1,4 +1,5 @@
 import Foundation
+import HQAudit
 import HQNode
 import HQStorage
 import HQTestSupport
@@ -80,6 +81,21 @@ struct RecordTests {
             #expect(error.codeValue == .conflict && error.message.contains("is recorded with another result"), "\(error.message)")
         }
         #expect(try await audits.inspections(province: nil) == kept)
+
+        // The month's audit lists the bureau's findings in its report and problem list, unscored.
+        let out = fixture.directory.appending("audit")
+        let audit = try await ProvinceAuditor(storage: fixture.storage).run(
+            AuditPlan(province: "440000", period: try AuditPeriod("2026-12"), rules: rules, calendar: try WorkingCalendar.bundled()), output: out)
+        let listed = try #require(audit.document.inspections)
+        #expect(listed.map(\.inspectionID) == [plan.inspectionID] && listed[0].findings.count == outcome.findings.findings.count)
+        let problems = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
+        #expect(problems.contains("\(plan.inspectionID)/1,") && problems.contains("现场检查 \(plan.inspectionID)"), "\(problems.prefix(600))")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("data-inspection=\"\(plan.inspectionID)\"") && html.contains("data-findings=\"\(outcome.findings.findings.count)\""))
+        let november = try await ProvinceAuditor(storage: fixture.storage).run(
+            AuditPlan(province: "440000", period: try AuditPeriod("2026-11"), rules: rules, calendar: try WorkingCalendar.bundled()),
+            output: fixture.directory.appending("audit-11"))
+        #expect(november.document.inspections == nil)
         try await fixture.storage.close()
     }
 }

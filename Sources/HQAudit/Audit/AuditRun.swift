@@ -367,7 +367,11 @@ struct AuditRun {
     }
 
     /// Scores, writes audit.json and report.html, and closes every file.
-    func finish(read: AuditDocument.MirrorRead, registerSize: UInt64, previous: AuditSummary?, now: Date) throws -> AuditDocument {
+    func finish(read: AuditDocument.MirrorRead, registerSize: UInt64, previous: AuditSummary?, inspections: [AuditDocument.InspectionEntry] = [],
+                now: Date) throws -> AuditDocument {
+        for inspection in inspections {
+            for (offset, finding) in inspection.findings.enumerated() { try findingsCSV.write(inspection: inspection, number: offset + 1, finding) }
+        }
         try findingsCSV.close()
         _ = try bySource?.close()
         try gapsCSV.close()
@@ -376,8 +380,9 @@ struct AuditRun {
         let scorer = Scorer(rules: plan.rules)
         let score = scorer.score(tally.scoreInput)
         let segmentScores = tally.segments.mapValues { scorer.score($0.scoreInput) }
-        let document = AuditDocument(plan: plan, score: score, segmentScores: segmentScores, segmentFindings: segmentFindings,
+        var document = AuditDocument(plan: plan, score: score, segmentScores: segmentScores, segmentFindings: segmentFindings,
                                      tally: tally, read: read, registerSize: registerSize, previous: previous, createdAt: now)
+        document.inspections = inspections.isEmpty ? nil : inspections
         let json = try OutputFile(staging.appendingPathComponent(AuditFiles.document))
         var header = try encoder.encode(document)
         header.removeLast()  // the closing brace: the arrays follow

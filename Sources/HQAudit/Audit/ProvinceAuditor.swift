@@ -66,7 +66,8 @@ public struct ProvinceAuditor: Sendable {
             try await run.checkPushDownMissing()
             try await run.checkGroups()
             let before = try await previous(plan)
-            let document = try run.finish(read: read, registerSize: registerSize, previous: before, now: now)
+            let inspections = try await AuditDocument.inspections(audits, province: plan.province, period: plan.period)
+            let document = try run.finish(read: read, registerSize: registerSize, previous: before, inspections: inspections, now: now)
             let summary = AuditSummary(document)
             try Self.publish(staging, to: directory)
             try await audits.save(StoredAudit(

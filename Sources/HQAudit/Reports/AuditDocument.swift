@@ -31,9 +31,11 @@ public struct AuditDocument: Codable, Sendable, Equatable {
     /// under the same rules (2023-25, line 33: fix the stock, stop new defects).
     public var segments: [String: SegmentEntry]
     public var trend: Trend?
+    /// On-site inspections compared in the month (absent in documents from before them).
+    public var inspections: [InspectionEntry]?
 
     enum CodingKeys: String, CodingKey {
-        case schema, province, month, mirror, register, rules, records, overall, scores, trend, segments
+        case schema, province, month, mirror, register, rules, records, overall, scores, trend, segments, inspections
         case provinceName = "province_name"
         case periodStart = "period_start"
         case periodEnd = "period_end"

@@ -27,6 +27,7 @@ struct AuditReportHTML {
         body += method()
         body += gaps()
         body += problems()
+        body += inspections()
         body += provenance()
         return HTMLText.page(title: title, language: language, body: body)
     }
