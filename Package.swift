@@ -343,7 +343,7 @@ let package = Package(
         .testTarget(
             name: "InspectionTests",
             dependencies: ["creditsync", "Inspection", "LedgerCore", "LedgerStore", "NationalCrypto", "ProvinceNode", "Quality", "Synthetic", "Gzip",
-                           "HQNode", "HQStorage", "HQAudit", "TestSupport", "HQTestSupport"],
+                           "HQNode", "HQStorage", "HQAudit", "SyncProtocol", "TestSupport", "HQTestSupport"],
             // The independent implementation the sample vectors are checked against (Python).
             exclude: ["Independent/sample.py"],
             swiftSettings: swiftSettings

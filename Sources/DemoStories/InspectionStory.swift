@@ -46,23 +46,17 @@ struct InspectionStory {
         narrator.say(zh: "推送日志第 \(index) 条；分层 \(notice.strata.map { "\($0.name)=\($0.count)" }.joined(separator: ","))；范围：\(notice.scopeFrom) 起（近三年）；承诺 \(notice.commitment.prefix(16))…",
                      en: "feed entry \(index); strata \(notice.strata.map { "\($0.name)=\($0.count)" }.joined(separator: ",")); in scope from \(notice.scopeFrom) (three years); commitment \(notice.commitment.prefix(16))…")
 
-        narrator.step(firstStep + 1, zh: "广东省日常同步：收到公告并会签推送检查点（记下看到公告的时间）；次日同步，总局为其新检查点出具回执",
-                      en: "Guangdong's daily sync: it receives the notice and cosigns the feed checkpoint (dating when it saw it); at the next day's sync HQ receipts its new checkpoint")
+        narrator.step(firstStep + 1, zh: "广东省日常同步：收到公告，在本省签名日志中写入确认记录并附一个本省随机数（抽样种子中省里的一份），上传后总局出具回执",
+                      en: "Guangdong's daily sync: it receives the notice, acknowledges it in its own signed log with a random nonce (the province's share of the seed), and HQ receipts the upload")
         let hq = try await DemoHQ.start(root: root, data: data)
         defer { hq.server.cancel() }
-        let client = try hq.client("440000", feed: true)
-        _ = try await DailySync(client: client).run(ledger.store, signer: ledger.signer)
-        // Cosignature times are whole seconds: the next day's checkpoint is cosigned in a later one.
-        let acknowledged = Date().timeIntervalSince1970.rounded(.down)
-        while Date().timeIntervalSince1970 < acknowledged + 1 { try await Task.sleep(for: .milliseconds(50)) }
-        var generator = RecordGenerator(province: "440000", seed: 2027, tables: try DomainTables.bundled())
-        let todays = try (0..<20).map { _ in try ChangeRecord(parsing: generator.next(), province: "440000") }
-        _ = try await ledger.store.append(todays, signer: ledger.signer, now: Date())
-        _ = try await DailySync(client: client).run(ledger.store, signer: ledger.signer)
+        let synced = try await DailySync(client: try hq.client("440000", feed: true)).run(ledger.store, signer: ledger.signer)
         try await hq.stop()
+        narrator.say(zh: "应用 \(synced.feed?.applied ?? 0) 条推送，推送游标 \(synced.feed?.cursor ?? 0)；本省日志已上传并获总局回执",
+                     en: "applied \(synced.feed?.applied ?? 0) feed entries, feed cursor \(synced.feed?.cursor ?? 0); the province's log went up and HQ receipted it")
 
-        narrator.step(firstStep + 2, zh: "总局在该检查点上抽样并公开秘密值：种子 = SHA-256(公告 ‖ 秘密值 ‖ 检查点)；总局无法事后挑选，省里不知秘密值也无法操纵",
-                      en: "HQ draws at that checkpoint and reveals the secret: seed = SHA-256(notice ‖ secret ‖ checkpoint); HQ cannot choose after seeing the data, and the province cannot steer without the secret")
+        narrator.step(firstStep + 2, zh: "总局在省里的确认记录处抽样并公开秘密值：种子 = SHA-256(公告 ‖ 秘密值 ‖ 确认处的日志根)；抽样点由省里日志内容决定，总局无法挑选，省里不知秘密值也无法操纵",
+                      en: "HQ draws at the province's acknowledgement and reveals the secret: seed = SHA-256(notice ‖ secret ‖ the log's root there); the point is fixed by the province's log, so HQ cannot choose it, and the province cannot steer without the secret")
         let mirror = try await data.storage.mirror(province: "440000")
         guard let enrolment = try await data.registry.enrolment(province: "440000") else {
             throw DemoError(.unexpected, "Guangdong is not enrolled")
@@ -70,8 +64,8 @@ struct InspectionStory {
         let log = MirrorLog(mirror: mirror, keys: try enrolment.keyHistory(suite: mirror.suite), province: "440000", register: data.storage.register)
         let plan = try await Planner.plan(inspectionID: Self.inspectionID, secret: secret, feed: feed, log: log, receipts: try await mirror.receipts(size: nil))
         let total = plan.population.values.reduce(0, +)
-        narrator.say(zh: "在检查点 \(plan.checkpoint.size) 上从近三年的 \(total) 条现行记录中抽取 \(plan.sample.count) 条",
-                     en: "at checkpoint \(plan.checkpoint.size), \(plan.sample.count) of \(total) current records of the last three years")
+        narrator.say(zh: "确认记录位于日志第 \(plan.point.size - 1) 条；从其之前近三年的 \(total) 条现行记录中抽取 \(plan.sample.count) 条",
+                     en: "the acknowledgement is entry \(plan.point.size - 1) of the log; \(plan.sample.count) of the \(total) current records of the last three years before it")
         for item in plan.sample.prefix(8) { narrator.show("\(item.stratum) \(item.rank). \(item.category) \(item.id) \(item.name)") }
         if plan.sample.count > 8 { narrator.show("…") }
 
@@ -86,10 +80,9 @@ struct InspectionStory {
         let summary = try await BundleWriter.write(plan: plan, log: log, hqKeys: trust.cosignerKeys, cosigners: Cosignatures.verifier(forKey:), to: bundleURL)
         narrator.say(zh: "\(summary.records) 条记录，\(summary.entries) 条日志，\(summary.receipts) 个总局回执，\(summary.bytes) 字节：\(bundleURL.path)",
                      en: "\(summary.records) records, \(summary.entries) log entries, \(summary.receipts) HQ receipt(s), \(summary.bytes) bytes: \(bundleURL.path)")
-        let bundle = try BundleVerifier.verify(bundleURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:),
-                                               logCosigners: LogKeyCosigning.verifier(forLogKey:))
-        narrator.say(zh: "通过：日志密钥 \(bundle.logKeys.joined(separator: ", "))；总局回执密钥 \(bundle.receipts.joined(separator: ", "))；公告→省里确认（\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.acknowledgedAt)))）→总局回执（\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.cosignedAt)))）顺序成立；秘密值与承诺一致；重算的抽样名单一致",
-                     en: "ok: log key \(bundle.logKeys.joined(separator: ", ")); HQ receipt key \(bundle.receipts.joined(separator: ", ")); notice → acknowledged (\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.acknowledgedAt)))) → receipted (\(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.cosignedAt)))) in order; the secret matches the commitment; the redrawn sample is the same")
+        let bundle = try BundleVerifier.verify(bundleURL, trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+        narrator.say(zh: "通过：日志密钥 \(bundle.logKeys.joined(separator: ", "))；总局回执密钥 \(bundle.receipts.joined(separator: ", "))；公告在总局推送日志中、省里在第 \(bundle.point.size - 1) 条确认；秘密值与承诺一致；重算的抽样名单一致",
+                     en: "ok: log key \(bundle.logKeys.joined(separator: ", ")); HQ receipt key \(bundle.receipts.joined(separator: ", ")); the notice is in HQ's feed and the province acknowledged it at entry \(bundle.point.size - 1); the secret matches the commitment; the redrawn sample is the same")
         var damaged = try Data(contentsOf: bundleURL)
         damaged[damaged.count / 2] ^= 0x01
         let damagedURL = directory.appendingPathComponent("damaged.bundle")
@@ -136,7 +129,7 @@ struct InspectionStory {
         let signed = try SignedResult.sign(document, with: data.keys.inspection)
         try Data(signed + [0x0A]).write(to: output.appendingPathComponent("comparison.json"))
         let recorder = ResultRecorder(inspectionKey: data.keys.inspection.verifierKey, trust: trust, rules: rules, resolve: Suites.named,
-                                      cosigners: Cosignatures.verifier(forKey:), logCosigners: LogKeyCosigning.verifier(forLogKey:))
+                                      cosigners: Cosignatures.verifier(forKey:))
         let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: data.storage.audits, now: Date())
         try await data.storage.close()
         narrator.say(zh: "登记检查 \(outcome.inspection.inspectionID)：广东省问题 \(outcome.inspection.findingCount) 条（规则版本 \(outcome.inspection.rulesVersion)），计入对该省的评价",

@@ -14,13 +14,18 @@ public struct FeedAcknowledgement: Sendable, Equatable {
     public var root: Hash
     /// Unix seconds.
     public var appliedAt: UInt64
+    /// 32 random bytes (hex) the province adds when the delivery holds an inspection notice:
+    /// the province's share of the inspection's seed (Protocol/inspection.md §1.1), which HQ
+    /// cannot predict when it commits; nil otherwise.
+    public var inspectionNonce: String?
 
-    public init(feed: String, from: UInt64, size: UInt64, root: Hash, appliedAt: UInt64) {
+    public init(feed: String, from: UInt64, size: UInt64, root: Hash, appliedAt: UInt64, inspectionNonce: String? = nil) {
         self.feed = feed
         self.from = from
         self.size = size
         self.root = root
         self.appliedAt = appliedAt
+        self.inspectionNonce = inspectionNonce
     }
 
     public func changeID() -> String { "\(FeedAPI.acknowledgementCategory)/\(feed)/\(size)" }
@@ -46,7 +51,7 @@ public struct FeedAcknowledgement: Sendable, Equatable {
                 .init("root", .string(root.base64)),
                 .init("entries", .number(Double(size - from))),
                 .init("applied_at", .string(stamp)),
-            ])),
+            ] + (inspectionNonce.map { [.init("inspection_nonce", .string($0))] } ?? []))),
         ]))
     }
 
@@ -59,7 +64,8 @@ public struct FeedAcknowledgement: Sendable, Equatable {
               let root = value.value(at: "fields.root")?.stringValue.flatMap(Base64.decode).flatMap(Hash.init(validating:)),
               let applied = value.value(at: "fields.applied_at")?.stringValue, let date = Self.parseRFC3339(applied)
         else { return nil }
-        self.init(feed: feed, from: UInt64(from), size: UInt64(size), root: root, appliedAt: UInt64(max(0, date.timeIntervalSince1970)))
+        self.init(feed: feed, from: UInt64(from), size: UInt64(size), root: root, appliedAt: UInt64(max(0, date.timeIntervalSince1970)),
+                  inspectionNonce: value.value(at: "fields.inspection_nonce")?.stringValue)
     }
 
     /// UTC, seconds: `2026-12-02T01:02:03Z`.

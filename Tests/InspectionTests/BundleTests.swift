@@ -19,7 +19,7 @@ struct BundleTests {
         #expect(bundle.suite == suite)
         #expect(bundle.receipts == [try VerifierKey(parsing: fixture.hqKey).described])
         #expect(bundle.entries == fixture.checkpoint.size)
-        #expect(bundle.order == DrawOrder.Verified(acknowledgedAt: InspectionFixture.acknowledgedAt, cosignedAt: InspectionFixture.cosignedAt))
+        #expect(bundle.point.size == fixture.checkpoint.size && bundle.point.feedSize == 1 && bundle.point.size == fixture.recordsCheckpoint.size + 1)
         // Every stratum drew its count, and every record is the latest entry of its key, current.
         #expect(plan.sample.count == InspectionFixture.strata.reduce(0) { $0 + $1.count })
         for stratum in InspectionFixture.strata {

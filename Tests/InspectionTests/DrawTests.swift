@@ -1,13 +1,15 @@
 import Foundation
 import Inspection
 import LedgerCore
+import LedgerStore
 import NationalCrypto
 import ProvinceNode
 import Testing
 import TestSupport
 
-/// Nobody can steer the sample (Protocol/inspection.md §1.1): changing any input after it was
-/// fixed, or drawing at a checkpoint that is not after the province saw the notice, is refused.
+/// Nobody can steer the sample (Protocol/inspection.md §1.1): the draw point is the province's
+/// acknowledgement of the notice in its own log, so HQ has no checkpoint to choose, and any input
+/// changed after it was fixed is refused.
 @Suite("Inspection draw order")
 struct DrawTests {
     static func refused(_ fixture: InspectionFixture, _ plan: InspectionPlan, code: InspectionErrorCode, _ message: String,
@@ -22,13 +24,24 @@ struct DrawTests {
         }
     }
 
-    @Test("a checkpoint cosigned before (or as) the province acknowledged the notice is refused")
-    func checkpointBeforeNotice() async throws {
-        let fixture = try await InspectionFixture.make(records: 120)
-        for cosignedAt in [InspectionFixture.acknowledgedAt - 60, InspectionFixture.acknowledgedAt] {
-            let plan = try await fixture.plan(evidence: try fixture.evidence(cosignedAt: cosignedAt))
-            try await Self.refused(fixture, plan, code: .order, "not after the province acknowledged the notice")
-        }
+    @Test("any checkpoint at or after the acknowledgement draws the same sample; one before it draws none")
+    func drawPointFixedByTheLog() async throws {
+        let fixture = try await InspectionFixture.make(records: 300)
+        let atAcknowledgement = try await fixture.plan()
+        let later = try await fixture.ledger.store.append(try TestRecords.records(5_000..<5_040), signer: fixture.ledger.signer, now: Date()).checkpoint
+        let atLater = try await fixture.plan(at: later)
+        #expect(atLater.seed == atAcknowledgement.seed && atLater.sample == atAcknowledgement.sample && atLater.point == atAcknowledgement.point)
+        #expect(atAcknowledgement.point.size == fixture.checkpoint.size)
+        // HQ's records of the log before the acknowledgement hold no draw point: no plan.
+        await #expect(performing: { try await fixture.plan(at: fixture.recordsCheckpoint) }, throws: { error in
+            (error as? InspectionError)?.codeValue == .order && (error as? InspectionError)?.message.contains("holds no acknowledgement of the notice") == true
+        })
+    }
+
+    @Test("an acknowledgement without the province's nonce is not a draw point")
+    func acknowledgementWithoutNonce() async throws {
+        let fixture = try await InspectionFixture.make(records: 60, nonce: false)
+        await #expect(performing: { try await fixture.plan() }, throws: { ($0 as? InspectionError)?.message.contains("holds no acknowledgement of the notice") == true })
     }
 
     @Test("a revealed secret that does not match the commitment is refused")
@@ -38,28 +51,30 @@ struct DrawTests {
                       throws: { ($0 as? InspectionError)?.message.contains("does not match the notice's commitment") == true })
     }
 
-    @Test("evidence by other keys is refused: another feed key, another log key's acknowledgement, a receipt not by HQ")
-    func otherKeys() async throws {
+    @Test("the notice must be in HQ's feed, signed by its feed key, in the feed checkpoint the province acknowledged")
+    func noticeEvidence() async throws {
         let fixture = try await InspectionFixture.make(records: 80)
-        let genuine = try fixture.evidence()
         // The notice in a feed checkpoint HQ's feed key did not sign.
         let forger = try Ed25519NoteSigner.generate(name: "creditsync.samr/hq/feed/440000")
-        var evidence = genuine
+        var evidence = fixture.evidence
         evidence.feedCheckpoint = try VerifiedCheckpoint.sign(fixture.feedCheckpoint.checkpoint, with: forger).text
         try await Self.refused(fixture, try await fixture.plan(evidence: evidence), code: .trust, "not signed by HQ's feed key of 440000")
-        // An acknowledgement by a key the province never enrolled.
-        evidence = genuine
-        let stranger = try Ed25519NoteSigner.generate(name: fixture.checkpoint.checkpoint.origin)
-        evidence.acknowledgement = try LogKeyCosigning.cosign(fixture.feedCheckpoint.checkpoint, time: InspectionFixture.acknowledgedAt, with: stranger).line
-        try await Self.refused(fixture, try await fixture.plan(evidence: evidence), code: .order, "the acknowledgement is not a cosignature")
-        // A receipt by a key that is not HQ's.
-        evidence = genuine
-        evidence.receipt = try Cosigner.generate(name: "creditsync.samr/hq").cosign(fixture.checkpoint.checkpoint, time: InspectionFixture.cosignedAt).line
-        try await Self.refused(fixture, try await fixture.plan(evidence: evidence), code: .order, "the receipt is not a cosignature of the checkpoint drawn at")
-        // The notice claimed at another index of the feed.
-        evidence = genuine
+        // The notice claimed at another index of the feed: the province acknowledged no feed
+        // checkpoint past it, and the proof does not hold either.
+        evidence = fixture.evidence
         evidence.noticeIndex = 1
-        try await Self.refused(fixture, try await fixture.plan(evidence: evidence), code: .order, "is not entry 1 of HQ's feed checkpoint")
+        await #expect(performing: { try await fixture.plan(evidence: evidence) }, throws: {
+            ($0 as? InspectionError)?.codeValue == .order && ($0 as? InspectionError)?.message.contains("after entry 1") == true
+        })
+        // A feed checkpoint HQ signed that is not the one the province acknowledged (the notice and another entry).
+        let suite = Suite.sha256Ed25519
+        let tree = InMemoryMerkleTree(hasher: suite.treeHasher, leafHashes: [suite.treeHasher.leafHash(fixture.notice.canonicalBytes), suite.treeHasher.leafHash([0x7B, 0x7D])])
+        let larger = try VerifiedCheckpoint.sign(Checkpoint(origin: fixture.feedCheckpoint.checkpoint.origin, size: 2,
+                                                            root: try MerkleProofs(hasher: suite.treeHasher).root(size: 2, reader: tree), suite: suite.id),
+                                                 with: fixture.feedSigner)
+        evidence = InspectionPlan.Evidence(noticeIndex: 0, feedCheckpoint: larger.text,
+                                           noticeProof: try MerkleProofs(hasher: suite.treeHasher).inclusionProof(index: 0, size: 2, reader: tree))
+        try await Self.refused(fixture, try await fixture.plan(evidence: evidence), code: .order, "names feed checkpoint 1")
     }
 
     @Test("a notice of another province is refused")
@@ -70,5 +85,23 @@ struct DrawTests {
         let url = try await fixture.bundle(try await fixture.plan())
         #expect(performing: { try fixture.verify(url, trust: trust) },
                 throws: { ($0 as? InspectionError)?.message.contains("the notice is for province 440000") == true })
+    }
+
+    @Test("a bundle that leaves sampled records out is refused, even with its count and the names edited to match")
+    func recordsLeftOut() async throws {
+        let fixture = try await InspectionFixture.make(records: 300)
+        let plan = try await fixture.plan()
+        let url = try await fixture.bundle(plan)
+        var lines = try BundleTests.lines(url)
+        let dropped = plan.sample.count
+        lines.remove(at: dropped)  // the last record line
+        var header = String(decoding: lines[0], as: UTF8.self).replacingOccurrences(of: "\"records\":\(dropped)", with: "\"records\":\(dropped - 1)")
+        let last = try #require(plan.sample.last)
+        header = header.replacingOccurrences(of: "\"name\":\"\(last.name)\"", with: "\"name\":\"\"")
+            .replacingOccurrences(of: "\"uscc\":\"\(last.uscc)\"", with: "\"uscc\":\"\"")
+        lines[0] = Array(header.utf8)
+        let edited = fixture.directory.appending("short.bundle")
+        try BundleTests.write(lines, to: edited)
+        BundleTests.expectFailure(fixture, edited, containing: "every sampled record must be in it", "a record left out at the end")
     }
 }

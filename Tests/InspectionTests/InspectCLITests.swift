@@ -36,7 +36,7 @@ struct InspectCLITests {
         #expect(try JSONParser.parse(ours[0])["plan"] == JSONParser.parse(theirs[0])["plan"])
         let verified = try await CLI.run(["inspect", "verify", path("hq.bundle"), "--trust", path("trust.json")])
         #expect(verified.status == 0 && verified.stdout.hasPrefix("ok:"), "\(verified.stderr)")
-        #expect(verified.stdout.contains("key id ") && verified.stdout.contains("acknowledged by the province at"), "\(verified.stdout)")
+        #expect(verified.stdout.contains("key id ") && verified.stdout.contains("the province acknowledged it at entry"), "\(verified.stdout)")
         let untrusted = try await CLI.run(["inspect", "verify", path("hq.bundle")])
         #expect(untrusted.status != 0 && untrusted.stderr.contains("--trust"), "\(untrusted.stderr)")
 

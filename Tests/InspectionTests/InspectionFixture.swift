@@ -6,18 +6,21 @@ import NationalCrypto
 import ProvinceNode
 import Quality
 import Synthetic
+import SyncProtocol
 import TestSupport
 
-/// A province ledger of synthetic records with everything an inspection needs, made by hand
-/// with fixed times: HQ's notice in a one-entry feed signed by HQ's feed key, the province's
-/// cosignature of it at `acknowledgedAt`, and HQ's receipt of the ledger's checkpoint at
-/// `cosignedAt` (later).
+/// A province ledger of synthetic records with everything an inspection needs, made by hand:
+/// HQ's notice in a one-entry feed signed by HQ's feed key, then (unless `acknowledge` is off) the
+/// province's acknowledgement of that feed checkpoint with its nonce as the ledger's last entry,
+/// and HQ's receipt of the ledger's checkpoint.
 struct InspectionFixture {
-    static let acknowledgedAt: UInt64 = 1_764_547_000
     static let cosignedAt: UInt64 = 1_764_547_200
 
     let directory: TemporaryDirectory
     let ledger: ProvinceLedger
+    /// The ledger's checkpoint before the acknowledgement (the records only).
+    let recordsCheckpoint: VerifiedCheckpoint
+    /// The ledger's checkpoint with the acknowledgement (the draw point is its size).
     let checkpoint: VerifiedCheckpoint
     /// HQ's cosigner key: Ed25519 for a default-suite ledger, SM2 for a national one.
     let hqKey: String
@@ -33,13 +36,13 @@ struct InspectionFixture {
                                                      .init(name: "admin_license", count: 2)]
 
     static func make(records count: Int, suite: Suite = .sha256Ed25519, seed: UInt64 = 7, strata: [InspectionNotice.Stratum] = strata,
-                     inspectionID: String = "2026-HQ-INSP-001") async throws -> InspectionFixture {
+                     inspectionID: String = "2026-HQ-INSP-001", acknowledge: Bool = true, nonce: Bool = true) async throws -> InspectionFixture {
         let directory = try TemporaryDirectory("inspection")
         let ledger = try ProvinceLedger.initialize(directory: directory.appending("ledger"), province: ProvinceCode("440000"), origin: nil,
                                                    suite: suite, now: Date())
         var generator = RecordGenerator(province: "440000", seed: seed, tables: try DomainTables.bundled())
         let records = try (0..<count).map { _ in try ChangeRecord(parsing: generator.next(), province: "440000") }
-        let checkpoint = try await ledger.store.append(records, signer: ledger.signer, now: Date()).checkpoint
+        let recordsCheckpoint = try await ledger.store.append(records, signer: ledger.signer, now: Date()).checkpoint
         let hqKey: String
         let hqCosign: @Sendable (Checkpoint, UInt64) throws -> NoteSignature
         let feedSigner: any NoteSigner
@@ -58,23 +61,30 @@ struct InspectionFixture {
                                           commitment: InspectionNotice.commitment(secret: secret), announcedOn: "2026-12-07")
         let feedCheckpoint = try VerifiedCheckpoint.sign(Checkpoint(origin: "creditsync.samr/hq/feed/440000", size: 1,
                                                                     root: suite.treeHasher.leafHash(notice.canonicalBytes), suite: suite.id), with: feedSigner)
+        var checkpoint = recordsCheckpoint
+        if acknowledge {
+            checkpoint = try await ledger.store.append([try acknowledgement(feedCheckpoint, nonce: nonce)], signer: ledger.signer, now: Date()).checkpoint
+        }
         try await ledger.store.storeReceipt(size: checkpoint.size, signature: try hqCosign(checkpoint.checkpoint, cosignedAt), time: cosignedAt)
-        return InspectionFixture(directory: directory, ledger: ledger, checkpoint: checkpoint, hqKey: hqKey, hqCosign: hqCosign, feedSigner: feedSigner,
-                                 notice: notice, secret: secret, feedCheckpoint: feedCheckpoint)
+        return InspectionFixture(directory: directory, ledger: ledger, recordsCheckpoint: recordsCheckpoint, checkpoint: checkpoint, hqKey: hqKey,
+                                 hqCosign: hqCosign, feedSigner: feedSigner, notice: notice, secret: secret, feedCheckpoint: feedCheckpoint)
     }
 
-    /// The evidence of the order: the province saw the notice at `acknowledgedAt`, HQ cosigned
-    /// `checkpoint` (default: the fixture's) at `cosignedAt`.
-    func evidence(acknowledgedAt: UInt64 = acknowledgedAt, cosignedAt: UInt64 = cosignedAt, checkpoint: VerifiedCheckpoint? = nil) throws -> InspectionPlan.Evidence {
-        InspectionPlan.Evidence(noticeIndex: 0, feedCheckpoint: feedCheckpoint.text, noticeProof: [],
-                                acknowledgement: try LogKeyCosigning.cosign(feedCheckpoint.checkpoint, time: acknowledgedAt, with: ledger.signer).line,
-                                receipt: try hqCosign((checkpoint ?? self.checkpoint).checkpoint, cosignedAt).line)
+    /// The province's acknowledgement of `feed` (of 440000), as its feed client writes it.
+    static func acknowledgement(_ feed: VerifiedCheckpoint, nonce: Bool = true) throws -> ChangeRecord {
+        let acknowledgement = FeedAcknowledgement(feed: feed.checkpoint.origin, from: 0, size: feed.size, root: feed.root, appliedAt: 1_764_547_100,
+                                                  inspectionNonce: nonce ? (0..<32).map { _ in UInt8.random(in: 0...255) }.hex : nil)
+        return try ChangeRecord(parsing: acknowledgement.record(province: "440000"), province: "440000")
+    }
+
+    /// Where the notice is: entry 0 of HQ's one-entry feed.
+    var evidence: InspectionPlan.Evidence {
+        InspectionPlan.Evidence(noticeIndex: 0, feedCheckpoint: feedCheckpoint.text, noticeProof: [])
     }
 
     func plan(at checkpoint: VerifiedCheckpoint? = nil, evidence: InspectionPlan.Evidence? = nil, secret: [UInt8]? = nil) async throws -> InspectionPlan {
-        let at = checkpoint ?? self.checkpoint
-        return try await Planner.draw(log: log, noticeBytes: notice.canonicalBytes, evidence: evidence ?? self.evidence(checkpoint: at), checkpoint: at,
-                                      secret: secret ?? self.secret)
+        try await Planner.draw(log: log, noticeBytes: notice.canonicalBytes, evidence: evidence ?? self.evidence, checkpoint: checkpoint ?? self.checkpoint,
+                               secret: secret ?? self.secret)
     }
 
     func bundle(_ plan: InspectionPlan, name: String = "inspection.bundle", withReceipt: Bool = true) async throws -> URL {
@@ -92,7 +102,6 @@ struct InspectionFixture {
     }
 
     func verify(_ url: URL, trust: InspectionTrust? = nil) throws -> VerifiedBundle {
-        try BundleVerifier.verify(url, trust: trust ?? self.trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:),
-                                  logCosigners: LogKeyCosigning.verifier(forLogKey:))
+        try BundleVerifier.verify(url, trust: trust ?? self.trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
     }
 }

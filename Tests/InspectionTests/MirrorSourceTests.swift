@@ -16,13 +16,13 @@ import TestSupport
 /// records that verifies against HQ's exported keys.
 @Suite("Inspection from HQ's mirror")
 struct MirrorSourceTests {
-    @Test("plan at the first checkpoint HQ cosigned after the acknowledgement, and a bundle with the central register's records", arguments: StorageBackend.allCases)
+    @Test("plan at the province's acknowledgement of the notice, and a bundle with the central register's records", arguments: StorageBackend.allCases)
     func fromMirror(backend: StorageBackend) async throws {
         let scenario = try await HQScenario.make(backend)
         // The central register holds one sampled record differently, and not another.
         let plan = try await scenario.plan()
-        #expect(plan.checkpoint.size == 300 && plan.sample.count == 4)
-        #expect(plan.evidence.noticeIndex == 0)
+        #expect(plan.checkpoint.size == 301 && plan.point.size == 301 && plan.sample.count == 4)
+        #expect(plan.evidence.noticeIndex == 0 && plan.sample.allSatisfy { $0.index < 300 })
         let registration = try #require(plan.sample.first { $0.category == "registration" })
         let penalty = try #require(plan.sample.first { $0.category == "admin_penalty" })
         let entry = try #require(try await scenario.mirror.entries(from: registration.index, to: registration.index + 1).first)
@@ -33,7 +33,7 @@ struct MirrorSourceTests {
 
         let url = scenario.fixture.directory.appending("mirror.bundle")
         let bundle = try await scenario.bundle(plan, to: url)
-        #expect(bundle.order == DrawOrder.Verified(acknowledgedAt: HQScenario.acknowledgedAt, cosignedAt: HQScenario.cosignedAt))
+        #expect(bundle.point == plan.point)
         #expect(bundle.registerSize == 1)
         #expect(bundle.records.first { $0.id == registration.id }?.central != nil)
         #expect(bundle.records.first { $0.id == penalty.id }?.central == nil)
@@ -45,7 +45,7 @@ struct MirrorSourceTests {
         try await scenario.fixture.storage.close()
     }
 
-    @Test("HQ cannot plan before the province acknowledged, without a later receipt, or with another secret", arguments: StorageBackend.allCases)
+    @Test("HQ cannot plan before the province acknowledged the notice in a log HQ cosigned, or with another secret", arguments: StorageBackend.allCases)
     func refusals(backend: StorageBackend) async throws {
         func refused(_ body: () async throws -> InspectionPlan, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async {
             do {
@@ -58,12 +58,12 @@ struct MirrorSourceTests {
             }
         }
         let unacknowledged = try await HQScenario.make(backend, records: 60, acknowledge: false)
-        await refused({ try await unacknowledged.plan() }, "has not acknowledged the notice")
+        await refused({ try await unacknowledged.plan() }, "440000 has not acknowledged the notice of inspection 2026-HQ-INSP-031 in its log yet (up to size 60")
         try await unacknowledged.fixture.storage.close()
 
-        // HQ's only receipt is older than the acknowledgement: the data existed before the notice.
-        let early = try await HQScenario.make(backend, records: 60, receipt: HQScenario.acknowledgedAt - 1)
-        await refused({ try await early.plan() }, "HQ has not cosigned a checkpoint of 440000 since the province acknowledged")
+        // HQ's only receipt is of a checkpoint before the acknowledgement: not drawn there.
+        let early = try await HQScenario.make(backend, records: 60, receiptBeforeAcknowledgement: true)
+        await refused({ try await early.plan() }, "has not acknowledged the notice of inspection 2026-HQ-INSP-031 in its log yet (up to size 60, which HQ cosigned)")
         await refused({ try await early.plan(secret: [UInt8](repeating: 1, count: 32)) }, "does not match the commitment")
         try await early.fixture.storage.close()
     }

@@ -33,7 +33,7 @@ struct RecordTests {
         let signed = try SignedResult.sign(document, with: fixture.data.keys.inspection)
         let rules = try QualityRules.bundled()
         let recorder = ResultRecorder(inspectionKey: fixture.data.keys.inspection.verifierKey, trust: try await scenario.exportedTrust(), rules: rules,
-                                      resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:), logCosigners: LogKeyCosigning.verifier(forLogKey:))
+                                      resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         let audits = fixture.storage.audits
 
         func refused(_ result: [UInt8], bundle url: URL, code: InspectionErrorCode, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async {

@@ -61,7 +61,7 @@ struct TrustTests {
     @Test("a bundle's receipts may cosign a later checkpoint, consistent with the plan's; an older cosigned one is stale")
     func laterAndStale() async throws {
         let fixture = try await InspectionFixture.make(records: 100)
-        // Checkpoints 100 (the fixture's, cosigned), 130 (the plan's) and 160 (cosigned).
+        // Checkpoints 101 (the fixture's with the acknowledgement, cosigned), 131 (the plan's) and 161 (cosigned).
         let middle = try await fixture.ledger.store.append(try TestRecords.records(1_000..<1_030), signer: fixture.ledger.signer, now: Date()).checkpoint
         let newest = try await fixture.ledger.store.append(try TestRecords.records(1_030..<1_060), signer: fixture.ledger.signer, now: Date()).checkpoint
         try await fixture.ledger.store.storeReceipt(size: newest.size, signature: try fixture.hqCosign(newest.checkpoint, 1_764_600_000), time: 1_764_600_000)
@@ -72,7 +72,7 @@ struct TrustTests {
         let bundle = try fixture.verify(url)
         #expect(bundle.latestSize == newest.size && bundle.checkpoint.size == middle.size)
 
-        // The same bundle claiming HQ's receipt of the older checkpoint 100 instead: stale.
+        // The same bundle claiming HQ's receipt of the older checkpoint 101 instead: stale.
         let lines = try BundleTests.lines(url)
         let older = try #require(try await fixture.ledger.store.receipts(size: fixture.checkpoint.size).first)
         let newer = try #require(try await fixture.ledger.store.receipts(size: newest.size).first)
@@ -82,7 +82,7 @@ struct TrustTests {
         text = text.replacingOccurrences(of: BundleTests.jsonString(newer.signature.line), with: BundleTests.jsonString(older.signature.line))
         let stale = fixture.directory.appending("stale.bundle")
         try BundleTests.write([Array(text.utf8)] + lines.dropFirst(), to: stale)
-        Self.expect({ _ = try fixture.verify(stale) }, trustError: "stale: the checkpoint HQ cosigned (size 100) is older than the plan's (size 130)")
+        Self.expect({ _ = try fixture.verify(stale) }, trustError: "stale: the checkpoint HQ cosigned (size \(fixture.checkpoint.size)) is older than the plan's (size \(middle.size))")
     }
 
     static func replacing(_ value: JSONValue, _ key: String, with member: JSONValue) throws -> JSONValue {

@@ -14,8 +14,8 @@ public struct VerifiedBundle: Sendable {
     public var logKeys: [String]
     /// The size of the newest checkpoint HQ cosigned, which the plan's is consistent with.
     public var latestSize: UInt64
-    /// The times that order the draw after the notice.
-    public var order: DrawOrder.Verified
+    /// The draw point: the province's acknowledgement of the notice in its log.
+    public var point: DrawScan.DrawPoint
     /// The size of HQ's central register the records' `central` members were read at (nil: none).
     public var registerSize: UInt64?
     public var entries: UInt64
@@ -31,8 +31,7 @@ public enum BundleVerifier {
     /// the trust file must cosign a checkpoint at least as new as the plan's, with a consistency
     /// proof from the plan's to it. Keys the bundle carries are compared, never trusted.
     public static func verify(_ url: URL, trust: InspectionTrust, resolve: (SuiteID) -> Suite,
-                              cosigners: CosignerResolver = CosignerKeys.ed25519,
-                              logCosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
+                              cosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
         var state: Reading?
         var line = 0
         try BundleFile.readLines(url) { bytes in
@@ -41,7 +40,7 @@ public enum BundleVerifier {
                 try reading.add(bytes, line: line)
                 state = reading
             } else {
-                state = try Reading(header: bytes, trust: trust, resolve: resolve, cosigners: cosigners, logCosigners: logCosigners)
+                state = try Reading(header: bytes, trust: trust, resolve: resolve, cosigners: cosigners)
             }
         }
         guard let state else { throw InspectionError.verification("the bundle is empty") }
@@ -55,13 +54,12 @@ public enum BundleVerifier {
         let receipts: [String]
         let logKeys: [String]
         let latestSize: UInt64
-        let order: DrawOrder.Verified
+        let feed: VerifiedCheckpoint
         var records: [BundleRecord] = []
-        var scan: RecordScan
+        var scan: DrawScan
         var frontier = MerkleFrontier()
 
-        init(header bytes: ArraySlice<UInt8>, trust: InspectionTrust, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver,
-             logCosigners: CosignerResolver) throws {
+        init(header bytes: ArraySlice<UInt8>, trust: InspectionTrust, resolve: (SuiteID) -> Suite, cosigners: CosignerResolver) throws {
             let value = try Reading.canonical(bytes, what: "the header (line 1)")
             do {
                 header = try BundleHeader(json: value)
@@ -110,8 +108,8 @@ public enum BundleVerifier {
                 names.append(try Reading.verify(receipt, number: number + 1, checkpoint: latest, cosigners: cosigners))
             }
             receipts = names
-            order = try DrawOrder.verify(plan, checkpoint: checkpoint, trust: trust, suite: suite, cosigners: cosigners, logCosigners: logCosigners)
-            scan = RecordScan(notice: plan.notice)
+            feed = try DrawOrder.verifyNotice(plan, origin: checkpoint.checkpoint.origin, trust: trust, suite: suite)
+            scan = DrawScan(notice: plan.notice, noticeIndex: plan.evidence.noticeIndex, hasher: suite.treeHasher)
         }
 
         static func describe(_ key: String) -> String {
@@ -239,8 +237,12 @@ public enum BundleVerifier {
                 throw InspectionError.verification("the log in the bundle has root \(root.base64); the checkpoint's root is \(checkpoint.root.base64)")
             }
             let plan = header.plan
+            try DrawOrder.verifyPoint(scan.point, feed: feed, plan: plan)
+            guard records.count == plan.sample.count else {
+                throw InspectionError.verification("the bundle holds \(records.count) record lines for a sample of \(plan.sample.count): every sampled record must be in it")
+            }
             var drawn = try InspectionPlan.draw(noticeBytes: plan.noticeBytes, evidence: plan.evidence, checkpoint: checkpoint, secret: plan.secret,
-                                                members: scan.members())
+                                                scan: scan)
             drawn.name(from: Dictionary(records.map { ($0.index, $0.entry) }, uniquingKeysWith: { first, _ in first }))
             if let difference = plan.difference(from: drawn) {
                 throw InspectionError.verification("the sample does not follow from the notice, the secret, the checkpoint and the log: \(difference)")
@@ -249,7 +251,7 @@ public enum BundleVerifier {
                 throw InspectionError.verification("the plan in the bundle is not the plan drawn again from its log")
             }
             return VerifiedBundle(plan: plan, checkpoint: checkpoint, suite: suite.id, records: records, receipts: receipts, logKeys: logKeys,
-                                  latestSize: latestSize, order: order, registerSize: header.registerSize, entries: frontier.size)
+                                  latestSize: latestSize, point: drawn.point, registerSize: header.registerSize, entries: frontier.size)
         }
     }
 }

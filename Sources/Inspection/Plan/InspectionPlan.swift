@@ -1,39 +1,36 @@
 public import LedgerCore
 
 /// A drawn sample and everything it was drawn from (`plan.json`, Protocol/inspection.md §2): the
-/// notice HQ put in the province's feed, the evidence of the order (the province's cosignature of
-/// a feed checkpoint holding the notice, then HQ's receipt of the checkpoint drawn at), the
-/// revealed secret, and the sample. `draw` is the only way to make one; a bundle's verifier draws
-/// it again from the log and requires the same bytes.
+/// notice HQ put in the province's feed (with the proof that it is there), the draw point (the
+/// province's acknowledgement of it in its own log), the signed checkpoint that holds the draw
+/// point, the revealed secret, and the sample. `draw` is the only way to make one; a bundle's
+/// verifier draws it again from the log and requires the same bytes.
 public struct InspectionPlan: Sendable, Equatable {
     public static let format = "creditsync/inspection-plan/v2"
 
-    /// What dates the draw after the notice (verified against trusted keys by `DrawOrder`).
+    /// Where the notice is in HQ's feed (verified against trusted keys by `DrawOrder`).
     public struct Evidence: Sendable, Equatable {
         /// The notice's index in the province's feed.
         public var noticeIndex: UInt64
-        /// HQ's signed feed checkpoint the province cosigned, which holds the notice.
+        /// HQ's signed feed checkpoint the province acknowledged at the draw point, which holds
+        /// the notice.
         public var feedCheckpoint: String
         /// The notice's inclusion proof in that checkpoint.
         public var noticeProof: [Hash]
-        /// The province's cosignature line of that feed checkpoint (its time: when it saw the notice).
-        public var acknowledgement: String
-        /// HQ's receipt line of the checkpoint drawn at (its time: when HQ first saw that checkpoint).
-        public var receipt: String
 
-        public init(noticeIndex: UInt64, feedCheckpoint: String, noticeProof: [Hash], acknowledgement: String, receipt: String) {
+        public init(noticeIndex: UInt64, feedCheckpoint: String, noticeProof: [Hash]) {
             self.noticeIndex = noticeIndex
             self.feedCheckpoint = feedCheckpoint
             self.noticeProof = noticeProof
-            self.acknowledgement = acknowledgement
-            self.receipt = receipt
         }
     }
 
     public var notice: InspectionNotice
     public var noticeBytes: [UInt8]
     public var evidence: Evidence
-    /// The signed checkpoint drawn at, verbatim as given.
+    /// The draw point: the province's acknowledgement of the notice in its log (derived).
+    public var point: DrawScan.DrawPoint
+    /// The signed checkpoint of the province's log that holds the draw point, verbatim as given.
     public var checkpointText: String
     public var checkpoint: Checkpoint
     public var secret: [UInt8]
@@ -44,19 +41,23 @@ public struct InspectionPlan: Sendable, Equatable {
 
     public var inspectionID: String { notice.inspectionID }
 
-    /// Draws the sample at `checkpoint` from `members` (the population of its log), after checking
-    /// that `secret` is the one the notice committed to. The records' entities are named after,
-    /// from their entries (`name(from:)`).
+    /// Draws the sample at the draw point `scan` found in the log up to `checkpoint`, after
+    /// checking that `secret` is the one the notice committed to. The records' entities are named
+    /// after, from their entries (`name(from:)`).
     public static func draw(noticeBytes: [UInt8], evidence: Evidence, checkpoint: VerifiedCheckpoint, secret: [UInt8],
-                            members: [RecordScan.Member]) throws -> InspectionPlan {
+                            scan: DrawScan) throws -> InspectionPlan {
         let notice = try InspectionNotice(entry: noticeBytes)
         guard secret.count == 32, InspectionNotice.commitment(secret: secret) == notice.commitment else {
             throw InspectionError(.verification, "the revealed secret does not match the notice's commitment \(notice.commitment.prefix(16))…",
                                   hint: "give the secret file `inspect announce` wrote for inspection \(notice.inspectionID)")
         }
-        let seed = StratifiedSample.seed(notice: noticeBytes, secret: secret, noteText: checkpoint.note.text)
-        let (sample, population) = StratifiedSample.draw(notice: notice, seed: seed, members: members)
-        return InspectionPlan(notice: notice, noticeBytes: noticeBytes, evidence: evidence, checkpointText: checkpoint.text,
+        guard let point = scan.point else {
+            throw InspectionError(.order, "the log of \(checkpoint.checkpoint.origin) up to size \(checkpoint.size) holds no acknowledgement of the notice of inspection \(notice.inspectionID) (a central_risk_ack of a feed checkpoint after entry \(evidence.noticeIndex), with the province's nonce)",
+                                  hint: "the province has not applied the notice yet: wait for its next sync, or draw at a later checkpoint")
+        }
+        let seed = StratifiedSample.seed(notice: noticeBytes, secret: secret, noteText: DrawScan.noteText(origin: checkpoint.checkpoint.origin, point: point))
+        let (sample, population) = StratifiedSample.draw(notice: notice, seed: seed, members: scan.population.members())
+        return InspectionPlan(notice: notice, noticeBytes: noticeBytes, evidence: evidence, point: point, checkpointText: checkpoint.text,
                               checkpoint: checkpoint.checkpoint, secret: secret, seed: seed, population: population, sample: sample)
     }
 
@@ -90,9 +91,14 @@ public struct InspectionPlan: Sendable, Equatable {
             .init("notice_index", .number(Double(evidence.noticeIndex))),
             .init("feed_checkpoint", .string(evidence.feedCheckpoint)),
             .init("notice_proof", .array(evidence.noticeProof.map { .string($0.base64) })),
-            .init("acknowledgement", .string(evidence.acknowledgement)),
+            .init("draw", .object([
+                .init("size", .number(Double(point.size))),
+                .init("root", .string(point.root.base64)),
+                .init("feed_size", .number(Double(point.feedSize))),
+                .init("feed_root", .string(point.feedRoot)),
+                .init("nonce", .string(point.nonce)),
+            ])),
             .init("checkpoint", .string(checkpointText)),
-            .init("receipt", .string(evidence.receipt)),
             .init("origin", .string(checkpoint.origin)),
             .init("tree_size", .number(Double(checkpoint.size))),
             .init("root", .string(checkpoint.root.base64)),
@@ -130,8 +136,11 @@ public struct InspectionPlan: Sendable, Equatable {
             guard case .string(let text) = item.value, let hash = Hash(base64: text) else { throw item.malformed("holds a hash that is not base64") }
             return hash
         }
-        evidence = Evidence(noticeIndex: try reader.integer("notice_index"), feedCheckpoint: try reader.string("feed_checkpoint"), noticeProof: proof,
-                            acknowledgement: try reader.string("acknowledgement"), receipt: try reader.string("receipt"))
+        evidence = Evidence(noticeIndex: try reader.integer("notice_index"), feedCheckpoint: try reader.string("feed_checkpoint"), noticeProof: proof)
+        let draw = try reader.object("draw")
+        guard let drawRoot = Hash(base64: try draw.string("root")) else { throw draw.malformed("root is not a base64 hash") }
+        point = DrawScan.DrawPoint(size: try draw.integer("size"), root: drawRoot, feedSize: try draw.integer("feed_size"),
+                                   feedRoot: try draw.string("feed_root"), nonce: try draw.string("nonce"))
         checkpointText = try reader.string("checkpoint")
         do {
             checkpoint = try UnverifiedCheckpoint(parsing: checkpointText).checkpoint
@@ -163,11 +172,12 @@ public struct InspectionPlan: Sendable, Equatable {
         }
     }
 
-    init(notice: InspectionNotice, noticeBytes: [UInt8], evidence: Evidence, checkpointText: String, checkpoint: Checkpoint, secret: [UInt8],
-         seed: [UInt8], population: [String: Int], sample: [StratifiedSample.Item]) {
+    init(notice: InspectionNotice, noticeBytes: [UInt8], evidence: Evidence, point: DrawScan.DrawPoint, checkpointText: String, checkpoint: Checkpoint,
+         secret: [UInt8], seed: [UInt8], population: [String: Int], sample: [StratifiedSample.Item]) {
         self.notice = notice
         self.noticeBytes = noticeBytes
         self.evidence = evidence
+        self.point = point
         self.checkpointText = checkpointText
         self.checkpoint = checkpoint
         self.secret = secret
@@ -181,8 +191,9 @@ public struct InspectionPlan: Sendable, Equatable {
     public func difference(from other: InspectionPlan) -> String? {
         if noticeBytes != other.noticeBytes { return "the notice" }
         if checkpointText != other.checkpointText { return "the checkpoint" }
+        if point != other.point { return "the draw point (the province's acknowledgement of the notice at entry \(other.point.size - 1) of its log)" }
         if secret != other.secret { return "the secret" }
-        if seed != other.seed { return "the seed (it is not SHA-256 of the notice, the secret and the checkpoint)" }
+        if seed != other.seed { return "the seed (it is not SHA-256 of the notice, the secret and the draw point)" }
         if population != other.population {
             return "the population: \(describe(population)) in the plan, \(describe(other.population)) in the log"
         }

@@ -2,9 +2,10 @@ public import HQStorage
 public import LedgerCore
 
 /// Draws an inspection's sample at HQ (`inspect plan`): finds the notice in the province's
-/// feed, the province's first cosignature of a feed checkpoint holding it (T_c), and the first
-/// checkpoint of the province's log HQ cosigned after T_c; checks the revealed secret against the
-/// notice's commitment; and draws there (Protocol/inspection.md §1).
+/// feed and the province's acknowledgement of it in its own log (the draw point), takes the first
+/// checkpoint HQ cosigned that holds it, checks the revealed secret against the notice's
+/// commitment, and draws (Protocol/inspection.md §1). Which checkpoint holds the draw point does
+/// not change the sample: it is drawn over the entries before the draw point.
 public enum Planner {
     public static func plan(inspectionID: String, secret: [UInt8], feed: any FeedStore, log: any InspectedLog,
                             receipts: [StoredReceipt]) async throws -> InspectionPlan {
@@ -20,33 +21,47 @@ public enum Planner {
             throw InspectionError(.order, "the secret given does not match the commitment in the notice of inspection \(inspectionID)",
                                   hint: "give the secret file `inspect announce` wrote for this inspection")
         }
-        // The province's first cosignature of a feed checkpoint that holds the notice.
-        guard let acknowledgement = try await feed.cosignatures().filter({ $0.size > noticeIndex }).min(by: { ($0.time, $0.size) < ($1.time, $1.size) }),
-              let feedCheckpoint = try await feed.checkpoint(size: acknowledgement.size) else {
-            throw InspectionError(.order, "\(feed.province) has not acknowledged the notice of inspection \(inspectionID) yet (no cosignature of a feed checkpoint holding it)",
+        // The draw point: the first acknowledgement of the notice in the province's log, as far as
+        // HQ has cosigned it.
+        guard let cosigned = receipts.map(\.size).max() else {
+            throw InspectionError(.order, "HQ has cosigned no checkpoint of \(feed.province)", hint: "wait for the province's next sync, then plan")
+        }
+        var scan = DrawScan(notice: notice, noticeIndex: noticeIndex, hasher: log.suite.treeHasher)
+        var start: UInt64 = 0
+        while start < cosigned, scan.point == nil {
+            let end = min(cosigned, start + 4_096)
+            for entry in try await log.entries(from: start, to: end) where scan.point == nil { try scan.add(entry) }
+            start = end
+        }
+        guard let point = scan.point else {
+            throw InspectionError(.order, "\(feed.province) has not acknowledged the notice of inspection \(inspectionID) in its log yet (up to size \(cosigned), which HQ cosigned)",
                                   hint: "wait for the province's next sync, then plan")
         }
-        let leaves = try await feed.entries(from: 0, to: acknowledgement.size).map { log.suite.treeHasher.leafHash($0) }
-        let proof = try MerkleProofs(hasher: log.suite.treeHasher).inclusionProof(index: noticeIndex, size: acknowledgement.size,
+        guard let size = receipts.map(\.size).filter({ $0 >= point.size }).min(), let text = try await log.checkpointText(size: size),
+              let feedCheckpoint = try await feed.checkpoint(size: point.feedSize) else {
+            throw InspectionError(.order, "HQ holds no checkpoint of \(feed.province) at or after the draw point \(point.size), or no feed checkpoint of size \(point.feedSize)",
+                                  hint: "wait for the province's next sync, then plan")
+        }
+        // Feeds are small (HQ's items for one province): the proof is computed from its leaves.
+        let leaves = try await feed.entries(from: 0, to: point.feedSize).map { log.suite.treeHasher.leafHash($0) }
+        let proof = try MerkleProofs(hasher: log.suite.treeHasher).inclusionProof(index: noticeIndex, size: point.feedSize,
                                                                                   reader: InMemoryMerkleTree(hasher: log.suite.treeHasher, leafHashes: leaves))
-        // The first checkpoint of the province's log HQ cosigned after that.
-        guard let receipt = receipts.filter({ $0.time > acknowledgement.time }).min(by: { ($0.time, $0.size) < ($1.time, $1.size) }),
-              let text = try await log.checkpointText(size: receipt.size) else {
-            throw InspectionError(.order, "HQ has not cosigned a checkpoint of \(feed.province) since the province acknowledged the notice at \(UTCTimestamp.rfc3339(seconds: Int64(acknowledgement.time)))",
-                                  hint: "wait for the province's next sync, then plan")
-        }
         let checkpoint = try await log.verifyCheckpoint(text)
-        let evidence = InspectionPlan.Evidence(noticeIndex: noticeIndex, feedCheckpoint: feedCheckpoint.note, noticeProof: proof,
-                                               acknowledgement: acknowledgement.signature.line, receipt: receipt.signature.line)
-        return try await draw(log: log, noticeBytes: noticeBytes, evidence: evidence, checkpoint: checkpoint, secret: secret)
+        let evidence = InspectionPlan.Evidence(noticeIndex: noticeIndex, feedCheckpoint: feedCheckpoint.note, noticeProof: proof)
+        return try await named(try InspectionPlan.draw(noticeBytes: noticeBytes, evidence: evidence, checkpoint: checkpoint, secret: secret, scan: scan), log: log)
     }
 
     /// Draws from `log` at `checkpoint` (one pass over its entries) and names the drawn records'
-    /// entities from their entries: what `inspect plan`, `inspect bundle` and the tests share.
+    /// entities from their entries: what `inspect bundle` and the tests share with `plan`.
     public static func draw(log: any InspectedLog, noticeBytes: [UInt8], evidence: InspectionPlan.Evidence, checkpoint: VerifiedCheckpoint,
                             secret: [UInt8]) async throws -> InspectionPlan {
-        let scan = try await log.scan(size: checkpoint.size, notice: try InspectionNotice(entry: noticeBytes))
-        var plan = try InspectionPlan.draw(noticeBytes: noticeBytes, evidence: evidence, checkpoint: checkpoint, secret: secret, members: scan.members())
+        var scan = DrawScan(notice: try InspectionNotice(entry: noticeBytes), noticeIndex: evidence.noticeIndex, hasher: log.suite.treeHasher)
+        try await log.forEachEntry(size: checkpoint.size) { try scan.add($0) }
+        return try await named(try InspectionPlan.draw(noticeBytes: noticeBytes, evidence: evidence, checkpoint: checkpoint, secret: secret, scan: scan), log: log)
+    }
+
+    static func named(_ drawn: InspectionPlan, log: any InspectedLog) async throws -> InspectionPlan {
+        var plan = drawn
         var entries: [UInt64: [UInt8]] = [:]
         for item in plan.sample { entries[item.index] = try await log.entries(from: item.index, to: item.index + 1).first }
         plan.name(from: entries)

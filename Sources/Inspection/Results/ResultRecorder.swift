@@ -20,11 +20,9 @@ public struct ResultRecorder: Sendable {
     public let rules: QualityRules
     public let resolve: @Sendable (SuiteID) -> Suite
     public let cosigners: CosignerResolver
-    public let logCosigners: CosignerResolver
 
     public init(inspectionKey: String, trust: InspectionTrust, rules: QualityRules, resolve: @escaping @Sendable (SuiteID) -> Suite,
-                cosigners: @escaping CosignerResolver, logCosigners: @escaping CosignerResolver) {
-        self.logCosigners = logCosigners
+                cosigners: @escaping CosignerResolver) {
         self.inspectionKey = inspectionKey
         self.trust = trust
         self.rules = rules
@@ -39,7 +37,7 @@ public struct ResultRecorder: Sendable {
             throw InspectionError(.result, "the result is of another bundle: it names SHA-256 \(document.bundleSHA256), \(url.lastPathComponent) has \(digest)",
                                   hint: "give the bundle this result compared")
         }
-        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: resolve, cosigners: cosigners, logCosigners: logCosigners)
+        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: resolve, cosigners: cosigners)
         guard bundle.plan.inspectionID == document.inspectionID, bundle.checkpoint.checkpoint.origin == document.origin,
               bundle.checkpoint.size == document.treeSize, bundle.checkpoint.root.base64 == document.root else {
             throw InspectionError(.result, "the result's inspection, origin or checkpoint is not its bundle's", hint: "the result was not made from this bundle")

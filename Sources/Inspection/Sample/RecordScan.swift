@@ -43,17 +43,19 @@ public struct RecordScan {
         categories = Set(notice.strata.map(\.name)).union(claims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
     }
 
-    /// Adds the next entry (index `size`).
-    public mutating func add(_ entry: some Collection<UInt8>) throws(InspectionError) {
+    /// Adds the next entry (index `size`); returns it parsed.
+    @discardableResult
+    public mutating func add(_ entry: some Collection<UInt8>) throws(InspectionError) -> JSONValue {
         let index = size
         guard let value = try? JSONParser.parse(entry), let category = value["category"]?.stringValue, let id = value["id"]?.stringValue else {
             throw InspectionError(.corrupt, "entry \(index) is not a change record",
                                   hint: "verify the log (`creditsync province verify` or `creditsync hq verify`) and restore it from backup")
         }
         size += 1
-        guard categories.contains(category) else { return }
+        guard categories.contains(category) else { return value }
         let live = value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue
         latest[Key(category: category, id: id)] = Latest(index: index, live: live, inScope: Self.inScope(value, from: notice.scopeFrom))
+        return value
     }
 
     /// In scope: the decision date (`fields.decision_date` if a string, else `occurred_at`) is

@@ -120,8 +120,13 @@ extension SyncClient {
             if delivery.records.isEmpty { break }
             try await beforeApply?(delivery)
             let appliedAt = now()
+            // A delivery with HQ's notice of an inspection: the acknowledgement adds the province's
+            // share of the sample's seed, fresh randomness HQ cannot predict (Protocol/inspection.md §1.1).
+            let nonce = delivery.records.contains { $0.category == CentralItem.inspectionNoticeCategory }
+                ? (0..<32).map { _ in UInt8.random(in: 0...255) }.hex : nil
             let acknowledgement = FeedAcknowledgement(feed: verifier.origin, from: delivery.fromSize, size: delivery.checkpoint.size,
-                                                      root: delivery.checkpoint.root, appliedAt: UInt64(max(0, appliedAt.timeIntervalSince1970)))
+                                                      root: delivery.checkpoint.root, appliedAt: UInt64(max(0, appliedAt.timeIntervalSince1970)),
+                                                      inspectionNonce: nonce)
             let record = try ChangeRecord(parsing: acknowledgement.record(province: province), province: province)
             _ = try await store.applyCentralRisk(delivery, acknowledgement: record, signer: signer, now: appliedAt)
             summary.deliveries += 1

@@ -58,8 +58,7 @@ struct InspectCompare: OperatorCommand {
             throw InspectionError(.usage, "--key \(key) is not an Ed25519 note key: \(error)", hint: "give HQ's inspection.key")
         }
         let url = URL(fileURLWithPath: file)
-        let bundle = try BundleVerifier.verify(url, trust: try InspectionTrust.read(URL(fileURLWithPath: trust)), resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:),
-                                               logCosigners: LogKeyCosigning.verifier(forLogKey:))
+        let bundle = try BundleVerifier.verify(url, trust: try InspectionTrust.read(URL(fileURLWithPath: trust)), resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         let findings = try ArchiveCSV(bytes: try Self.bytes(archive, option: "--archive"))
         let reality = try onsite.map { try OnsiteCSV(bytes: try Self.bytes($0, option: "--onsite")) }
         let items = try checklistItems.map { try Checklist(bytes: try Self.bytes($0, option: "--checklist-items")) } ?? Checklist.bundled()

@@ -19,14 +19,13 @@ struct InspectVerify: OperatorCommand {
 
     func execute() async throws {
         let trust = try InspectionTrust.read(URL(fileURLWithPath: trust))
-        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:),
-                                               logCosigners: LogKeyCosigning.verifier(forLogKey:))
+        let bundle = try BundleVerifier.verify(URL(fileURLWithPath: file), trust: trust, resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
         let plan = bundle.plan
         Output.line("ok: \(plan.checkpoint.origin) size \(plan.checkpoint.size) root \(plan.checkpoint.root.base64)")
         Output.line("  checkpoint signed by the log key HQ enrolled: \(bundle.logKeys.joined(separator: ", "))")
         Output.line("  HQ receipts for size \(bundle.latestSize)\(bundle.latestSize == plan.checkpoint.size ? "" : " (consistent with the plan's)") by \(bundle.receipts.joined(separator: ", "))")
         Output.line("  \(bundle.entries) log entries hash to the checkpoint's root; \(bundle.records.count) records proved included")
-        Output.line("  notice in HQ's feed at entry \(plan.evidence.noticeIndex), acknowledged by the province at \(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.acknowledgedAt))); checkpoint cosigned by HQ after, at \(UTCTimestamp.rfc3339(seconds: Int64(bundle.order.cosignedAt)))")
+        Output.line("  notice in HQ's feed at entry \(plan.evidence.noticeIndex), signed by HQ's feed key; the province acknowledged it at entry \(bundle.point.size - 1) of its log, with its nonce: the sample is drawn over entries [0, \(bundle.point.size))")
         Output.line("  the revealed secret matches the notice's commitment; the sample of \(plan.sample.count) records drawn again from inspection \(plan.inspectionID): the same")
     }
 }
