@@ -129,7 +129,7 @@ struct InspectionStory {
         let signed = try SignedResult.sign(document, with: data.keys.inspection)
         try Data(signed + [0x0A]).write(to: output.appendingPathComponent("comparison.json"))
         let recorder = ResultRecorder(inspectionKey: data.keys.inspection.verifierKey, trust: trust, rules: rules, resolve: Suites.named,
-                                      cosigners: Cosignatures.verifier(forKey:))
+                                      cosigners: Cosignatures.verifier(forKey:), register: data.storage.register)
         let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: data.storage.audits, now: Date())
         try await data.storage.close()
         narrator.say(zh: "登记检查 \(outcome.inspection.inspectionID)：广东省问题 \(outcome.inspection.findingCount) 条（规则版本 \(outcome.inspection.rulesVersion)），计入对该省的评价",

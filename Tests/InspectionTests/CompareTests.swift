@@ -37,7 +37,7 @@ struct CompareTests {
 
     @Test("compare classifies every case: match, differs, in the system only, in the archive only, reality differs or unverified")
     func classifies() async throws {
-        let (_, bundle) = try await Self.scenario()
+        let (fixture, bundle) = try await Self.scenario()
         let registration = try #require(bundle.records.first { $0.category == "registration" && Self.field($0, "registered_capital") != nil })
         let penalty = try #require(bundle.records.first { $0.category == "admin_penalty" })
         let name = try #require(registration.value["entity"]?["name"]?.stringValue)
@@ -48,6 +48,16 @@ struct CompareTests {
         csv += "registration,\(registration.id),legal_rep,某某某,档案记载不同\n"               // differs (a member of fields)
         csv += "registration,\(registration.id),,,\n"                                        // match: the archive holds it
         csv += "admin_penalty,NOT-IN-SYSTEM-1,decision_no,罚〔2026〕1号,\n"                    // archive only
+        // Not sampled, but held by the system; and a category the inspection did not sample.
+        var unsampled: String?
+        for index in 0..<fixture.recordsCheckpoint.size where unsampled == nil {
+            let value = try JSONParser.parse(try await fixture.ledger.store.entry(at: index))
+            if value["category"]?.stringValue == "admin_penalty", let id = value["id"]?.stringValue, !bundle.records.contains(where: { $0.id == id }),
+               try await fixture.ledger.store.state(category: "admin_penalty", id: id)?.lastIndex == index {
+                unsampled = id
+            }
+        }
+        let heldOnly = try #require(unsampled)
         let archive = try ArchiveCSV(bytes: Array(csv.utf8))
         let onsite = try OnsiteCSV(bytes: Array("""
             类别,记录编号,核实结果,备注
@@ -55,9 +65,10 @@ struct CompareTests {
             \(penalty.category),\(penalty.id),无法核实,当事人已搬离
             admin_penalty,NOT-SAMPLED-1,一致,
             registration,X,也许,
+            registration,\(registration.id),一致,again
 
             """.utf8))
-        #expect(onsite.rows.count == 3 && onsite.rejections.map(\.line) == [5])
+        #expect(onsite.rows.count == 4 && onsite.rejections.map(\.line) == [5])
         let comparison = InspectionComparison(bundle: bundle, archive: archive, onsite: onsite)
         let kinds = comparison.rows.map(\.kind)
         #expect(Array(kinds.prefix(5)) == [.match, .match, .differs, .match, .archiveOnly])
@@ -68,7 +79,13 @@ struct CompareTests {
         #expect(kinds.filter { $0 == .systemOnly }.count == others.count)
         #expect(comparison.rows.contains { $0.kind == .realityDiffers && $0.recordID == registration.id && $0.note == "实际经营地址与档案不符" })
         #expect(comparison.rows.contains { $0.kind == .realityUnverified && $0.recordID == penalty.id })
-        #expect(comparison.rejections.map(\.reason) == ["admin_penalty/NOT-SAMPLED-1 is not a sampled record"])
+        #expect(comparison.rejections.map(\.reason) == ["admin_penalty/NOT-SAMPLED-1 is not a sampled record",
+                                                        "registration/\(registration.id) has an on-site finding already: one row per record"])
+        let withUnsampled = try ArchiveCSV(bytes: Array((csv + "admin_penalty,\(heldOnly),,,\ntrademark,TM-1,,,\n").utf8))
+        let second = InspectionComparison(bundle: bundle, archive: withUnsampled)
+        #expect(second.archiveRejections.map(\.line) == [7, 8] && second.count(.archiveOnly) == 1)
+        #expect(second.archiveRejections[0].reason.contains("is in the system but not sampled")
+                && second.archiveRejections[1].reason.contains("trademark is not a category this inspection sampled"))
         // No central register in a province's own bundle: not compared, never "consistent".
         #expect(comparison.items.allSatisfy { $0.central == .notCompared })
         let item = try #require(comparison.items.first { $0.sampled.id == registration.id })

@@ -33,7 +33,7 @@ struct HQScenario {
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255) }
         let notice = try InspectionNotice(inspectionID: inspectionID, province: "440000",
                                           strata: [.init(name: "registration", count: 2), .init(name: "admin_penalty", count: 2)], fixedClaims: [],
-                                          scopeFrom: "2023-12-08", rulesVersion: "2026.9", rulesSHA256: String(repeating: "a", count: 64),
+                                          scopeFrom: "2023-12-08", rulesVersion: "2026.9", rulesSHA256: try QualityRules.bundled().sha256,
                                           commitment: InspectionNotice.commitment(secret: secret), announcedOn: "2026-12-07")
         let feed = try await fixture.data.feed(province: "440000")
         _ = try await Announcement.append(notice, to: feed, signer: try fixture.data.keys.feedSigner(province: "440000", suite: .sha256Ed25519), now: Date())

@@ -21,8 +21,12 @@ struct RecordTests {
         let scenario = try await HQScenario.make(backend)
         let fixture = scenario.fixture
         let plan = try await scenario.plan()
+        // The central register holds the first sampled record as the province does.
+        let held = try #require(try await scenario.mirror.entries(from: plan.sample[0].index, to: plan.sample[0].index + 1).first)
+        _ = try await fixture.storage.register.importChanges(province: try ProvinceCode("440000"), [try ChangeRecord(parsing: held, province: "440000")], now: Date())
         let bundleURL = fixture.directory.appending("insp.bundle")
         let bundle = try await scenario.bundle(plan, to: bundleURL)
+        #expect(bundle.registerSize == 1 && bundle.records[0].central == held)
 
         // The archive shows one name differently and holds one decision the system lacks.
         let first = try #require(bundle.records.first)
@@ -33,7 +37,7 @@ struct RecordTests {
         let signed = try SignedResult.sign(document, with: fixture.data.keys.inspection)
         let rules = try QualityRules.bundled()
         let recorder = ResultRecorder(inspectionKey: fixture.data.keys.inspection.verifierKey, trust: try await scenario.exportedTrust(), rules: rules,
-                                      resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:))
+                                      resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:), register: fixture.storage.register)
         let audits = fixture.storage.audits
 
         func refused(_ result: [UInt8], bundle url: URL, code: InspectionErrorCode, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async {
@@ -55,14 +59,39 @@ struct RecordTests {
         let otherURL = fixture.directory.appending("other.bundle")
         try Data(try Data(contentsOf: bundleURL).dropLast() + [0]).write(to: otherURL)
         await refused(signed, bundle: otherURL, code: .result, "the result is of another bundle")
+        // A bundle whose copy of the central register was edited (to hide a difference), with a
+        // result signed for it: the copy is read again from HQ's register.
+        let lines = try BundleTests.lines(bundleURL)
+        let forged = String(decoding: held, as: UTF8.self).replacingOccurrences(of: "\"op\":\"upsert\"", with: "\"op\":\"upsert\",\"x\":1")
+        var editedLines = lines
+        editedLines[1] = Array(String(decoding: lines[1], as: UTF8.self).replacingOccurrences(
+            of: "\"central\":\"" + BundleTests.jsonString(String(decoding: held, as: UTF8.self)) + "\"",
+            with: "\"central\":\"" + BundleTests.jsonString(forged) + "\"").utf8)
+        #expect(editedLines[1] != lines[1])
+        let editedURL = fixture.directory.appending("edited-central.bundle")
+        try BundleTests.write(editedLines, to: editedURL)
+        var editedDocument = document
+        editedDocument.bundleSHA256 = try ComparisonDocument.bundleSHA256(editedURL)
+        await refused(try SignedResult.sign(editedDocument, with: fixture.data.keys.inspection), bundle: editedURL, code: .result,
+                      "copy of the central register's \(plan.sample[0].category) \(plan.sample[0].id) is not HQ's register's at size 1")
+        // Judged under other rules than the notice fixed.
+        let otherRules = ResultRecorder(inspectionKey: fixture.data.keys.inspection.verifierKey, trust: try await scenario.exportedTrust(),
+                                        rules: try QualityRules(bytes: Array(try Data(contentsOf: SampleTests.repository.appendingPathComponent("ops/rules/quality-rules.json"))) + [0x0A]),
+                                        resolve: Suites.named, cosigners: Cosignatures.verifier(forKey:), register: fixture.storage.register)
+        do {
+            _ = try await otherRules.record(result: signed, bundle: bundleURL, into: audits, now: Date())
+            Issue.record("recorded under other rules")
+        } catch let error as InspectionError {
+            #expect(error.codeValue == .result && error.message.contains("the notice fixed rules 2026.9"), "\(error.message)")
+        }
         #expect(try await audits.inspections(province: nil).isEmpty)
 
         let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: audits, now: Date())
         #expect(outcome.recorded)
         let rulesHit = Set(outcome.findings.findings.map(\.rule))
         #expect(rulesHit.isSuperset(of: ["accuracy.inspection_archive_differs", "comprehensiveness.inspection_not_in_system", "accuracy.inspection_not_in_archive"]))
-        // The central register is empty here: every sampled record is missing centrally.
-        #expect(outcome.findings.findings.filter { $0.rule == "accuracy.inspection_central_differs" }.count == plan.sample.count)
+        // The central register holds one sampled record, as the province does: the others are missing centrally.
+        #expect(outcome.findings.findings.filter { $0.rule == "accuracy.inspection_central_differs" }.count == plan.sample.count - 1)
         #expect(outcome.findings.findings.filter { $0.rule == "accuracy.inspection_archive_differs" }.count == 1)
         #expect(outcome.findings.findings.allSatisfy { !$0.rule.isEmpty })
         let kept = try await audits.inspections(province: "440000")

@@ -33,7 +33,8 @@ struct PostgresAudits: AuditStore {
 
     func recordInspection(_ inspection: StoredInspection) async throws -> Bool {
         // One statement decides: the row is inserted, or the id's kept result is returned to
-        // compare; a concurrent recorder of the same id waits on the primary key.
+        // compare; a concurrent recorder of the same id waits on the primary key and then finds
+        // the row in a second read.
         let query: PostgresQuery = """
             WITH inserted AS (
                 INSERT INTO inspection (inspection_id, province, origin, tree_size, root, bundle_sha256, compared_on, recorded_at, rules_version,
@@ -50,6 +51,13 @@ struct PostgresAudits: AuditStore {
             """
         for try await (stored, kept) in try await client.query(query, logger: logger).decode((Bool, String?).self) {
             if stored { return true }
+            guard kept == inspection.result else { throw InspectionConflict.error(inspection.inspectionID) }
+            return false
+        }
+        // No row: another recorder's insert of the same id committed after this statement's
+        // snapshot was taken (the insert waited on it, then did nothing). Read it now.
+        for try await kept in try await client.query("SELECT result FROM inspection WHERE inspection_id = \(inspection.inspectionID)", logger: logger)
+            .decode(String.self) {
             guard kept == inspection.result else { throw InspectionConflict.error(inspection.inspectionID) }
             return false
         }

@@ -18,6 +18,8 @@ public struct VerifiedBundle: Sendable {
     public var point: DrawScan.DrawPoint
     /// The size of HQ's central register the records' `central` members were read at (nil: none).
     public var registerSize: UInt64?
+    /// The log's records before the draw point, of the categories the notice samples.
+    public var system: RecordScan
     public var entries: UInt64
 }
 
@@ -213,13 +215,15 @@ public enum BundleVerifier {
                 throw InspectionError.verification("\(name): its tlog-proof is not the proof and checkpoint of the record")
             }
             let value = record.value
-            guard value["category"]?.stringValue == record.category, value["id"]?.stringValue == record.id,
+            guard value["category"]?.stringValue?.utf8.elementsEqual(record.category.utf8) == true,
+                  value["id"]?.stringValue?.utf8.elementsEqual(record.id.utf8) == true,
                   (value["entity"]?["uscc"]?.stringValue ?? "") == record.uscc else {
                 throw InspectionError.verification("\(name): the entry is not the record the line names")
             }
             let sample = header.plan.sample
-            guard records.count < sample.count, case let item = sample[records.count], item.stratum == record.stratum, item.rank == record.rank,
-                  item.category == record.category, item.id == record.id, item.index == record.index else {
+            guard records.count < sample.count, case let item = sample[records.count], item.stratum.utf8.elementsEqual(record.stratum.utf8),
+                  item.rank == record.rank, item.category.utf8.elementsEqual(record.category.utf8), item.id.utf8.elementsEqual(record.id.utf8),
+                  item.index == record.index else {
                 throw InspectionError.verification("\(name): not the plan's sampled record at this place (record lines follow the plan's sample, in order)")
             }
             records.append(record)
@@ -251,7 +255,7 @@ public enum BundleVerifier {
                 throw InspectionError.verification("the plan in the bundle is not the plan drawn again from its log")
             }
             return VerifiedBundle(plan: plan, checkpoint: checkpoint, suite: suite.id, records: records, receipts: receipts, logKeys: logKeys,
-                                  latestSize: latestSize, point: drawn.point, registerSize: header.registerSize, entries: frontier.size)
+                                  latestSize: latestSize, point: drawn.point, registerSize: header.registerSize, system: scan.population, entries: frontier.size)
         }
     }
 }

@@ -70,23 +70,34 @@ public struct InspectionComparison: Sendable {
 
     public var rows: [Row] = []
     public var items: [Item] = []
-    /// Rows of the on-site file that name no sampled record.
+    /// Rows of the on-site file that name no sampled record, or name one twice.
     public var rejections: [ArchiveCSV.Rejection] = []
+    /// Rows of the archive file about records that were not sampled but that the system holds,
+    /// or of categories the inspection did not sample (neither is a finding).
+    public var archiveRejections: [ArchiveCSV.Rejection] = []
 
     public func count(_ kind: Kind) -> Int { rows.lazy.filter { $0.kind == kind }.count }
 
     public init(bundle: VerifiedBundle, archive: ArchiveCSV, onsite: OnsiteCSV? = nil) {
-        var byKey: [String: BundleRecord] = [:]
-        for record in bundle.records { byKey["\(record.category)/\(record.id)"] = record }
-        let names = Dictionary(bundle.plan.sample.map { ("\($0.category)/\($0.id)", $0.name) }, uniquingKeysWith: { first, _ in first })
-        var archiveVerdict: [String: Verdict] = [:]
+        var byKey: [[UInt8]: BundleRecord] = [:]
+        for record in bundle.records { byKey[Self.key(record.category, record.id)] = record }
+        let names = Dictionary(bundle.plan.sample.map { (Self.key($0.category, $0.id), $0.name) }, uniquingKeysWith: { first, _ in first })
+        var archiveVerdict: [[UInt8]: Verdict] = [:]
 
         // The system against the archive.
         for row in archive.rows {
-            let key = "\(row.category)/\(row.recordID)"
+            let key = Self.key(row.category, row.recordID)
             guard let record = byKey[key] else {
-                rows.append(Row(kind: .archiveOnly, uscc: "", name: "", category: row.category, recordID: row.recordID, field: row.field,
-                                systemValue: "", archiveValue: row.valueSeen, note: row.note, index: nil, line: row.line))
+                // Not sampled: in the archive, not in the system only when the log says so.
+                switch bundle.system.holds(category: row.category, id: row.recordID) {
+                case false?:
+                    rows.append(Row(kind: .archiveOnly, uscc: "", name: "", category: row.category, recordID: row.recordID, field: row.field,
+                                    systemValue: "", archiveValue: row.valueSeen, note: row.note, index: nil, line: row.line))
+                case true?:
+                    archiveRejections.append(.init(line: row.line, reason: "\(row.category)/\(row.recordID) is in the system but not sampled: compare sampled records only"))
+                case nil:
+                    archiveRejections.append(.init(line: row.line, reason: "\(row.category) is not a category this inspection sampled: the bundle cannot tell whether the system holds \(row.recordID)"))
+                }
                 continue
             }
             // A sampled record is current (its latest entry an upsert): no archive row meets a revoked one.
@@ -96,17 +107,17 @@ public struct InspectionComparison: Sendable {
                             systemValue: system, archiveValue: row.valueSeen, note: row.note, index: record.index, line: row.line))
             archiveVerdict[key] = kind == .match && archiveVerdict[key] != .inconsistent ? .consistent : .inconsistent
         }
-        for record in bundle.records where archiveVerdict["\(record.category)/\(record.id)"] == nil {
-            let key = "\(record.category)/\(record.id)"
+        for record in bundle.records where archiveVerdict[Self.key(record.category, record.id)] == nil {
+            let key = Self.key(record.category, record.id)
             rows.append(Row(kind: .systemOnly, uscc: record.uscc, name: names[key] ?? "", category: record.category, recordID: record.id,
                             field: "", systemValue: "", archiveValue: "", note: "", index: record.index, line: nil))
             archiveVerdict[key] = .inconsistent
         }
 
         // The central register against the system.
-        var centralVerdict: [String: Verdict] = [:]
+        var centralVerdict: [[UInt8]: Verdict] = [:]
         for record in bundle.records {
-            let key = "\(record.category)/\(record.id)"
+            let key = Self.key(record.category, record.id)
             guard bundle.registerSize != nil else { centralVerdict[key] = .notCompared; continue }
             guard let central = record.centralValue, central["op"]?.stringValue != ChangeRecord.Operation.revoke.rawValue else {
                 rows.append(Row(kind: .centralMissing, uscc: record.uscc, name: names[key] ?? "", category: record.category, recordID: record.id,
@@ -124,11 +135,15 @@ public struct InspectionComparison: Sendable {
         }
 
         // The archive against reality.
-        var realityVerdict: [String: (Verdict, String)] = [:]
+        var realityVerdict: [[UInt8]: (Verdict, String)] = [:]
         for row in onsite?.rows ?? [] {
-            let key = "\(row.category)/\(row.recordID)"
+            let key = Self.key(row.category, row.recordID)
             guard let record = byKey[key] else {
-                rejections.append(.init(line: row.line, reason: "\(key) is not a sampled record"))
+                rejections.append(.init(line: row.line, reason: "\(row.category)/\(row.recordID) is not a sampled record"))
+                continue
+            }
+            guard realityVerdict[key] == nil else {
+                rejections.append(.init(line: row.line, reason: "\(row.category)/\(row.recordID) has an on-site finding already: one row per record"))
                 continue
             }
             realityVerdict[key] = (row.finding, row.note)
@@ -139,12 +154,16 @@ public struct InspectionComparison: Sendable {
             }
         }
         items = bundle.plan.sample.map { sampled in
-            let key = "\(sampled.category)/\(sampled.id)"
+            let key = Self.key(sampled.category, sampled.id)
             let reality = realityVerdict[key]
             return Item(sampled: sampled, central: centralVerdict[key] ?? .notCompared, archive: archiveVerdict[key] ?? .notCompared,
                         reality: reality?.0 ?? .notCompared, realityNote: reality?.1 ?? "")
         }
     }
+
+    /// A record's key as UTF-8 bytes: two ids that Swift's `String` calls equal (é and
+    /// e + U+0301) are two records.
+    static func key(_ category: String, _ id: String) -> [UInt8] { Array(category.utf8) + [0x2F] + Array(id.utf8) }
 
     /// The paths where the central register's record and the system's differ: `entity.uscc`,
     /// `entity.name`, `occurred_at` and each member of `fields` (bookkeeping such as

@@ -5,8 +5,9 @@ public import Quality
 
 /// `creditsync inspect record`: keeps a signed result at HQ as findings of the inspected
 /// province. The result must verify with HQ's own inspection key, name the bundle given by its
-/// SHA-256, and that bundle must verify against HQ's own enrolment; nothing is appended to any
-/// ledger (DESIGN §9).
+/// SHA-256, and that bundle must verify against HQ's own enrolment; the bundle's copies of the
+/// central register must be HQ's register's at the size they name, and the rules must be the ones
+/// the notice fixed. Nothing is appended to any ledger (DESIGN §9).
 public struct ResultRecorder: Sendable {
     public struct Outcome: Sendable {
         public var inspection: StoredInspection
@@ -20,9 +21,12 @@ public struct ResultRecorder: Sendable {
     public let rules: QualityRules
     public let resolve: @Sendable (SuiteID) -> Suite
     public let cosigners: CosignerResolver
+    /// HQ's central register, against which the bundle's `central` copies are read again.
+    public let register: (any RegisterStore)?
 
     public init(inspectionKey: String, trust: InspectionTrust, rules: QualityRules, resolve: @escaping @Sendable (SuiteID) -> Suite,
-                cosigners: @escaping CosignerResolver) {
+                cosigners: @escaping CosignerResolver, register: (any RegisterStore)?) {
+        self.register = register
         self.inspectionKey = inspectionKey
         self.trust = trust
         self.rules = rules
@@ -45,6 +49,12 @@ public struct ResultRecorder: Sendable {
         guard let province = trust.province(origin: document.origin)?.province else {
             throw InspectionError(.trust, "\(document.origin) is not enrolled at HQ", hint: "only an enrolled province's inspection is recorded")
         }
+        let notice = bundle.plan.notice
+        guard rules.sha256 == notice.rulesSHA256 else {
+            throw InspectionError(.result, "the notice fixed rules \(notice.rulesVersion) (SHA-256 \(notice.rulesSHA256.prefix(16))…); these are \(rules.version) (\(rules.sha256.prefix(16))…)",
+                                  hint: "record under the rules the inspection was announced with: --rules FILE of that hash")
+        }
+        try await checkCentral(bundle, province: province)
         let findings = BureauFindings(document, rules: rules)
         let stored = StoredInspection(inspectionID: document.inspectionID, province: province, origin: document.origin, treeSize: document.treeSize,
                                       root: document.root, bundleSHA256: document.bundleSHA256, comparedOn: document.comparedOn,
@@ -54,5 +64,23 @@ public struct ResultRecorder: Sendable {
                                       findingCount: findings.findings.count, findings: String(decoding: CanonicalJSON.encode(findings.json), as: UTF8.self))
         let recorded = try await store.recordInspection(stored)
         return Outcome(inspection: stored, findings: findings, recorded: recorded)
+    }
+
+    /// The central register's copies in the bundle are HQ's register's at the size the bundle
+    /// names: the bundle's trailing digest is not a signature, so they are read again.
+    func checkCentral(_ bundle: VerifiedBundle, province: String) async throws {
+        guard let size = bundle.registerSize else { return }
+        guard let register else {
+            throw InspectionError(.result, "the bundle holds the central register's records and no register is at hand to check them", hint: "record at HQ")
+        }
+        let keys = Set(bundle.records.map { "\($0.category)/\($0.id)" })
+        guard size <= (try await register.size(province: province)) else {
+            throw InspectionError(.result, "the bundle names central register size \(size) of \(province); HQ's register holds less", hint: "the bundle was not made at this HQ")
+        }
+        let held = try await CentralRegister.records(register, province: province, size: size, keys: keys)
+        for record in bundle.records where held["\(record.category)/\(record.id)"] != record.central {
+            throw InspectionError(.result, "the bundle's copy of the central register's \(record.category) \(record.id) is not HQ's register's at size \(size): the bundle was edited",
+                                  hint: "do not record this result; bundle again at HQ")
+        }
     }
 }

@@ -3,7 +3,7 @@ public import LedgerCore
 /// One pass over a log's entries [0, n) in order: each record key's latest entry, for the keys a
 /// notice can sample (its strata's categories and its claimed fixes). Memory is one small item
 /// per such key, never the entries (Protocol/inspection.md §1).
-public struct RecordScan {
+public struct RecordScan: Sendable {
     /// A record of the population: the latest entry of its key is an upsert in scope.
     public struct Member: Sendable, Equatable {
         public var category: String
@@ -19,9 +19,11 @@ public struct RecordScan {
         }
     }
 
+    /// Keys compare as UTF-8 bytes, as the spec says: Swift's `String` equality would merge
+    /// canonically equivalent ids (é and e + U+0301) that are two records.
     struct Key: Hashable {
-        var category: String
-        var id: String
+        var category: [UInt8]
+        var id: [UInt8]
     }
 
     struct Latest {
@@ -32,15 +34,15 @@ public struct RecordScan {
 
     let notice: InspectionNotice
     let categories: Set<String>
-    let claims: Set<String>
+    let claims: Set<[UInt8]>
     private var latest: [Key: Latest] = [:]
     public private(set) var size: UInt64 = 0
 
     public init(notice: InspectionNotice) {
         self.notice = notice
         let fixed = notice.count(of: InspectionNotice.fixedStratum) > 0
-        claims = fixed ? Set(notice.fixedClaims) : []
-        categories = Set(notice.strata.map(\.name)).union(claims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
+        claims = fixed ? Set(notice.fixedClaims.map { Array($0.utf8) }) : []
+        categories = Set(notice.strata.map(\.name)).union(fixed ? notice.fixedClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) } : [])
     }
 
     /// Adds the next entry (index `size`); returns it parsed.
@@ -54,7 +56,7 @@ public struct RecordScan {
         size += 1
         guard categories.contains(category) else { return value }
         let live = value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue
-        latest[Key(category: category, id: id)] = Latest(index: index, live: live, inScope: Self.inScope(value, from: notice.scopeFrom))
+        latest[Key(category: Array(category.utf8), id: Array(id.utf8))] = Latest(index: index, live: live, inScope: Self.inScope(value, from: notice.scopeFrom))
         return value
     }
 
@@ -67,20 +69,28 @@ public struct RecordScan {
         return !Array(date.utf8).lexicographicallyPrecedes(Array(from.utf8))
     }
 
+    /// Whether the log (before the draw point) holds `category/id` as a current record; nil when
+    /// `category` is not one the scan reads.
+    public func holds(category: String, id: String) -> Bool? {
+        guard categories.contains(category) else { return nil }
+        return latest[Key(category: Array(category.utf8), id: Array(id.utf8))]?.live == true
+    }
+
     /// The population with each member's stratum: a claimed fix in the `fixed` stratum (when the
     /// notice has one), else its category's stratum, in log order.
     public func members() -> [Member] {
         latest.compactMap { key, latest in
             guard latest.live, latest.inScope else { return nil }
+            let category = String(decoding: key.category, as: UTF8.self)
             let stratum: String
-            if claims.contains("\(key.category)/\(key.id)") {
+            if claims.contains(key.category + [UInt8(ascii: "/")] + key.id) {
                 stratum = InspectionNotice.fixedStratum
-            } else if key.category != InspectionNotice.fixedStratum, notice.count(of: key.category) > 0 {
-                stratum = key.category
+            } else if category != InspectionNotice.fixedStratum, notice.count(of: category) > 0 {
+                stratum = category
             } else {
                 return nil
             }
-            return Member(category: key.category, id: key.id, index: latest.index, stratum: stratum)
+            return Member(category: category, id: String(decoding: key.id, as: UTF8.self), index: latest.index, stratum: stratum)
         }.sorted { $0.index < $1.index }
     }
 }

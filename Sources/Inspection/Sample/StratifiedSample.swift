@@ -46,10 +46,6 @@ public enum StratifiedSample {
             self.name = name
         }
 
-        /// The same draw, whatever the names say.
-        func sameDraw(as other: Item) -> Bool {
-            (stratum, rank, category, id, index, key) == (other.stratum, other.rank, other.category, other.id, other.index, other.key)
-        }
     }
 
     /// Per stratum, in the notice's order, its `count` members of smallest key (ties: category,
@@ -75,7 +71,7 @@ public enum StratifiedSample {
 
     static func precedes(_ a: Item, _ b: Item) -> Bool {
         if a.key != b.key { return a.key < b.key }
-        if a.category != b.category { return Array(a.category.utf8).lexicographicallyPrecedes(Array(b.category.utf8)) }
-        return Array(a.id.utf8).lexicographicallyPrecedes(Array(b.id.utf8))
+        if !a.category.utf8.elementsEqual(b.category.utf8) { return a.category.utf8.lexicographicallyPrecedes(b.category.utf8) }
+        return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
     }
 }

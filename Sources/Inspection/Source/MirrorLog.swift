@@ -30,11 +30,22 @@ public struct MirrorLog: InspectedLog {
         try await mirror.consistencyProof(from: oldSize, to: newSize)
     }
 
-    /// One pass over the register's state in key order, keeping the keys asked for (a hash join:
-    /// memory follows the sample, not the register).
+    /// The central register's records of `keys` at its current size; nil when HQ has imported
+    /// no register of the province (then the first comparison is not made, rather than every
+    /// record reading as missing centrally).
     public func centralRecords(keys: Set<String>) async throws -> (size: UInt64, records: [String: [UInt8]])? {
         guard let register else { return nil }
         let size = try await register.size(province: province)
+        guard size > 0 else { return nil }
+        return (size, try await CentralRegister.records(register, province: province, size: size, keys: keys))
+    }
+}
+
+/// Reading the central register for an inspection.
+public enum CentralRegister {
+    /// One pass over the register's state at `size` in key order, keeping the keys asked for
+    /// (`category/id`; a hash join: memory follows the sample, not the register).
+    public static func records(_ register: any RegisterStore, province: String, size: UInt64, keys: Set<String>) async throws -> [String: [UInt8]] {
         var found: [String: [UInt8]] = [:]
         var after: StateKey?
         while found.count < keys.count {
@@ -45,7 +56,6 @@ public struct MirrorLog: InspectedLog {
             guard let last = page.last, page.count == 4_096 else { break }
             after = last.key
         }
-        return (size, found)
+        return found
     }
 }
-

@@ -64,21 +64,19 @@ struct InspectAnnounce: OperatorCommand {
                                           scopeFrom: scopeFrom ?? Announcement.scopeFrom(rules: rulesFile, day: today), rulesVersion: rulesFile.version,
                                           rulesSHA256: rulesFile.sha256, commitment: InspectionNotice.commitment(secret: secret), announcedOn: today)
         try Announcement.writeSecret(secret, to: URL(fileURLWithPath: secretOut))
-        do {
-            let index = try await storage.with { data in
-                guard let enrolment = try await data.registry.enrolment(province: notice.province) else {
-                    throw HQStorageError(.notEnrolled, "province \(notice.province) is not enrolled at HQ", hint: "enrol it first with `creditsync hq enroll`")
-                }
-                let feed = try await data.feed(of: enrolment)
-                return try await Announcement.append(notice, to: feed, signer: try data.keys.feedSigner(province: notice.province, suite: enrolment.suite), now: Date())
+        let index = try await storage.with { data in
+            guard let enrolment = try await data.registry.enrolment(province: notice.province) else {
+                try? FileManager.default.removeItem(atPath: secretOut)  // nothing was announced
+                throw HQStorageError(.notEnrolled, "province \(notice.province) is not enrolled at HQ", hint: "enrol it first with `creditsync hq enroll`")
             }
-            Output.line("announced inspection \(inspectionID) to \(notice.province): feed entry \(index), commitment \(notice.commitment.prefix(16))…")
-            Output.line("  strata: \(notice.strata.map { "\($0.name)=\($0.count)" }.joined(separator: ",")); in scope from \(notice.scopeFrom); rules \(notice.rulesVersion)")
-            Output.line("  secret in \(secretOut): keep it at HQ; `inspect plan` reveals it after the province's next sync")
-        } catch {
-            try? FileManager.default.removeItem(atPath: secretOut)
-            throw error
+            let feed = try await data.feed(of: enrolment)
+            // Kept whatever happens from here: once the append may have committed, the secret is
+            // the only way to plan this inspection.
+            return try await Announcement.append(notice, to: feed, signer: try data.keys.feedSigner(province: notice.province, suite: enrolment.suite), now: Date())
         }
+        Output.line("announced inspection \(inspectionID) to \(notice.province): feed entry \(index), commitment \(notice.commitment.prefix(16))…")
+        Output.line("  strata: \(notice.strata.map { "\($0.name)=\($0.count)" }.joined(separator: ",")); in scope from \(notice.scopeFrom); rules \(notice.rulesVersion)")
+        Output.line("  secret in \(secretOut): keep it at HQ; `inspect plan` reveals it after the province's next sync")
     }
 
     static func parse(_ text: String) throws -> [InspectionNotice.Stratum] {

@@ -73,7 +73,7 @@ struct InspectCompare: OperatorCommand {
         try InspectFiles.write(Array(report.html().utf8), to: directory.appendingPathComponent("report.html").path)
         try InspectFiles.write(try SignedResult.sign(document, with: signer) + [0x0A], to: directory.appendingPathComponent("comparison.json").path)
         var rejected = false
-        for (file, rejections) in [(archive, findings.rejections), (onsite ?? "", reality?.rejections ?? []),
+        for (file, rejections) in [(archive, findings.rejections), (archive, comparison.archiveRejections), (onsite ?? "", reality?.rejections ?? []),
                                    (onsite ?? "", comparison.rejections), (checklist ?? "", answered?.rejections ?? [])] {
             for rejection in rejections {
                 Output.error("\(file):\(rejection.line): \(rejection.reason)")

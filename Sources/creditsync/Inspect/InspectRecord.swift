@@ -39,7 +39,7 @@ struct InspectRecord: OperatorCommand {
             let trust = try InspectionTrust(enrolments: try await data.registry.enrolments(), cosignerKeys: SuiteID.allCases.map { data.keys.cosignerKey(for: $0) },
                                             feedKey: { try data.keys.feedVerifierKey(province: $0, suite: $1) }, now: Date())
             let recorder = ResultRecorder(inspectionKey: data.keys.inspection.verifierKey, trust: trust, rules: rulesFile, resolve: Suites.named,
-                                          cosigners: Cosignatures.verifier(forKey:))
+                                          cosigners: Cosignatures.verifier(forKey:), register: data.storage.register)
             return try await recorder.record(result: Array(text.utf8), bundle: URL(fileURLWithPath: bundle), into: data.storage.audits, now: Date())
         }
         let inspection = outcome.inspection

@@ -69,7 +69,13 @@ struct HQInspectionSource {
 /// Reads a small text input file (a checkpoint, a key) for a command-line option.
 enum InputText {
     static func read(_ path: String, option: String, limit: Int = 1 << 20) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read at most one byte past the limit: a larger file is refused without reading it all.
+        let data: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
             throw InspectionError(.usage, "cannot read \(option) \(path)", hint: "check the file name and its permissions")
         }
         guard data.count <= limit, let text = String(data: data, encoding: .utf8) else {

@@ -13,7 +13,7 @@ import sys
 
 DOMAIN = b"creditsync/inspection/v2"
 COMMITMENT_DOMAIN = b"creditsync/inspection/commitment/v2"
-DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def sha256(data):
@@ -43,7 +43,7 @@ def compute(case):
         decision = entry.get("fields", {}).get("decision_date")
         if not isinstance(decision, str):
             decision = entry.get("occurred_at")
-        if isinstance(decision, str) and DATE.match(decision) and decision.encode() < scope_from.encode():
+        if isinstance(decision, str) and DATE.fullmatch(decision) and decision.encode() < scope_from.encode():
             continue
         claim = category + "/" + record_id
         if claim in claims:
