@@ -104,7 +104,7 @@ struct InspectionStory {
             offset == 1 ? "\(item.id),否,整改方案未明确责任人" : "\(item.id),是,"
         }.joined(separator: "\r\n") + "\r\n"
         try Data(answersText.utf8).write(to: directory.appendingPathComponent("checklist.csv"))
-        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(try Data(contentsOf: archiveURL))),
+        let comparison = try InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(try Data(contentsOf: archiveURL))),
                                               onsite: try OnsiteCSV(bytes: Array(try Data(contentsOf: directory.appendingPathComponent("onsite.csv")))))
         let answers = try checklist.answers(Array(answersText.utf8)).answers
         let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(bundleURL), comparison: comparison,
@@ -132,8 +132,8 @@ struct InspectionStory {
                                       cosigners: Cosignatures.verifier(forKey:), register: data.storage.register)
         let outcome = try await recorder.record(result: signed, bundle: bundleURL, into: data.storage.audits, now: Date())
         try await data.storage.close()
-        narrator.say(zh: "登记检查 \(outcome.inspection.inspectionID)：广东省问题 \(outcome.inspection.findingCount) 条（规则版本 \(outcome.inspection.rulesVersion)），计入对该省的评价",
-                     en: "recorded inspection \(outcome.inspection.inspectionID): \(outcome.inspection.findingCount) findings of Guangdong (rules \(outcome.inspection.rulesVersion)), counted in its evaluation")
+        narrator.say(zh: "登记检查 \(outcome.inspection.inspectionID)：广东省问题 \(outcome.inspection.findingCount) 条（规则版本 \(outcome.inspection.rulesVersion)），列入该省月度问题清单，纳入半年和年度评估",
+                     en: "recorded inspection \(outcome.inspection.inspectionID): \(outcome.inspection.findingCount) findings of Guangdong (rules \(outcome.inspection.rulesVersion)), listed in its monthly problem list and weighed in the half-yearly and yearly evaluation")
         for (rule, count) in Dictionary(grouping: outcome.findings.findings, by: { $0.rule }).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
             narrator.show("\(rule): \(count)")
         }

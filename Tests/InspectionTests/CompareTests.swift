@@ -69,7 +69,7 @@ struct CompareTests {
 
             """.utf8))
         #expect(onsite.rows.count == 4 && onsite.rejections.map(\.line) == [5])
-        let comparison = InspectionComparison(bundle: bundle, archive: archive, onsite: onsite)
+        let comparison = try InspectionComparison(bundle: bundle, archive: archive, onsite: onsite)
         let kinds = comparison.rows.map(\.kind)
         #expect(Array(kinds.prefix(5)) == [.match, .match, .differs, .match, .archiveOnly])
         #expect(comparison.rows[2].systemValue == Self.field(registration, "legal_rep"))
@@ -82,7 +82,7 @@ struct CompareTests {
         #expect(comparison.rejections.map(\.reason) == ["admin_penalty/NOT-SAMPLED-1 is not a sampled record",
                                                         "registration/\(registration.id) has an on-site finding already: one row per record"])
         let withUnsampled = try ArchiveCSV(bytes: Array((csv + "admin_penalty,\(heldOnly),,,\ntrademark,TM-1,,,\n").utf8))
-        let second = InspectionComparison(bundle: bundle, archive: withUnsampled)
+        let second = try InspectionComparison(bundle: bundle, archive: withUnsampled)
         #expect(second.archiveRejections.map(\.line) == [7, 8] && second.count(.archiveOnly) == 1)
         #expect(second.archiveRejections[0].reason.contains("is in the system but not sampled")
                 && second.archiveRejections[1].reason.contains("trademark is not a category this inspection sampled"))
@@ -99,7 +99,7 @@ struct CompareTests {
         for record in bundle.records {
             csv += "\(record.category),\(record.id),entity.name,\(record.value["entity"]?["name"]?.stringValue ?? ""),\n"
         }
-        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
+        let comparison = try InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
         #expect(comparison.items.allSatisfy { $0.clean })
         let checklist = try Checklist.bundled()
         let allYes = try checklist.answers(Array(("item,answer,note\n" + checklist.items.map { "\($0.id),是," }.joined(separator: "\n")).utf8))

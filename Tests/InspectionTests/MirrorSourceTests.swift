@@ -38,7 +38,7 @@ struct MirrorSourceTests {
         #expect(bundle.records.first { $0.id == registration.id }?.central != nil)
         #expect(bundle.records.first { $0.id == penalty.id }?.central == nil)
 
-        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array("category,record_id,field,value_seen,note\n".utf8)))
+        let comparison = try InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array("category,record_id,field,value_seen,note\n".utf8)))
         #expect(comparison.rows.contains { $0.kind == .centralDiffers && $0.recordID == registration.id && $0.field == "entity.name" })
         #expect(comparison.rows.contains { $0.kind == .centralMissing && $0.recordID == penalty.id })
         #expect(comparison.items.first { $0.sampled.id == registration.id }?.central == .inconsistent)

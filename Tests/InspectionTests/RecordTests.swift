@@ -31,7 +31,7 @@ struct RecordTests {
         // The archive shows one name differently and holds one decision the system lacks.
         let first = try #require(bundle.records.first)
         let csv = "category,record_id,field,value_seen,note\n\(first.category),\(first.id),entity.name,另一家公司,\nadmin_penalty,PEN-440000-0000001,,,档案有\n"
-        let comparison = InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
+        let comparison = try InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(csv.utf8)))
         let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(bundleURL), comparison: comparison,
                                           checklist: [], comparedOn: "2026-12-07")
         let signed = try SignedResult.sign(document, with: fixture.data.keys.inspection)

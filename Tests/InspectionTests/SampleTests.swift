@@ -28,11 +28,12 @@ struct SampleTests {
         var cases: [Case]
     }
 
-    /// The population of `log` for `notice`, as `RecordScan` reads it.
-    static func members(_ notice: InspectionNotice, _ log: [String]) throws -> [RecordScan.Member] {
-        var scan = RecordScan(notice: notice)
+    /// The population of `log` for `notice`, as `RecordScan` reads it (`runRows`: rows per
+    /// sorted run of its external sort).
+    static func members(_ notice: InspectionNotice, _ log: [String], runRows: Int = 200_000) throws -> [RecordScan.Member] {
+        var scan = RecordScan(notice: notice, runRows: runRows)
         for entry in log { try scan.add(Array(entry.utf8)) }
-        return scan.members()
+        return try scan.members()
     }
 
     @Test("the vectors of Protocol/inspection.md, computed by an independent implementation, are what Swift computes")
@@ -47,6 +48,8 @@ struct SampleTests {
             let seed = StratifiedSample.seed(notice: Array(vector.notice.utf8), secret: secret, noteText: vector.note_text)
             #expect(seed.hex == vector.expected.seed, "\(vector.name): seed")
             let members = try Self.members(notice, vector.log)
+            // The same through runs of two rows each, merged from disk.
+            #expect(try Self.members(notice, vector.log, runRows: 2) == members, "\(vector.name): external sort")
             for member in members {
                 let key = StratifiedSample.key(seed: seed, category: member.category, id: member.id)
                 #expect(UInt64(vector.expected.keys["\(member.category)/\(member.id)"] ?? "", radix: 16) == key, "\(vector.name): key of \(member.id)")
@@ -140,5 +143,25 @@ struct SampleTests {
         var text = String(decoding: good.canonicalBytes, as: UTF8.self)
         text = text.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"x\":1")
         #expect(throws: InspectionError.self) { _ = try InspectionNotice(entry: Array(text.utf8)) }
+    }
+
+    @Test("the external sort finds every key's latest entry, over many runs, as a map of all keys would")
+    func externalSort() throws {
+        let notice = try Self.notice(strata: [.init(name: "admin_penalty", count: 10), .init(name: "registration", count: 10)])
+        var generator = SystemRandomNumberGenerator()
+        var log: [String] = []
+        var latest: [[UInt8]: (index: Int, live: Bool, category: String, id: String)] = [:]
+        for index in 0..<5_000 {
+            let category = ["admin_penalty", "registration", "trademark"][Int.random(in: 0...2, using: &generator)]
+            let id = ["PEN-\(Int.random(in: 0..<700, using: &generator))", "café-\(index % 50)", "cafe\u{301}-\(index % 50)"][Int.random(in: 0...2, using: &generator)]
+            let live = Int.random(in: 0..<5, using: &generator) != 0
+            log.append(#"{"category":"\#(category)","id":"\#(id)","occurred_at":"2025-01-01","op":"\#(live ? "upsert" : "revoke")"}"#)
+            if category != "trademark" { latest[Array(category.utf8) + [0x2F] + Array(id.utf8)] = (index, live, category, id) }
+        }
+        let expected = latest.values.filter(\.live).map { RecordScan.Member(category: $0.category, id: $0.id, index: UInt64($0.index), stratum: $0.category) }
+            .sorted { $0.index < $1.index }
+        #expect(try Self.members(notice, log, runRows: 97) == expected)
+        #expect(try Self.members(notice, log) == expected)
+        #expect(expected.count > 500)
     }
 }

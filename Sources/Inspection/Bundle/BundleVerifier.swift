@@ -18,8 +18,8 @@ public struct VerifiedBundle: Sendable {
     public var point: DrawScan.DrawPoint
     /// The size of HQ's central register the records' `central` members were read at (nil: none).
     public var registerSize: UInt64?
-    /// The log's records before the draw point, of the categories the notice samples.
-    public var system: RecordScan
+    /// The bundle file, for a second pass over its log (`currentRecords(among:)`).
+    public var url: URL
     public var entries: UInt64
 }
 
@@ -45,7 +45,8 @@ public enum BundleVerifier {
                 state = try Reading(header: bytes, trust: trust, resolve: resolve, cosigners: cosigners)
             }
         }
-        guard let state else { throw InspectionError.verification("the bundle is empty") }
+        guard var state else { throw InspectionError.verification("the bundle is empty") }
+        state.url = url
         return try state.finish()
     }
 
@@ -57,6 +58,7 @@ public enum BundleVerifier {
         let logKeys: [String]
         let latestSize: UInt64
         let feed: VerifiedCheckpoint
+        var url = URL(fileURLWithPath: "/")
         var records: [BundleRecord] = []
         var scan: DrawScan
         var frontier = MerkleFrontier()
@@ -255,7 +257,35 @@ public enum BundleVerifier {
                 throw InspectionError.verification("the plan in the bundle is not the plan drawn again from its log")
             }
             return VerifiedBundle(plan: plan, checkpoint: checkpoint, suite: suite.id, records: records, receipts: receipts, logKeys: logKeys,
-                                  latestSize: latestSize, point: drawn.point, registerSize: header.registerSize, system: scan.population, entries: frontier.size)
+                                  latestSize: latestSize, point: drawn.point, registerSize: header.registerSize, url: url, entries: frontier.size)
         }
+    }
+}
+
+extension VerifiedBundle {
+    /// Which of `keys` (`category/id` as UTF-8 bytes) the province's log holds as current records
+    /// before the draw point: one more pass over the bundle's log lines, tracking those keys only
+    /// (a hash join: memory follows `keys`, not the log).
+    public func currentRecords(among keys: Set<[UInt8]>) throws -> Set<[UInt8]> {
+        guard !keys.isEmpty else { return [] }
+        var live: [[UInt8]: Bool] = [:]
+        var line = 0
+        let skip = 1 + records.count
+        try BundleFile.readLines(url) { bytes in
+            line += 1
+            let index = line - skip - 1
+            guard index >= 0, UInt64(index) < point.size,
+                  let value = try? JSONParser.parse(bytes), let category = value["category"]?.stringValue, let id = value["id"]?.stringValue else { return }
+            let key = Array(category.utf8) + [0x2F] + Array(id.utf8)
+            if keys.contains(key) { live[key] = value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue }
+        }
+        return Set(live.filter(\.value).keys)
+    }
+
+    /// The categories the notice samples (its strata's and its claimed fixes').
+    public var sampledCategories: Set<String> {
+        let notice = plan.notice
+        let fixed = notice.count(of: InspectionNotice.fixedStratum) > 0
+        return Set(notice.strata.map(\.name)).union(fixed ? notice.fixedClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) } : [])
     }
 }

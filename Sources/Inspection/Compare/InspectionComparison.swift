@@ -78,18 +78,22 @@ public struct InspectionComparison: Sendable {
 
     public func count(_ kind: Kind) -> Int { rows.lazy.filter { $0.kind == kind }.count }
 
-    public init(bundle: VerifiedBundle, archive: ArchiveCSV, onsite: OnsiteCSV? = nil) {
+    public init(bundle: VerifiedBundle, archive: ArchiveCSV, onsite: OnsiteCSV? = nil) throws {
         var byKey: [[UInt8]: BundleRecord] = [:]
         for record in bundle.records { byKey[Self.key(record.category, record.id)] = record }
         let names = Dictionary(bundle.plan.sample.map { (Self.key($0.category, $0.id), $0.name) }, uniquingKeysWith: { first, _ in first })
         var archiveVerdict: [[UInt8]: Verdict] = [:]
 
-        // The system against the archive.
+        // The system against the archive. Rows about records that were not sampled: whether the
+        // system holds them, from one more pass over the bundle's log.
+        let sampledCategories = bundle.sampledCategories
+        let unsampled = Set(archive.rows.map { Self.key($0.category, $0.recordID) }.filter { byKey[$0] == nil })
+        let current = try bundle.currentRecords(among: unsampled)
         for row in archive.rows {
             let key = Self.key(row.category, row.recordID)
             guard let record = byKey[key] else {
                 // Not sampled: in the archive, not in the system only when the log says so.
-                switch bundle.system.holds(category: row.category, id: row.recordID) {
+                switch sampledCategories.contains(row.category) ? current.contains(key) : nil {
                 case false?:
                     rows.append(Row(kind: .archiveOnly, uscc: "", name: "", category: row.category, recordID: row.recordID, field: row.field,
                                     systemValue: "", archiveValue: row.valueSeen, note: row.note, index: nil, line: row.line))

@@ -56,7 +56,9 @@ public struct InspectionPlan: Sendable, Equatable {
                                   hint: "the province has not applied the notice yet: wait for its next sync, or draw at a later checkpoint")
         }
         let seed = StratifiedSample.seed(notice: noticeBytes, secret: secret, noteText: DrawScan.noteText(origin: checkpoint.checkpoint.origin, point: point))
-        let (sample, population) = StratifiedSample.draw(notice: notice, seed: seed, members: scan.population.members())
+        var selection = StratifiedSample.Selection(notice: notice, seed: seed)
+        try scan.population.forEachMember { selection.add($0) }
+        let (sample, population) = selection.result()
         return InspectionPlan(notice: notice, noticeBytes: noticeBytes, evidence: evidence, point: point, checkpointText: checkpoint.text,
                               checkpoint: checkpoint.checkpoint, secret: secret, seed: seed, population: population, sample: sample)
     }

@@ -1,8 +1,10 @@
 public import LedgerCore
 
 /// One pass over a log's entries [0, n) in order: each record key's latest entry, for the keys a
-/// notice can sample (its strata's categories and its claimed fixes). Memory is one small item
-/// per such key, never the entries (Protocol/inspection.md §1).
+/// notice can sample (its strata's categories and its claimed fixes). Keys compare as UTF-8
+/// bytes (Swift's `String` equality would merge canonically equivalent ids, é and e + U+0301,
+/// that are two records). The latest entries are found by an external sort (`KeyRuns`): memory
+/// does not grow with the log (Protocol/inspection.md §1, §3). A scan is used once, by one task.
 public struct RecordScan: Sendable {
     /// A record of the population: the latest entry of its key is an upsert in scope.
     public struct Member: Sendable, Equatable {
@@ -19,27 +21,16 @@ public struct RecordScan: Sendable {
         }
     }
 
-    /// Keys compare as UTF-8 bytes, as the spec says: Swift's `String` equality would merge
-    /// canonically equivalent ids (é and e + U+0301) that are two records.
-    struct Key: Hashable {
-        var category: [UInt8]
-        var id: [UInt8]
-    }
-
-    struct Latest {
-        var index: UInt64
-        var live: Bool
-        var inScope: Bool
-    }
-
     let notice: InspectionNotice
     let categories: Set<String>
     let claims: Set<[UInt8]>
-    private var latest: [Key: Latest] = [:]
+    private let runs: KeyRuns
     public private(set) var size: UInt64 = 0
 
-    public init(notice: InspectionNotice) {
+    /// `runRows`: rows sorted in memory before a run is written (tests use small runs).
+    public init(notice: InspectionNotice, runRows: Int = 200_000) {
         self.notice = notice
+        runs = KeyRuns(runRows: runRows)
         let fixed = notice.count(of: InspectionNotice.fixedStratum) > 0
         claims = fixed ? Set(notice.fixedClaims.map { Array($0.utf8) }) : []
         categories = Set(notice.strata.map(\.name)).union(fixed ? notice.fixedClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) } : [])
@@ -56,7 +47,8 @@ public struct RecordScan: Sendable {
         size += 1
         guard categories.contains(category) else { return value }
         let live = value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue
-        latest[Key(category: Array(category.utf8), id: Array(id.utf8))] = Latest(index: index, live: live, inScope: Self.inScope(value, from: notice.scopeFrom))
+        let flags = (live ? KeyRuns.live : 0) | (Self.inScope(value, from: notice.scopeFrom) ? KeyRuns.inScope : 0)
+        try runs.add(KeyRuns.Row(key: KeyRuns.key(category: category.utf8, id: id.utf8), index: index, flags: flags))
         return value
     }
 
@@ -69,28 +61,29 @@ public struct RecordScan: Sendable {
         return !Array(date.utf8).lexicographicallyPrecedes(Array(from.utf8))
     }
 
-    /// Whether the log (before the draw point) holds `category/id` as a current record; nil when
-    /// `category` is not one the scan reads.
-    public func holds(category: String, id: String) -> Bool? {
-        guard categories.contains(category) else { return nil }
-        return latest[Key(category: Array(category.utf8), id: Array(id.utf8))]?.live == true
-    }
-
-    /// The population with each member's stratum: a claimed fix in the `fixed` stratum (when the
-    /// notice has one), else its category's stratum, in log order.
-    public func members() -> [Member] {
-        latest.compactMap { key, latest in
-            guard latest.live, latest.inScope else { return nil }
-            let category = String(decoding: key.category, as: UTF8.self)
+    /// Calls `body` with each member of the population and its stratum: a claimed fix in the
+    /// `fixed` stratum (when the notice has one), else its category's stratum; in key order.
+    public func forEachMember(_ body: (Member) throws -> Void) throws {
+        try runs.forEachLatest { row in
+            guard row.flags & KeyRuns.live != 0, row.flags & KeyRuns.inScope != 0 else { return }
+            let (categoryBytes, idBytes) = KeyRuns.split(row.key)
+            let category = String(decoding: categoryBytes, as: UTF8.self)
             let stratum: String
-            if claims.contains(key.category + [UInt8(ascii: "/")] + key.id) {
+            if claims.contains(Array(categoryBytes) + [UInt8(ascii: "/")] + Array(idBytes)) {
                 stratum = InspectionNotice.fixedStratum
             } else if category != InspectionNotice.fixedStratum, notice.count(of: category) > 0 {
                 stratum = category
             } else {
-                return nil
+                return
             }
-            return Member(category: category, id: String(decoding: key.id, as: UTF8.self), index: latest.index, stratum: stratum)
-        }.sorted { $0.index < $1.index }
+            try body(Member(category: category, id: String(decoding: idBytes, as: UTF8.self), index: row.index, stratum: stratum))
+        }
+    }
+
+    /// The population, in log order (small logs: tests and vectors).
+    public func members() throws -> [Member] {
+        var members: [Member] = []
+        try forEachMember { members.append($0) }
+        return members.sorted { $0.index < $1.index }
     }
 }

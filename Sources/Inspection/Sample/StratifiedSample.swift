@@ -51,22 +51,48 @@ public enum StratifiedSample {
     /// Per stratum, in the notice's order, its `count` members of smallest key (ties: category,
     /// then id, as bytes), ranked from 1; and how many members each stratum had.
     public static func draw(notice: InspectionNotice, seed: [UInt8], members: [RecordScan.Member]) -> (sample: [Item], population: [String: Int]) {
-        var byStratum: [String: [Item]] = [:]
-        for member in members {
-            byStratum[member.stratum, default: []].append(Item(stratum: member.stratum, rank: 0, category: member.category, id: member.id,
-                                                               index: member.index, key: key(seed: seed, category: member.category, id: member.id)))
-        }
-        var sample: [Item] = []
+        var selection = Selection(notice: notice, seed: seed)
+        for member in members { selection.add(member) }
+        return selection.result()
+    }
+
+    /// The `count` smallest keys of each stratum, kept as members stream by: memory follows the
+    /// sample, not the population.
+    public struct Selection {
+        let notice: InspectionNotice
+        let seed: [UInt8]
+        var kept: [String: [Item]] = [:]
         var population: [String: Int] = [:]
-        for stratum in notice.strata {
-            let candidates = byStratum[stratum.name] ?? []
-            population[stratum.name] = candidates.count
-            for (offset, var item) in candidates.sorted(by: precedes).prefix(stratum.count).enumerated() {
-                item.rank = offset + 1
-                sample.append(item)
+
+        public init(notice: InspectionNotice, seed: [UInt8]) {
+            self.notice = notice
+            self.seed = seed
+        }
+
+        public mutating func add(_ member: RecordScan.Member) {
+            let count = notice.count(of: member.stratum)
+            guard count > 0 else { return }
+            population[member.stratum, default: 0] += 1
+            kept[member.stratum, default: []].append(Item(stratum: member.stratum, rank: 0, category: member.category, id: member.id,
+                                                          index: member.index, key: StratifiedSample.key(seed: seed, category: member.category, id: member.id)))
+            if kept[member.stratum]!.count >= 2 * count + 64 {
+                kept[member.stratum]!.sort(by: StratifiedSample.precedes)
+                kept[member.stratum]!.removeLast(kept[member.stratum]!.count - count)
             }
         }
-        return (sample, population)
+
+        public func result() -> (sample: [Item], population: [String: Int]) {
+            var sample: [Item] = []
+            var population: [String: Int] = [:]
+            for stratum in notice.strata {
+                population[stratum.name] = self.population[stratum.name] ?? 0
+                for (offset, var item) in (kept[stratum.name] ?? []).sorted(by: StratifiedSample.precedes).prefix(stratum.count).enumerated() {
+                    item.rank = offset + 1
+                    sample.append(item)
+                }
+            }
+            return (sample, population)
+        }
     }
 
     static func precedes(_ a: Item, _ b: Item) -> Bool {

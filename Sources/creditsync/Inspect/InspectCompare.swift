@@ -63,7 +63,7 @@ struct InspectCompare: OperatorCommand {
         let reality = try onsite.map { try OnsiteCSV(bytes: try Self.bytes($0, option: "--onsite")) }
         let items = try checklistItems.map { try Checklist(bytes: try Self.bytes($0, option: "--checklist-items")) } ?? Checklist.bundled()
         let answered = try checklist.map { try items.answers(try Self.bytes($0, option: "--checklist")) }
-        let comparison = InspectionComparison(bundle: bundle, archive: findings, onsite: reality)
+        let comparison = try InspectionComparison(bundle: bundle, archive: findings, onsite: reality)
         let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(url), comparison: comparison,
                                           checklist: answered?.answers ?? [], comparedOn: date ?? ChinaDay.of(Date()))
         let report = ComparisonReport(document: document, language: language)

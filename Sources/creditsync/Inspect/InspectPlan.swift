@@ -17,11 +17,7 @@ struct InspectPlan: OperatorCommand {
             """
     )
 
-    @Option(help: "HQ's data directory (embedded SQLite).")
-    var data: String?
-
-    @Option(help: "HQ's PostgreSQL database, postgres://USER@HOST:PORT/DB.")
-    var database: String?
+    @OptionGroup var storage: HQStorageOptions
 
     @Option(help: "The province's division code.")
     var province: String
@@ -35,14 +31,9 @@ struct InspectPlan: OperatorCommand {
     @Option(help: "Where to write the plan.")
     var out: String = "plan.json"
 
-    func validate() throws {
-        guard (data == nil) != (database == nil) else { throw ValidationError("give exactly one of --data DIR and --database URL") }
-    }
-
     func execute() async throws {
         let secret = try Announcement.readSecret(URL(fileURLWithPath: secret))
-        let location: HQData.Location = database.map { .database($0) } ?? .directory(URL(fileURLWithPath: data ?? "."))
-        let plan = try await HQInspectionSource.with(location, province: province) { source in
+        let plan = try await HQInspectionSource.with(storage.location, province: province) { source in
             guard let feed = try await source.storage.existingFeed(province: source.enrolment.province) else {
                 throw InspectionError(.usage, "HQ has no feed of \(province) yet", hint: "announce the inspection first with `creditsync inspect announce`")
             }
