@@ -43,7 +43,7 @@ struct HeldRiskTests {
         #expect(held.count == 3 && held.allSatisfy { heldAt[$0.changeID] == $0.heldAt })
         var status = try await HQStatus.gather(harness.hqData, now: Date())
         #expect(status.heldRisk.count == 3 && status.heldRisk.oldest != nil)
-        try await harness.withHQ { hq in
+        try await harness.withRouter { hq in
             let metrics = try await hq.operatorRequest("/metrics").body
             #expect(metrics.contains("creditsync_hq_risk_held_items 3"), "\(metrics)")
         }

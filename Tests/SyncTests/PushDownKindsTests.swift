@@ -146,7 +146,7 @@ struct FeedViewTests {
         let feedSigner = try harness.hqData.keys.feedSigner(province: "440000", suite: .sha256Ed25519)
         let verifier = FeedVerifier(province: "440000", suite: ledger.suite, feedKey: try ledger.suite.signatures.verifier(name: origin, publicKey: feedSigner.publicKey))
         let hqVerifier = try Cosignatures.verifier(forKey: harness.hqKey)
-        let body = try await harness.withHQ { hq in try await hq.request(.GET, FeedAPI.feedPath("440000") + "?from=0", as: "440000").body }
+        let body = try await harness.withRouter { hq in try await hq.request(.GET, FeedAPI.feedPath("440000") + "?from=0", as: "440000").body }
         let (header, entries) = try FeedDeliveryBody.parse(Array(body.utf8))
         let delivered = try verifier.verify(header: header, entries: entries, cursor: nil).checkpoint
         func check(_ header: FeedDeliveryHeader) async -> FeedErrorCode? {
