@@ -148,7 +148,7 @@ struct PostgresFeed: FeedStore {
                                      hint: "cosign a checkpoint HQ delivered")
             }
             try await connection.run("""
-                INSERT INTO feed_cosignature (province, size, cosigner, key_id, time, signature_line)
+                INSERT INTO feed_receipt (province, size, cosigner, key_id, time, signature_line)
                 VALUES (\(province), \(key), \(signature.name), \(Int64(signature.keyID)), \(at), \(signature.line))
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
@@ -158,7 +158,7 @@ struct PostgresFeed: FeedStore {
     func cosignatures() async throws -> [StoredReceipt] {
         var receipts: [StoredReceipt] = []
         for try await (size, cosigner, keyID, time, line) in try await client.query("""
-            SELECT size, cosigner, key_id, time, signature_line FROM feed_cosignature
+            SELECT size, cosigner, key_id, time, signature_line FROM feed_receipt
             WHERE province = \(province) ORDER BY size DESC, time DESC, cosigner, key_id
             """, logger: logger).decode((Int64, String, Int64, Int64, String).self) {
             receipts.append(StoredReceipt(size: try PostgresValue.size(size), cosigner: cosigner, keyID: UInt32(truncatingIfNeeded: keyID),

@@ -338,6 +338,14 @@ enum PostgresSchema {
             CREATE INDEX inspection_by_province ON inspection (province, recorded_at);
             CREATE TRIGGER inspection_kept BEFORE UPDATE OR DELETE ON inspection FOR EACH ROW EXECUTE FUNCTION creditsync_kept();
             """),
+        Migration(version: 7, name: "one table naming scheme: feed_receipt", sql: """
+            -- One naming scheme across the drivers (issue 24): a PostgreSQL table is its role's
+            -- prefix and the SQLite table of that role (mirror_entry ~ entry, mirror_receipt ~
+            -- receipt). A feed's cosignatures by its province are its receipts, as SQLite keeps them.
+            ALTER TABLE feed_cosignature RENAME TO feed_receipt;
+            ALTER TRIGGER feed_cosignature_kept ON feed_receipt RENAME TO feed_receipt_kept;
+            ALTER TRIGGER feed_cosignature_no_truncate ON feed_receipt RENAME TO feed_receipt_no_truncate;
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
