@@ -38,6 +38,14 @@ struct DrawTests {
         })
     }
 
+    @Test("an acknowledgement of a feed checkpoint HQ never signed, written in advance, does not block the draw")
+    func madeUpAcknowledgement() async throws {
+        let fixture = try await InspectionFixture.make(records: 80, madeUpAcknowledgement: true)
+        let plan = try await fixture.plan()
+        #expect(plan.point.size == fixture.checkpoint.size && plan.point.size == fixture.recordsCheckpoint.size + 2)
+        _ = try fixture.verify(try await fixture.bundle(plan))
+    }
+
     @Test("an acknowledgement without the province's nonce is not a draw point")
     func acknowledgementWithoutNonce() async throws {
         let fixture = try await InspectionFixture.make(records: 60, nonce: false)
@@ -64,7 +72,7 @@ struct DrawTests {
         evidence = fixture.evidence
         evidence.noticeIndex = 1
         await #expect(performing: { try await fixture.plan(evidence: evidence) }, throws: {
-            ($0 as? InspectionError)?.codeValue == .order && ($0 as? InspectionError)?.message.contains("after entry 1") == true
+            ($0 as? InspectionError)?.codeValue == .order && ($0 as? InspectionError)?.message.contains("the delivery that brought feed entry 1") == true
         })
         // A feed checkpoint HQ signed that is not the one the province acknowledged (the notice and another entry).
         let suite = Suite.sha256Ed25519
@@ -74,7 +82,9 @@ struct DrawTests {
                                                  with: fixture.feedSigner)
         evidence = InspectionPlan.Evidence(noticeIndex: 0, feedCheckpoint: larger.text,
                                            noticeProof: try MerkleProofs(hasher: suite.treeHasher).inclusionProof(index: 0, size: 2, reader: tree))
-        try await Self.refused(fixture, try await fixture.plan(evidence: evidence), code: .order, "names feed checkpoint 1")
+        await #expect(performing: { try await fixture.plan(evidence: evidence) }, throws: {
+            ($0 as? InspectionError)?.codeValue == .order && ($0 as? InspectionError)?.message.contains("holds no acknowledgement of the notice") == true
+        })
     }
 
     @Test("a notice of another province is refused")

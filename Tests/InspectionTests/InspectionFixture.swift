@@ -36,7 +36,8 @@ struct InspectionFixture {
                                                      .init(name: "admin_license", count: 2)]
 
     static func make(records count: Int, suite: Suite = .sha256Ed25519, seed: UInt64 = 7, strata: [InspectionNotice.Stratum] = strata,
-                     inspectionID: String = "2026-HQ-INSP-001", acknowledge: Bool = true, nonce: Bool = true) async throws -> InspectionFixture {
+                     inspectionID: String = "2026-HQ-INSP-001", acknowledge: Bool = true, nonce: Bool = true,
+                     madeUpAcknowledgement: Bool = false) async throws -> InspectionFixture {
         let directory = try TemporaryDirectory("inspection")
         let ledger = try ProvinceLedger.initialize(directory: directory.appending("ledger"), province: ProvinceCode("440000"), origin: nil,
                                                    suite: suite, now: Date())
@@ -62,6 +63,13 @@ struct InspectionFixture {
         let feedCheckpoint = try VerifiedCheckpoint.sign(Checkpoint(origin: "creditsync.samr/hq/feed/440000", size: 1,
                                                                     root: suite.treeHasher.leafHash(notice.canonicalBytes), suite: suite.id), with: feedSigner)
         var checkpoint = recordsCheckpoint
+        if madeUpAcknowledgement {
+            // A province that writes an acknowledgement of a feed checkpoint HQ never signed, in
+            // advance, to block the next inspection: it must not count.
+            let madeUp = try VerifiedCheckpoint.sign(Checkpoint(origin: "creditsync.samr/hq/feed/440000", size: 9_000_000_000_000_000,
+                                                                root: Hash([UInt8](repeating: 7, count: 32)), suite: suite.id), with: feedSigner)
+            checkpoint = try await ledger.store.append([try acknowledgement(madeUp)], signer: ledger.signer, now: Date()).checkpoint
+        }
         if acknowledge {
             checkpoint = try await ledger.store.append([try acknowledgement(feedCheckpoint, nonce: nonce)], signer: ledger.signer, now: Date()).checkpoint
         }

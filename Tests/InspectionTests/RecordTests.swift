@@ -74,6 +74,19 @@ struct RecordTests {
         editedDocument.bundleSHA256 = try ComparisonDocument.bundleSHA256(editedURL)
         await refused(try SignedResult.sign(editedDocument, with: fixture.data.keys.inspection), bundle: editedURL, code: .result,
                       "copy of the central register's \(plan.sample[0].category) \(plan.sample[0].id) is not HQ's register's at size 1")
+        // The same bundle with the central register's copies left out (register_size null): HQ
+        // holds a register of the province, so the first comparison may not be skipped.
+        var withoutCentral = lines
+        withoutCentral[0] = Array(String(decoding: lines[0], as: UTF8.self).replacingOccurrences(of: "\"register_size\":1", with: "\"register_size\":null").utf8)
+        withoutCentral[1] = Array(String(decoding: lines[1], as: UTF8.self).replacingOccurrences(
+            of: "\"central\":\"" + BundleTests.jsonString(String(decoding: held, as: UTF8.self)) + "\"", with: "\"central\":null").utf8)
+        #expect(withoutCentral[0] != lines[0] && withoutCentral[1] != lines[1])
+        let noCentralURL = fixture.directory.appending("no-central.bundle")
+        try BundleTests.write(withoutCentral, to: noCentralURL)
+        var noCentralDocument = document
+        noCentralDocument.bundleSHA256 = try ComparisonDocument.bundleSHA256(noCentralURL)
+        await refused(try SignedResult.sign(noCentralDocument, with: fixture.data.keys.inspection), bundle: noCentralURL, code: .result,
+                      "holds no copy of the central register, and HQ holds a register of 440000")
         // Judged under other rules than the notice fixed.
         let otherRules = ResultRecorder(inspectionKey: fixture.data.keys.inspection.verifierKey, trust: try await scenario.exportedTrust(),
                                         rules: try QualityRules(bytes: Array(try Data(contentsOf: SampleTests.repository.appendingPathComponent("ops/rules/quality-rules.json"))) + [0x0A]),

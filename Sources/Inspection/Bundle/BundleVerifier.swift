@@ -113,7 +113,7 @@ public enum BundleVerifier {
             }
             receipts = names
             feed = try DrawOrder.verifyNotice(plan, origin: checkpoint.checkpoint.origin, trust: trust, suite: suite)
-            scan = DrawScan(notice: plan.notice, noticeIndex: plan.evidence.noticeIndex, hasher: suite.treeHasher)
+            scan = DrawScan(notice: plan.notice, noticeIndex: plan.evidence.noticeIndex, feedCheckpoints: [feed.size: feed.root.base64], hasher: suite.treeHasher)
         }
 
         static func describe(_ key: String) -> String {

@@ -25,12 +25,12 @@ public enum BundleWriter {
             throw InspectionError(.malformed, "the plan does not follow from this log and checkpoint: \(difference)",
                                   hint: "draw the plan again with `creditsync inspect plan` from this log")
         }
-        let central = try await log.centralRecords(keys: Set(plan.sample.map { "\($0.category)/\($0.id)" }))
+        let central = try await log.centralRecords(keys: Set(plan.sample.map { RecordKey.bytes($0.category, $0.id) }))
         var records: [BundleRecord] = []
         for item in plan.sample {
             let proof = try await log.inclusionProof(index: item.index, treeSize: size)
             records.append(BundleRecord(item, entry: try await log.entries(from: item.index, to: item.index + 1).first ?? [], proof: proof, checkpointText: plan.checkpointText,
-                                        central: central?.records["\(item.category)/\(item.id)"]))
+                                        central: central?.records[RecordKey.bytes(item.category, item.id)]))
         }
         let history = try await log.keyHistory()
         let logKeys = history.keys.filter { $0.fromSize <= size }.map { BundleHeader.LogKey(verifierKey: $0.verifierKey, fromSize: $0.fromSize) }

@@ -165,9 +165,7 @@ public struct InspectionComparison: Sendable {
         }
     }
 
-    /// A record's key as UTF-8 bytes: two ids that Swift's `String` calls equal (é and
-    /// e + U+0301) are two records.
-    static func key(_ category: String, _ id: String) -> [UInt8] { Array(category.utf8) + [0x2F] + Array(id.utf8) }
+    static func key(_ category: String, _ id: String) -> [UInt8] { RecordKey.bytes(category, id) }
 
     /// The paths where the central register's record and the system's differ: `entity.uscc`,
     /// `entity.name`, `occurred_at` and each member of `fields` (bookkeeping such as

@@ -44,7 +44,9 @@ public struct InspectionNotice: Sendable, Equatable {
         self.inspectionID = inspectionID
         self.province = province
         self.strata = strata
-        self.fixedClaims = Array(Set(fixedClaims)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        // Sorted and distinct as bytes: canonically equivalent claims are two records.
+        self.fixedClaims = Dictionary(fixedClaims.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first })
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
         self.scopeFrom = scopeFrom
         self.rulesVersion = rulesVersion
         self.rulesSHA256 = rulesSHA256

@@ -52,7 +52,7 @@ public struct InspectionPlan: Sendable, Equatable {
                                   hint: "give the secret file `inspect announce` wrote for inspection \(notice.inspectionID)")
         }
         guard let point = scan.point else {
-            throw InspectionError(.order, "the log of \(checkpoint.checkpoint.origin) up to size \(checkpoint.size) holds no acknowledgement of the notice of inspection \(notice.inspectionID) (a central_risk_ack of a feed checkpoint after entry \(evidence.noticeIndex), with the province's nonce)",
+            throw InspectionError(.order, "the log of \(checkpoint.checkpoint.origin) up to size \(checkpoint.size) holds no acknowledgement of the notice of inspection \(notice.inspectionID) (the central_risk_ack of the delivery that brought feed entry \(evidence.noticeIndex), up to a feed checkpoint HQ signed, with the province's nonce)",
                                   hint: "the province has not applied the notice yet: wait for its next sync, or draw at a later checkpoint")
         }
         let seed = StratifiedSample.seed(notice: noticeBytes, secret: secret, noteText: DrawScan.noteText(origin: checkpoint.checkpoint.origin, point: point))

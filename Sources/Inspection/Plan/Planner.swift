@@ -26,7 +26,14 @@ public enum Planner {
         guard let cosigned = receipts.map(\.size).max() else {
             throw InspectionError(.order, "HQ has cosigned no checkpoint of \(feed.province)", hint: "wait for the province's next sync, then plan")
         }
-        var scan = DrawScan(notice: notice, noticeIndex: noticeIndex, hasher: log.suite.treeHasher)
+        // The feed's signed checkpoints after the notice: an acknowledgement must name one of them.
+        var feedCheckpoints: [UInt64: String] = [:]
+        var cursor = noticeIndex
+        while let next = try await feed.nextCheckpoint(after: cursor, maxEntries: 1) {
+            feedCheckpoints[next.size] = next.root.base64
+            cursor = next.size
+        }
+        var scan = DrawScan(notice: notice, noticeIndex: noticeIndex, feedCheckpoints: feedCheckpoints, hasher: log.suite.treeHasher)
         var start: UInt64 = 0
         while start < cosigned, scan.point == nil {
             let end = min(cosigned, start + 4_096)
@@ -55,7 +62,9 @@ public enum Planner {
     /// entities from their entries: what `inspect bundle` and the tests share with `plan`.
     public static func draw(log: any InspectedLog, noticeBytes: [UInt8], evidence: InspectionPlan.Evidence, checkpoint: VerifiedCheckpoint,
                             secret: [UInt8]) async throws -> InspectionPlan {
-        var scan = DrawScan(notice: try InspectionNotice(entry: noticeBytes), noticeIndex: evidence.noticeIndex, hasher: log.suite.treeHasher)
+        let feed = try UnverifiedCheckpoint(parsing: evidence.feedCheckpoint).checkpoint
+        var scan = DrawScan(notice: try InspectionNotice(entry: noticeBytes), noticeIndex: evidence.noticeIndex,
+                            feedCheckpoints: [feed.size: feed.root.base64], hasher: log.suite.treeHasher)
         try await log.forEachEntry(size: checkpoint.size) { try scan.add($0) }
         return try await named(try InspectionPlan.draw(noticeBytes: noticeBytes, evidence: evidence, checkpoint: checkpoint, secret: secret, scan: scan), log: log)
     }

@@ -69,16 +69,24 @@ public struct ResultRecorder: Sendable {
     /// The central register's copies in the bundle are HQ's register's at the size the bundle
     /// names: the bundle's trailing digest is not a signature, so they are read again.
     func checkCentral(_ bundle: VerifiedBundle, province: String) async throws {
-        guard let size = bundle.registerSize else { return }
         guard let register else {
-            throw InspectionError(.result, "the bundle holds the central register's records and no register is at hand to check them", hint: "record at HQ")
+            throw InspectionError(.result, "no central register is at hand to check the bundle's copies against", hint: "record at HQ")
         }
-        let keys = Set(bundle.records.map { "\($0.category)/\($0.id)" })
-        guard size <= (try await register.size(province: province)) else {
+        let held = try await register.size(province: province)
+        guard let size = bundle.registerSize else {
+            // Without it the first comparison was skipped: only where HQ has no register of the province.
+            guard held == 0 else {
+                throw InspectionError(.result, "the bundle holds no copy of the central register, and HQ holds a register of \(province): the central–local comparison was left out",
+                                      hint: "bundle at HQ (`inspect bundle --data|--database`), compare and record again")
+            }
+            return
+        }
+        let keys = Set(bundle.records.map { RecordKey.bytes($0.category, $0.id) })
+        guard size <= held else {
             throw InspectionError(.result, "the bundle names central register size \(size) of \(province); HQ's register holds less", hint: "the bundle was not made at this HQ")
         }
-        let held = try await CentralRegister.records(register, province: province, size: size, keys: keys)
-        for record in bundle.records where held["\(record.category)/\(record.id)"] != record.central {
+        let copies = try await CentralRegister.records(register, province: province, size: size, keys: keys)
+        for record in bundle.records where copies[RecordKey.bytes(record.category, record.id)] != record.central {
             throw InspectionError(.result, "the bundle's copy of the central register's \(record.category) \(record.id) is not HQ's register's at size \(size): the bundle was edited",
                                   hint: "do not record this result; bundle again at HQ")
         }

@@ -129,7 +129,13 @@ final class KeyRuns: @unchecked Sendable {
 
         mutating func take(_ count: Int) throws -> ArraySlice<UInt8>? {
             while data.count - position < count {
-                guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return nil }
+                // 64 KiB at a time: a merge holds one such buffer per run.
+                guard let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty else {
+                    guard position == data.count else {
+                        throw InspectionError(.corrupt, "the inspection's work file ends in the middle of a row", hint: "check the temporary directory's disk")
+                    }
+                    return nil
+                }
                 data = Array(data[position...]) + chunk
                 position = 0
             }

@@ -2,17 +2,17 @@ import LedgerCore
 
 /// The stratified sample of a bureau's records (Protocol/inspection.md §1, normative). Each
 /// member gets a uniform 64-bit key from a seed neither side could steer: HQ fixed the notice and
-/// committed to the secret before the checkpoint existed, and the province did not know the
-/// secret when it made the checkpoint. Within each stratum the smallest keys are the sample, so
-/// every record of a stratum is equally likely, and anyone with the notice, the secret, the
-/// checkpoint and the log draws the same list.
+/// committed to the secret before the draw point existed (the province's acknowledgement of the
+/// notice, with its nonce), and the province did not know the secret when it wrote it. Within
+/// each stratum the smallest keys are the sample, so every record of a stratum is equally likely,
+/// and anyone with the notice, the secret and the log up to the draw point draws the same list.
 ///
 /// SHA-256 is part of the definition for every suite: an SM3 ledger's sample is drawn the same way.
 public enum StratifiedSample {
     public static let domain = "creditsync/inspection/v2"
 
-    /// SHA-256(`creditsync/inspection/v2` 0x0A ‖ SHA-256(notice entry) ‖ secret ‖ note text). The
-    /// note text is the checkpoint's signed body without signature lines.
+    /// SHA-256(`creditsync/inspection/v2` 0x0A ‖ SHA-256(notice entry) ‖ secret ‖ draw text), the
+    /// draw text being `DrawScan.noteText`: origin, size and root of the log at the draw point.
     public static func seed(notice: [UInt8], secret: [UInt8], noteText: String) -> [UInt8] {
         let hasher = SHA256Algorithm()
         return hasher.hash(Array(domain.utf8) + [0x0A] + hasher.hash(notice).bytes + secret + Array(noteText.utf8)).bytes

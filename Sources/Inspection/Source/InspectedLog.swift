@@ -16,13 +16,13 @@ public protocol InspectedLog: Sendable {
     /// The stored signed checkpoint of exactly `size`, verbatim.
     func checkpointText(size: UInt64) async throws -> String?
     func consistencyProof(from oldSize: UInt64, to newSize: UInt64) async throws -> ConsistencyProof
-    /// The central register's current records of `keys` ("category/id"), with the register's size
-    /// read at; nil where there is no register (a province's own ledger).
-    func centralRecords(keys: Set<String>) async throws -> (size: UInt64, records: [String: [UInt8]])?
+    /// The central register's current records of `keys` (`RecordKey.bytes`), with the register's
+    /// size read at; nil where there is no register (a province's own ledger).
+    func centralRecords(keys: Set<[UInt8]>) async throws -> (size: UInt64, records: [[UInt8]: [UInt8]])?
 }
 
 extension InspectedLog {
-    public func centralRecords(keys: Set<String>) async throws -> (size: UInt64, records: [String: [UInt8]])? { nil }
+    public func centralRecords(keys: Set<[UInt8]>) async throws -> (size: UInt64, records: [[UInt8]: [UInt8]])? { nil }
 }
 
 /// Builds a verifier for one of HQ's cosigner keys from its verifier key string. Inspection knows
@@ -96,4 +96,10 @@ extension InspectedLog {
         try await forEachEntry(size: size) { try scan.add($0) }
         return scan
     }
+}
+
+/// A record's key as UTF-8 bytes, `category/id`: two ids Swift's `String` calls equal (é and
+/// e + U+0301) are two records.
+public enum RecordKey {
+    public static func bytes(_ category: String, _ id: String) -> [UInt8] { Array(category.utf8) + [0x2F] + Array(id.utf8) }
 }

@@ -33,7 +33,7 @@ public struct MirrorLog: InspectedLog {
     /// The central register's records of `keys` at its current size; nil when HQ has imported
     /// no register of the province (then the first comparison is not made, rather than every
     /// record reading as missing centrally).
-    public func centralRecords(keys: Set<String>) async throws -> (size: UInt64, records: [String: [UInt8]])? {
+    public func centralRecords(keys: Set<[UInt8]>) async throws -> (size: UInt64, records: [[UInt8]: [UInt8]])? {
         guard let register else { return nil }
         let size = try await register.size(province: province)
         guard size > 0 else { return nil }
@@ -44,14 +44,15 @@ public struct MirrorLog: InspectedLog {
 /// Reading the central register for an inspection.
 public enum CentralRegister {
     /// One pass over the register's state at `size` in key order, keeping the keys asked for
-    /// (`category/id`; a hash join: memory follows the sample, not the register).
-    public static func records(_ register: any RegisterStore, province: String, size: UInt64, keys: Set<String>) async throws -> [String: [UInt8]] {
-        var found: [String: [UInt8]] = [:]
+    /// (`RecordKey.bytes`; a hash join: memory follows the sample, not the register).
+    public static func records(_ register: any RegisterStore, province: String, size: UInt64, keys: Set<[UInt8]>) async throws -> [[UInt8]: [UInt8]] {
+        var found: [[UInt8]: [UInt8]] = [:]
         var after: StateKey?
         while found.count < keys.count {
             let page = try await register.state(province: province, size: size, after: after, limit: 4_096)
-            for entry in page where keys.contains("\(entry.key.category)/\(entry.key.id)") {
-                found["\(entry.key.category)/\(entry.key.id)"] = entry.data
+            for entry in page {
+                let key = RecordKey.bytes(entry.key.category, entry.key.id)
+                if keys.contains(key) { found[key] = entry.data }
             }
             guard let last = page.last, page.count == 4_096 else { break }
             after = last.key
