@@ -107,7 +107,7 @@ struct InspectionStory {
         let comparison = try InspectionComparison(bundle: bundle, archive: try ArchiveCSV(bytes: Array(try Data(contentsOf: archiveURL))),
                                               onsite: try OnsiteCSV(bytes: Array(try Data(contentsOf: directory.appendingPathComponent("onsite.csv")))))
         let answers = try checklist.answers(Array(answersText.utf8)).answers
-        let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(bundleURL), comparison: comparison,
+        let document = ComparisonDocument(bundle: bundle, bundleSHA256: bundle.fileSHA256, comparison: comparison,
                                           checklist: answers, comparedOn: ChinaDay.of(Date()))
         let output = reports.appendingPathComponent("inspection")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)

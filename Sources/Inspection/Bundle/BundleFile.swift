@@ -100,7 +100,11 @@ enum BundleFile {
     }
 
     /// Calls `body` with each line (without its newline), in order; throws on a damaged file.
-    static func readLines(_ url: URL, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+    /// Returns the SHA-256 (hex) of the whole file as this pass read it: the bytes the lines came
+    /// from are the bytes the trailing digest covers (checked again at the end of this pass, so a
+    /// file changed after the first check is refused) and the bytes a result names.
+    @discardableResult
+    static func readLines(_ url: URL, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> String {
         var remaining = try checkDigest(url)
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw InspectionError(.usage, "cannot read \(url.path)", hint: "check the file name and its permissions")
@@ -109,8 +113,12 @@ enum BundleFile {
         let decompressor = try GzipDecompressor()
         var line: [UInt8] = []
         var first = true
+        var content = SHA256()
+        var whole = SHA256()
         while remaining > 0, let chunk = try handle.read(upToCount: Int(min(remaining, 1 << 20))), !chunk.isEmpty {
             remaining -= UInt64(chunk.count)
+            content.update(data: chunk)
+            whole.update(data: chunk)
             if first {
                 guard chunk.count >= 10, Array(chunk.prefix(10)) == header else {
                     throw InspectionError.verification("the file is not a bundle: its first bytes are not the bundle's gzip header")
@@ -143,6 +151,12 @@ enum BundleFile {
             throw InspectionError.verification("the bundle file is damaged: \(error.description)")
         }
         guard line.isEmpty else { throw InspectionError.verification("the bundle's last line has no newline") }
+        let stored = try handle.read(upToCount: 33) ?? Data()
+        guard remaining == 0, stored.count == 32, Array(stored) == Array(content.finalize()) else {
+            throw InspectionError.verification("the bundle file changed while it was read: its bytes no longer match the SHA-256 it ends with")
+        }
+        whole.update(data: stored)
+        return whole.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 

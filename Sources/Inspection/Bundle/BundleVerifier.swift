@@ -20,6 +20,8 @@ public struct VerifiedBundle: Sendable {
     public var registerSize: UInt64?
     /// The bundle file, for a second pass over its log (`currentRecords(among:)`).
     public var url: URL
+    /// The SHA-256 (hex) of the file as verified: what a result names its bundle by.
+    public var fileSHA256 = ""
     public var entries: UInt64
 }
 
@@ -36,7 +38,7 @@ public enum BundleVerifier {
                               cosigners: CosignerResolver = CosignerKeys.ed25519) throws -> VerifiedBundle {
         var state: Reading?
         var line = 0
-        try BundleFile.readLines(url) { bytes in
+        let digest = try BundleFile.readLines(url) { bytes in
             line += 1
             if var reading = state {
                 try reading.add(bytes, line: line)
@@ -47,7 +49,9 @@ public enum BundleVerifier {
         }
         guard var state else { throw InspectionError.verification("the bundle is empty") }
         state.url = url
-        return try state.finish()
+        var bundle = try state.finish()
+        bundle.fileSHA256 = digest
+        return bundle
     }
 
     struct Reading {
@@ -271,13 +275,16 @@ extension VerifiedBundle {
         var live: [[UInt8]: Bool] = [:]
         var line = 0
         let skip = 1 + records.count
-        try BundleFile.readLines(url) { bytes in
+        let digest = try BundleFile.readLines(url) { bytes in
             line += 1
             let index = line - skip - 1
             guard index >= 0, UInt64(index) < point.size,
                   let value = try? JSONParser.parse(bytes), let category = value["category"]?.stringValue, let id = value["id"]?.stringValue else { return }
             let key = Array(category.utf8) + [0x2F] + Array(id.utf8)
             if keys.contains(key) { live[key] = value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue }
+        }
+        guard digest == fileSHA256 else {
+            throw InspectionError.verification("the bundle file changed after it was verified (SHA-256 \(digest), verified \(fileSHA256))")
         }
         return Set(live.filter(\.value).keys)
     }

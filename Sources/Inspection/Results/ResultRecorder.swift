@@ -36,12 +36,12 @@ public struct ResultRecorder: Sendable {
 
     public func record(result bytes: [UInt8], bundle url: URL, into store: any AuditStore, now: Date) async throws -> Outcome {
         let document = try SignedResult.verify(bytes, inspectionKey: inspectionKey)
-        let digest = try BundleFile.sha256(url)
-        guard digest == document.bundleSHA256 else {
-            throw InspectionError(.result, "the result is of another bundle: it names SHA-256 \(document.bundleSHA256), \(url.lastPathComponent) has \(digest)",
+        // The hash of the very bytes verified, not of a separate read.
+        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: resolve, cosigners: cosigners)
+        guard bundle.fileSHA256 == document.bundleSHA256 else {
+            throw InspectionError(.result, "the result is of another bundle: it names SHA-256 \(document.bundleSHA256), \(url.lastPathComponent) has \(bundle.fileSHA256)",
                                   hint: "give the bundle this result compared")
         }
-        let bundle = try BundleVerifier.verify(url, trust: trust, resolve: resolve, cosigners: cosigners)
         guard bundle.plan.inspectionID == document.inspectionID, bundle.checkpoint.checkpoint.origin == document.origin,
               bundle.checkpoint.size == document.treeSize, bundle.checkpoint.root.base64 == document.root else {
             throw InspectionError(.result, "the result's inspection, origin or checkpoint is not its bundle's", hint: "the result was not made from this bundle")

@@ -5,7 +5,7 @@ import LedgerCore
 /// not grow with the log (Protocol/inspection.md §3, Limits): rows (key, index, flags) are sorted
 /// in memory `runRows` at a time and written as sorted runs to temporary files (created
 /// exclusively), then read back through a k-way merge that yields each key's last row. The files
-/// are deleted when the store goes.
+/// are deleted when the store goes; a crashed scan's are removed by a later one after a day.
 ///
 /// Written by hand, like the audit's `AuditScratch`: sorted runs are written and read
 /// sequentially, and SQLite's index build and random lookups cost more for this one pass.
@@ -29,9 +29,25 @@ final class KeyRuns: @unchecked Sendable {
     private var runs: [URL] = []
     private let directory: URL
 
-    init(runRows: Int = 200_000) {
+    init(runRows: Int = 200_000, directory: URL? = nil) {
         self.runRows = runRows
-        directory = FileManager.default.temporaryDirectory
+        self.directory = directory ?? FileManager.default.temporaryDirectory
+        Self.removeLeftovers(in: self.directory)
+    }
+
+    /// How many run files this store holds now.
+    var runCount: Int { runs.count }
+
+    static let prefix = "creditsync-inspection-"
+
+    /// Runs a scan that crashed left behind (they hold record ids): removed once a day old, so a
+    /// scan running now keeps its own.
+    static func removeLeftovers(in directory: URL, olderThan age: TimeInterval = 86_400) {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        for file in files where file.lastPathComponent.hasPrefix(prefix) && file.pathExtension == "run" {
+            let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? Date()
+            if Date().timeIntervalSince(modified) > age { try? FileManager.default.removeItem(at: file) }
+        }
     }
 
     deinit {
@@ -57,7 +73,7 @@ final class KeyRuns: @unchecked Sendable {
     private func spill() throws(InspectionError) {
         guard !buffer.isEmpty else { return }
         buffer.sort(by: Row.precedes)
-        let url = directory.appendingPathComponent("creditsync-inspection-\(UUID().uuidString).run")
+        let url = directory.appendingPathComponent("\(Self.prefix)\(UUID().uuidString).run")
         let handle = try ExclusiveFile.create(url)
         runs.append(url)
         var bytes: [UInt8] = []

@@ -1,3 +1,4 @@
+public import Foundation
 public import LedgerCore
 
 /// One pass over a log's entries [0, n) in order: each record key's latest entry, for the keys a
@@ -27,10 +28,11 @@ public struct RecordScan: Sendable {
     private let runs: KeyRuns
     public private(set) var size: UInt64 = 0
 
-    /// `runRows`: rows sorted in memory before a run is written (tests use small runs).
-    public init(notice: InspectionNotice, runRows: Int = 200_000) {
+    /// `runRows`: rows sorted in memory before a run is written (tests use small runs);
+    /// `workDirectory`: where the runs go (default: the temporary directory).
+    public init(notice: InspectionNotice, runRows: Int = 200_000, workDirectory: URL? = nil) {
         self.notice = notice
-        runs = KeyRuns(runRows: runRows)
+        runs = KeyRuns(runRows: runRows, directory: workDirectory)
         let fixed = notice.count(of: InspectionNotice.fixedStratum) > 0
         claims = fixed ? Set(notice.fixedClaims.map { Array($0.utf8) }) : []
         categories = Set(notice.strata.map(\.name)).union(fixed ? notice.fixedClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) } : [])

@@ -64,7 +64,7 @@ struct InspectCompare: OperatorCommand {
         let items = try checklistItems.map { try Checklist(bytes: try Self.bytes($0, option: "--checklist-items")) } ?? Checklist.bundled()
         let answered = try checklist.map { try items.answers(try Self.bytes($0, option: "--checklist")) }
         let comparison = try InspectionComparison(bundle: bundle, archive: findings, onsite: reality)
-        let document = ComparisonDocument(bundle: bundle, bundleSHA256: try ComparisonDocument.bundleSHA256(url), comparison: comparison,
+        let document = ComparisonDocument(bundle: bundle, bundleSHA256: bundle.fileSHA256, comparison: comparison,
                                           checklist: answered?.answers ?? [], comparedOn: date ?? ChinaDay.of(Date()))
         let report = ComparisonReport(document: document, language: language)
         let directory = URL(fileURLWithPath: out)
