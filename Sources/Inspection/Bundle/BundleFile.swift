@@ -156,7 +156,7 @@ enum BundleFile {
             throw InspectionError.verification("the bundle file changed while it was read: its bytes no longer match the SHA-256 it ends with")
         }
         whole.update(data: stored)
-        return whole.finalize().map { String(format: "%02x", $0) }.joined()
+        return Array(whole.finalize()).hex
     }
 }
 
@@ -173,6 +173,6 @@ extension BundleFile {
         } catch {
             throw InspectionError(.usage, "cannot read \(url.path): \(error.localizedDescription)", hint: "check the file")
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Array(hasher.finalize()).hex
     }
 }

@@ -290,9 +290,5 @@ extension VerifiedBundle {
     }
 
     /// The categories the notice samples (its strata's and its claimed fixes').
-    public var sampledCategories: Set<String> {
-        let notice = plan.notice
-        let fixed = notice.count(of: InspectionNotice.fixedStratum) > 0
-        return Set(notice.strata.map(\.name)).union(fixed ? notice.fixedClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) } : [])
-    }
+    public var sampledCategories: Set<String> { plan.notice.sampledCategories }
 }

@@ -100,6 +100,14 @@ public struct InspectionNotice: Sendable, Equatable {
 
     public func count(of stratum: String) -> Int { strata.first { $0.name == stratum }?.count ?? 0 }
 
+    /// The claims that form the `fixed` stratum: none when the notice has no such stratum.
+    public var activeClaims: [String] { count(of: Self.fixedStratum) > 0 ? fixedClaims : [] }
+
+    /// The categories the notice samples: its strata's and its active claims'.
+    public var sampledCategories: Set<String> {
+        Set(strata.map(\.name)).union(activeClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
+    }
+
     // MARK: The feed entry
 
     /// The feed entry: a change record of the province, category `inspection_notice`, origin

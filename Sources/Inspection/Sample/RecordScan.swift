@@ -33,9 +33,8 @@ public struct RecordScan: Sendable {
     public init(notice: InspectionNotice, runRows: Int = 200_000, workDirectory: URL? = nil) {
         self.notice = notice
         runs = KeyRuns(runRows: runRows, directory: workDirectory)
-        let fixed = notice.count(of: InspectionNotice.fixedStratum) > 0
-        claims = fixed ? Set(notice.fixedClaims.map { Array($0.utf8) }) : []
-        categories = Set(notice.strata.map(\.name)).union(fixed ? notice.fixedClaims.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) } : [])
+        claims = Set(notice.activeClaims.map { Array($0.utf8) })
+        categories = notice.sampledCategories
     }
 
     /// Adds the next entry (index `size`); returns it parsed.
