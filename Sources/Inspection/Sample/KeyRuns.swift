@@ -115,25 +115,80 @@ final class KeyRuns: @unchecked Sendable {
             return
         }
         try spill()
-        var readers = try runs.map { try RunReader($0) }
-        var heads: [Row?] = try readers.indices.map { try readers[$0].next() }
-        var last: Row?
-        while true {
-            var best: Int?
-            for (offset, head) in heads.enumerated() {
-                guard let head else { continue }
-                if let current = best, let other = heads[current], !Row.precedes(head, other) { continue }
-                best = offset
+        // At most `fanIn` runs are open at once: more are first merged into fewer, keeping only
+        // each key's last row (all a scan needs).
+        while runs.count > Self.fanIn {
+            let group = Array(runs.prefix(Self.fanIn))
+            let url = directory.appendingPathComponent("\(Self.prefix)\(UUID().uuidString).run")
+            let handle = try ExclusiveFile.create(url)
+            runs.append(url)
+            var bytes: [UInt8] = []
+            try Self.merge(group) { row in
+                Self.encode(row, into: &bytes)
+                if bytes.count >= 1 << 20 {
+                    try handle.write(contentsOf: bytes)
+                    bytes.removeAll(keepingCapacity: true)
+                }
             }
-            guard let chosen = best, let row = heads[chosen] else { break }
-            heads[chosen] = try readers[chosen].next()
+            try handle.write(contentsOf: bytes)
+            try handle.close()
+            for run in group { try? FileManager.default.removeItem(at: run) }
+            runs.removeFirst(group.count)
+        }
+        try Self.merge(runs, body)
+    }
+
+    /// Open runs at once, at most: file descriptors and one 64 KiB buffer each.
+    static let fanIn = 64
+
+    /// Merges sorted runs (a binary heap of their heads) and calls `body` with each key's last row.
+    static func merge(_ runs: [URL], _ body: (Row) throws -> Void) throws {
+        var readers = try runs.map { try RunReader($0) }
+        var heap = RunHeap()
+        for offset in readers.indices { if let row = try readers[offset].next() { heap.push(row, run: offset) } }
+        var last: Row?
+        while let (row, run) = heap.pop() {
+            if let next = try readers[run].next() { heap.push(next, run: run) }
             if let previous = last, previous.key != row.key { try body(previous) }
             last = row
         }
         if let last { try body(last) }
     }
 
-    /// Reads a run back, a megabyte at a time.
+    /// A binary min-heap of run heads, by `Row.precedes`.
+    struct RunHeap {
+        var items: [(row: Row, run: Int)] = []
+
+        mutating func push(_ row: Row, run: Int) {
+            items.append((row, run))
+            var child = items.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard Row.precedes(items[child].row, items[parent].row) else { break }
+                items.swapAt(child, parent)
+                child = parent
+            }
+        }
+
+        mutating func pop() -> (Row, Int)? {
+            guard !items.isEmpty else { return nil }
+            items.swapAt(0, items.count - 1)
+            let top = items.removeLast()
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < items.count, Row.precedes(items[left].row, items[smallest].row) { smallest = left }
+                if right < items.count, Row.precedes(items[right].row, items[smallest].row) { smallest = right }
+                guard smallest != parent else { break }
+                items.swapAt(parent, smallest)
+                parent = smallest
+            }
+            return (top.row, top.run)
+        }
+    }
+
+    /// Reads a run back, 64 KiB at a time.
     struct RunReader {
         let handle: FileHandle
         var data: [UInt8] = []
