@@ -32,9 +32,7 @@ struct InspectionStory {
         narrator.step(firstStep, zh: "总局先行公告检查（写入广东省推送日志并签名）：按类别分层的抽样数量（四大类加权）、规则版本，以及对一个秘密值的承诺",
                       en: "HQ announces the inspection first, in Guangdong's signed feed: strata by category (the four key categories weigh most), the rules version, and a commitment to a secret")
         let secretURL = directory.appendingPathComponent("\(Self.inspectionID).secret")
-        var secret = [UInt8](repeating: 0, count: 32)
-        var random = SystemRandomNumberGenerator()
-        for index in secret.indices { secret[index] = UInt8.random(in: 0...255, using: &random) }
+        let secret = Announcement.newSecret()
         try? FileManager.default.removeItem(at: secretURL)
         try Announcement.writeSecret(secret, to: secretURL)
         let today = ChinaDay.of(Date())

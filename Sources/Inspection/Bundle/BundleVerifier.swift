@@ -188,9 +188,10 @@ public enum BundleVerifier {
                 guard frontier.size < header.entries else {
                     throw InspectionError.verification("line \(line): the bundle has more lines than its header announces")
                 }
-                frontier.append(suite.treeHasher.leafHash(Array(bytes)), hasher: suite.treeHasher)
+                let leaf = suite.treeHasher.leafHash(Array(bytes))
+                frontier.append(leaf, hasher: suite.treeHasher)
                 do {
-                    try scan.add(bytes)
+                    try scan.add(bytes, leafHash: leaf)
                 } catch {
                     throw InspectionError.verification("log entry \(frontier.size - 1) (line \(line)) of the bundle is not a change record")
                 }
@@ -280,7 +281,7 @@ extension VerifiedBundle {
             let index = line - skip - 1
             guard index >= 0, UInt64(index) < point.size,
                   let value = try? JSONParser.parse(bytes), let category = value["category"]?.stringValue, let id = value["id"]?.stringValue else { return }
-            let key = Array(category.utf8) + [0x2F] + Array(id.utf8)
+            let key = RecordKey.bytes(category, id)
             if keys.contains(key) { live[key] = value["op"]?.stringValue == ChangeRecord.Operation.upsert.rawValue }
         }
         guard digest == fileSHA256 else {

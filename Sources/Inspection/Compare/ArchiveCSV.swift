@@ -40,36 +40,16 @@ public struct ArchiveCSV: Sendable {
     ]
 
     public init(bytes: [UInt8]) throws(InspectionError) {
-        var input = bytes[...]
-        if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = input.dropFirst(3) }
-        guard let text = String(validating: input, as: UTF8.self) else {
-            throw InspectionError(.archive, "the archive findings file is not UTF-8", hint: "save it from Excel as \"CSV UTF-8 (逗号分隔)\"")
-        }
-        let records = Self.records(text)
-        guard let header = records.first else {
-            throw InspectionError(.archive, "the archive findings file is empty", hint: "start from ops/inspection/archive-template.csv")
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var position: [String: Int] = [:]
-        for (key, aliases) in Self.columns {
-            if let index = names.firstIndex(where: aliases.contains) { position[key] = index }
-        }
-        guard position["category"] != nil, position["record_id"] != nil else {
-            throw InspectionError(.archive, "the archive findings file's first line is not the template's header (category,record_id,field,value_seen,note)",
-                                  hint: "start from ops/inspection/archive-template.csv and keep its first line")
-        }
-        for record in records.dropFirst() {
-            func value(_ key: String) -> String {
-                guard let index = position[key], index < record.fields.count else { return "" }
-                return record.fields[index].trimmingCharacters(in: .whitespaces)
-            }
-            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            let (category, recordID) = (value("category"), value("record_id"))
+        let table = try CSVTable(bytes: bytes, columns: Self.columns, required: ["category", "record_id"], what: "archive findings file",
+                                 template: "ops/inspection/archive-template.csv")
+        for record in table.records {
+            let (category, recordID) = (record.value("category"), record.value("record_id"))
             guard !category.isEmpty, !recordID.isEmpty else {
                 rejections.append(Rejection(line: record.line, reason: "a row needs a category and a record_id"))
                 continue
             }
-            rows.append(Row(line: record.line, category: category, recordID: recordID, field: value("field"), valueSeen: value("value_seen"), note: value("note")))
+            rows.append(Row(line: record.line, category: category, recordID: recordID, field: record.value("field"), valueSeen: record.value("value_seen"),
+                            note: record.value("note")))
         }
     }
 

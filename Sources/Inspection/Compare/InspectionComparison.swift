@@ -80,17 +80,17 @@ public struct InspectionComparison: Sendable {
 
     public init(bundle: VerifiedBundle, archive: ArchiveCSV, onsite: OnsiteCSV? = nil) throws {
         var byKey: [[UInt8]: BundleRecord] = [:]
-        for record in bundle.records { byKey[Self.key(record.category, record.id)] = record }
-        let names = Dictionary(bundle.plan.sample.map { (Self.key($0.category, $0.id), $0.name) }, uniquingKeysWith: { first, _ in first })
+        for record in bundle.records { byKey[RecordKey.bytes(record.category, record.id)] = record }
+        let names = Dictionary(bundle.plan.sample.map { (RecordKey.bytes($0.category, $0.id), $0.name) }, uniquingKeysWith: { first, _ in first })
         var archiveVerdict: [[UInt8]: Verdict] = [:]
 
         // The system against the archive. Rows about records that were not sampled: whether the
         // system holds them, from one more pass over the bundle's log.
         let sampledCategories = bundle.sampledCategories
-        let unsampled = Set(archive.rows.map { Self.key($0.category, $0.recordID) }.filter { byKey[$0] == nil })
+        let unsampled = Set(archive.rows.map { RecordKey.bytes($0.category, $0.recordID) }.filter { byKey[$0] == nil })
         let current = try bundle.currentRecords(among: unsampled)
         for row in archive.rows {
-            let key = Self.key(row.category, row.recordID)
+            let key = RecordKey.bytes(row.category, row.recordID)
             guard let record = byKey[key] else {
                 // Not sampled: in the archive, not in the system only when the log says so.
                 switch sampledCategories.contains(row.category) ? current.contains(key) : nil {
@@ -111,8 +111,8 @@ public struct InspectionComparison: Sendable {
                             systemValue: system, archiveValue: row.valueSeen, note: row.note, index: record.index, line: row.line))
             archiveVerdict[key] = kind == .match && archiveVerdict[key] != .inconsistent ? .consistent : .inconsistent
         }
-        for record in bundle.records where archiveVerdict[Self.key(record.category, record.id)] == nil {
-            let key = Self.key(record.category, record.id)
+        for record in bundle.records where archiveVerdict[RecordKey.bytes(record.category, record.id)] == nil {
+            let key = RecordKey.bytes(record.category, record.id)
             rows.append(Row(kind: .systemOnly, uscc: record.uscc, name: names[key] ?? "", category: record.category, recordID: record.id,
                             field: "", systemValue: "", archiveValue: "", note: "", index: record.index, line: nil))
             archiveVerdict[key] = .inconsistent
@@ -121,7 +121,7 @@ public struct InspectionComparison: Sendable {
         // The central register against the system.
         var centralVerdict: [[UInt8]: Verdict] = [:]
         for record in bundle.records {
-            let key = Self.key(record.category, record.id)
+            let key = RecordKey.bytes(record.category, record.id)
             guard bundle.registerSize != nil else { centralVerdict[key] = .notCompared; continue }
             guard let central = record.centralValue, central["op"]?.stringValue != ChangeRecord.Operation.revoke.rawValue else {
                 rows.append(Row(kind: .centralMissing, uscc: record.uscc, name: names[key] ?? "", category: record.category, recordID: record.id,
@@ -141,7 +141,7 @@ public struct InspectionComparison: Sendable {
         // The archive against reality.
         var realityVerdict: [[UInt8]: (Verdict, String)] = [:]
         for row in onsite?.rows ?? [] {
-            let key = Self.key(row.category, row.recordID)
+            let key = RecordKey.bytes(row.category, row.recordID)
             guard let record = byKey[key] else {
                 rejections.append(.init(line: row.line, reason: "\(row.category)/\(row.recordID) is not a sampled record"))
                 continue
@@ -158,14 +158,12 @@ public struct InspectionComparison: Sendable {
             }
         }
         items = bundle.plan.sample.map { sampled in
-            let key = Self.key(sampled.category, sampled.id)
+            let key = RecordKey.bytes(sampled.category, sampled.id)
             let reality = realityVerdict[key]
             return Item(sampled: sampled, central: centralVerdict[key] ?? .notCompared, archive: archiveVerdict[key] ?? .notCompared,
                         reality: reality?.0 ?? .notCompared, realityNote: reality?.1 ?? "")
         }
     }
-
-    static func key(_ category: String, _ id: String) -> [UInt8] { RecordKey.bytes(category, id) }
 
     /// The paths where the central register's record and the system's differ: `entity.uscc`,
     /// `entity.name`, `occurred_at` and each member of `fields` (bookkeeping such as

@@ -32,6 +32,12 @@ public enum Announcement {
         return date.adding(years: -(rules.scopeYears ?? 3)).adding(days: 1).iso
     }
 
+    /// A new secret: 32 bytes from the system's cryptographic generator.
+    public static func newSecret() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
     /// Writes `secret` to `url`, which must not exist.
     public static func writeSecret(_ secret: [UInt8], to url: URL) throws(InspectionError) {
         let handle = try ExclusiveFile.create(url)

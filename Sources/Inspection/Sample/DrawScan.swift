@@ -40,10 +40,16 @@ public struct DrawScan {
 
     /// Adds the next entry (index `size`).
     public mutating func add(_ entry: some Collection<UInt8>) throws(InspectionError) {
+        try add(entry, leafHash: point == nil ? hasher.leafHash(Array(entry)) : nil)
+    }
+
+    /// Adds the next entry whose leaf hash the caller computed already (the bundle verifier
+    /// hashes every entry for the whole log's root): each entry is hashed once.
+    public mutating func add(_ entry: some Collection<UInt8>, leafHash: Hash?) throws(InspectionError) {
         size += 1
-        guard point == nil else { return }
+        guard point == nil, let leafHash else { return }
         let value = try population.add(entry)
-        frontier.append(hasher.leafHash(Array(entry)), hasher: hasher)
+        frontier.append(leafHash, hasher: hasher)
         guard value["category"]?.stringValue == "central_risk_ack", value.value(at: "fields.feed")?.stringValue == feedOrigin,
               let from = Self.integer(value.value(at: "fields.from")), let feedSize = Self.integer(value.value(at: "fields.size")),
               from <= noticeIndex, noticeIndex < feedSize, let feedRoot = value.value(at: "fields.root")?.stringValue,

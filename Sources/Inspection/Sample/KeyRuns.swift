@@ -73,13 +73,20 @@ final class KeyRuns: @unchecked Sendable {
     private func spill() throws(InspectionError) {
         guard !buffer.isEmpty else { return }
         buffer.sort(by: Row.precedes)
+        let rows = buffer
+        try writeRun { emit in for row in rows { try emit(row) } }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes a new run file of the rows `produce` emits (in order), a megabyte at a time.
+    private func writeRun(_ produce: ((Row) throws -> Void) throws -> Void) throws(InspectionError) {
         let url = directory.appendingPathComponent("\(Self.prefix)\(UUID().uuidString).run")
         let handle = try ExclusiveFile.create(url)
         runs.append(url)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 20)
         do {
-            for row in buffer {
+            try produce { row in
                 Self.encode(row, into: &bytes)
                 if bytes.count >= 1 << 20 {
                     try handle.write(contentsOf: bytes)
@@ -88,10 +95,11 @@ final class KeyRuns: @unchecked Sendable {
             }
             try handle.write(contentsOf: bytes)
             try handle.close()
+        } catch let error as InspectionError {
+            throw error
         } catch {
             throw InspectionError(.output, "cannot write the inspection's work file \(url.path): \(error.localizedDescription)", hint: "check the space in the temporary directory")
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     static func encode(_ row: Row, into bytes: inout [UInt8]) {
@@ -119,19 +127,7 @@ final class KeyRuns: @unchecked Sendable {
         // each key's last row (all a scan needs).
         while runs.count > Self.fanIn {
             let group = Array(runs.prefix(Self.fanIn))
-            let url = directory.appendingPathComponent("\(Self.prefix)\(UUID().uuidString).run")
-            let handle = try ExclusiveFile.create(url)
-            runs.append(url)
-            var bytes: [UInt8] = []
-            try Self.merge(group) { row in
-                Self.encode(row, into: &bytes)
-                if bytes.count >= 1 << 20 {
-                    try handle.write(contentsOf: bytes)
-                    bytes.removeAll(keepingCapacity: true)
-                }
-            }
-            try handle.write(contentsOf: bytes)
-            try handle.close()
+            try writeRun { emit in try Self.merge(group, emit) }
             for run in group { try? FileManager.default.removeItem(at: run) }
             runs.removeFirst(group.count)
         }

@@ -57,9 +57,7 @@ struct InspectAnnounce: OperatorCommand {
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             strata.insert(.init(name: InspectionNotice.fixedStratum, count: fixed), at: 0)
         }
-        var secret = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in secret.indices { secret[index] = UInt8.random(in: 0...255, using: &generator) }
+        let secret = Announcement.newSecret()
         let notice = try InspectionNotice(inspectionID: inspectionID, province: try ProvinceCode(province).rawValue, strata: strata, fixedClaims: claimed,
                                           scopeFrom: scopeFrom ?? Announcement.scopeFrom(rules: rulesFile, day: today), rulesVersion: rulesFile.version,
                                           rulesSHA256: rulesFile.sha256, commitment: InspectionNotice.commitment(secret: secret), announcedOn: today)
